@@ -1,0 +1,74 @@
+# zdbench — see README.md. GNU make.
+VERSION := 0.1.0
+BUILD := build
+CC ?= gcc
+PKGS := json-c inih libpcre2-8 libcrypto
+WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
+ifeq ($(CI),true)
+WERROR ?= 1
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 $(WARN) -DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+LDLIBS := $(shell pkg-config --libs $(PKGS)) -lm
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
+HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(BUILD)/harness/%.o) $(BUILD)/harness/config_blob.o
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+E2E_TESTS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
+
+.PHONY: all deps run check unit e2e bench agent clean format
+all: $(BUILD)/zdbench agent
+
+deps:
+	scripts/install-deps.sh
+
+$(BUILD)/harness/%.o: harness/%.c $(wildcard harness/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/harness/config_blob.o: harness/config_blob.S config.example
+	@mkdir -p $(@D)
+	$(CC) -I. -c -o $@ $<
+
+$(BUILD)/zdbench: $(BUILD)/harness/main.o $(HARNESS_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The agent links libperf built from the kernel tree zdbench imports.
+agent: $(BUILD)/zdbench
+	$(MAKE) -C workloads/agent O=$(CURDIR)/$(BUILD)/agent \
+		KSRC="$$($(BUILD)/zdbench source -q)" WERROR=$(WERROR)
+
+$(BUILD)/tests/%: tests/unit/%.c $(HARNESS_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iharness -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/%: tests/e2e/%.c $(HARNESS_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iharness -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+# make run: set up everything on a fresh machine, then the main job.
+run: deps
+	$(MAKE) all
+	$(BUILD)/zdbench run $(RUN_ARGS)
+
+unit: $(UNIT_TESTS) $(BUILD)/zdbench
+	tests/run-tests.sh $(UNIT_TESTS)
+
+e2e: all $(E2E_TESTS)
+	tests/run-tests.sh $(E2E_TESTS)
+
+check: all $(UNIT_TESTS) $(E2E_TESTS)
+	tests/run-tests.sh $(UNIT_TESTS) $(E2E_TESTS)
+
+bench: all
+	scripts/bench.sh
+
+format:
+	clang-format -i harness/*.c harness/*.h workloads/agent/*.c workloads/agent/*.h tests/*/*.c
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_CLASSIFY_H
+#define ZD_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util.h"
+
+/* Console classification: findings with stable signatures, and a verdict. */
+enum zd_verdict { V_CLEAN, V_FAIL, V_HANG, V_CRASH, V_INFRA };
+
+struct finding {
+	char *cls;	/* WARNING, PCPU_UNDERFLOW, HUNG_TASK, PANIC, OOPS, ... */
+	char *key;	/* normalised signature, same failure => same key */
+	char *phase;	/* workload phase the agent had marked, or "boot" */
+	char *detail;	/* the matching line */
+	unsigned long line;
+};
+
+struct classification {
+	struct finding *f;
+	size_t n;
+	bool reached_init;	/* "Run /init as init process" seen */
+	bool kernel_started;	/* "Linux version" seen */
+	unsigned long lines;
+	enum zd_verdict verdict;
+};
+
+int classify_init(void);
+int classify_stream(FILE *in, struct classification *cl);
+int classify_file(const char *path, struct classification *cl);
+/* Fold the run's own timeouts (NULL, boot, step, teardown, shutdown) in. */
+void classify_finish(struct classification *cl, const char *timeout);
+void classification_free(struct classification *cl);
+const char *verdict_name(enum zd_verdict v);
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "util.h"
+
+/* The project folder: $ZDBENCH_HOME, else two levels above build/zdbench. */
+char *project_dir(void)
+{
+	const char *env = getenv("ZDBENCH_HOME");
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return xstrdup(".");
+	exe[n] = '\0';
+	for (int i = 0; i < 2; i++) {
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	return xstrdup(exe[0] ? exe : "/");
+}
+
+enum { O_VARIANT = 256, O_WORKLOAD, O_REPS, O_CLOCK, O_ACCEL, O_PMEM };
+
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "set", required_argument, NULL, 's' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "variant", required_argument, NULL, O_VARIANT },
+	{ "workload", required_argument, NULL, O_WORKLOAD },
+	{ "reps", required_argument, NULL, O_REPS },
+	{ "clock", required_argument, NULL, O_CLOCK },
+	{ "accel", required_argument, NULL, O_ACCEL },
+	{ "pmem", required_argument, NULL, O_PMEM },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Shell-quote an argument, for the reproducer line only (never executed). */
+static void quote_arg(struct sbuf *sb, const char *a)
+{
+	if (*a && !strpbrk(a, " \t'\"\\$`!*?;&|<>()[]{}~#")) {
+		sbuf_addstr(sb, a);
+		return;
+	}
+	sbuf_addstr(sb, "'");
+	for (const char *p = a; *p; p++) {
+		if (*p == '\'')
+			sbuf_addstr(sb, "'\\''");
+		else
+			sbuf_add(sb, p, 1);
+	}
+	sbuf_addstr(sb, "'");
+}
+
+int cli_parse(int argc, char **argv, struct cli *cli, const char *usage)
+{
+	struct strv sets = { 0 }, variants = { 0 }, workloads = { 0 };
+	struct sbuf repro = { 0 };
+	int ch, ret = -1;
+
+	memset(cli, 0, sizeof(*cli));
+	sbuf_addstr(&repro, "zdbench");
+	for (int i = 0; i < argc; i++) {
+		sbuf_addstr(&repro, " ");
+		quote_arg(&repro, argv[i]);
+	}
+	cli->reproducer = repro.buf;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+c:s:o:qh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': cli->config_path = optarg; break;
+		case 's': strv_push(&sets, optarg); break;
+		case 'o': cli->out_dir = optarg; break;
+		case 'q': zd_set_quiet(true); break;
+		case 'h': cli->help = true; break;
+		case O_VARIANT: strv_push(&variants, optarg); break;
+		case O_WORKLOAD: strv_push(&workloads, optarg); break;
+		case O_REPS: strv_pushf(&sets, "run.reps=%s", optarg); break;
+		case O_CLOCK: strv_pushf(&sets, "qemu.clock=%s", optarg); break;
+		case O_ACCEL: strv_pushf(&sets, "qemu.accel=%s", optarg); break;
+		case O_PMEM: strv_pushf(&sets, "qemu.pmem=%s", optarg); break;
+		default:
+			fprintf(stderr, "%s", usage);
+			goto out;
+		}
+	}
+	if (cli->help) {
+		printf("%s", usage);
+		ret = 1;
+		goto out;
+	}
+	for (int i = optind; i < argc; i++)
+		strv_push(&cli->positional, argv[i]);
+	cli->cfg = config_new();
+	cli->cfg->project_dir = project_dir();
+	if (config_load_defaults(cli->cfg))
+		goto cfg_err;
+	if (cli->config_path && config_load_file(cli->cfg, cli->config_path))
+		goto cfg_err;
+	for (size_t i = 0; i < sets.n; i++)
+		if (config_set_override(cli->cfg, sets.v[i]))
+			goto cfg_err;
+	if (variants.n) {
+		char *j = strv_join(&variants, " ");
+
+		list_set(&cli->cfg->variants, j);
+		free(j);
+	}
+	if (workloads.n) {
+		char *j = strv_join(&workloads, " ");
+
+		list_set(&cli->cfg->run_workloads, j);
+		free(j);
+	}
+	if (config_validate(cli->cfg))
+		goto cfg_err;
+	ret = 0;
+	goto out;
+cfg_err:
+	zd_err("%s", cli->cfg->err);
+out:
+	strv_free(&sets);
+	strv_free(&variants);
+	strv_free(&workloads);
+	return ret;
+}
+
+void cli_free(struct cli *cli)
+{
+	config_free(cli->cfg);
+	strv_free(&cli->positional);
+	free(cli->reproducer);
+	memset(cli, 0, sizeof(*cli));
+}

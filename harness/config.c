@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum ktype { K_STR, K_UINT, K_BOOL, K_LIST, K_ENUM };
+
+struct key_desc {
+	const char *section;	/* "workload" matches [workload NAME] */
+	const char *key;
+	enum ktype type;
+	size_t off;
+	const char *const *choices; /* K_ENUM */
+	unsigned int min, max;	    /* K_UINT */
+};
+
+static const char *const src_choices[] = { "debian", "tree", NULL };
+static const char *const accel_choices[] = { "auto", "tcg", "kvm", NULL };
+static const char *const clock_choices[] = { "wall", "icount", NULL };
+static const char *const pmem_choices[] = { "memmap", "nvdimm", NULL };
+static const char *const kind_choices[] = { "odirect", NULL };
+static const char *const map_choices[] = { "pte", "pmd", NULL };
+static const char *const rw_choices[] = { "read", "write", NULL };
+
+#define C(f) offsetof(struct zd_config, f)
+#define W(f) offsetof(struct zd_workload, f)
+
+static const struct key_desc keys[] = {
+	{ "general", "cache_dir", K_STR, C(cache_dir) },
+	{ "general", "results_dir", K_STR, C(results_dir) },
+	{ "kernel", "source", K_ENUM, C(source), src_choices },
+	{ "kernel", "tarball", K_STR, C(tarball) },
+	{ "kernel", "tree", K_STR, C(tree) },
+	{ "kernel", "base", K_STR, C(base_rev) },
+	{ "kernel", "fragments", K_LIST, C(fragments) },
+	{ "kernel", "jobs", K_UINT, C(jobs), NULL, 1, 256 },
+	{ "kernel", "build_timeout", K_UINT, C(build_timeout), NULL, 60, 86400 },
+	{ "kernel", "ccache", K_BOOL, C(ccache) },
+	{ "qemu", "binary", K_STR, C(qemu) },
+	{ "qemu", "accel", K_ENUM, C(accel), accel_choices },
+	{ "qemu", "clock", K_ENUM, C(clock), clock_choices },
+	{ "qemu", "pmem", K_ENUM, C(pmem), pmem_choices },
+	{ "qemu", "memory_mib", K_UINT, C(mem_mib), NULL, 512, 1 << 20 },
+	{ "qemu", "cpus", K_UINT, C(cpus), NULL, 1, 64 },
+	{ "qemu", "pmem_start_mib", K_UINT, C(pmem_start_mib), NULL, 128, 1 << 20 },
+	{ "qemu", "pmem_size_mib", K_UINT, C(pmem_size_mib), NULL, 128, 1 << 20 },
+	{ "qemu", "boot_timeout", K_UINT, C(boot_timeout), NULL, 1, 86400 },
+	{ "qemu", "step_timeout", K_UINT, C(step_timeout), NULL, 1, 86400 },
+	{ "qemu", "teardown_timeout", K_UINT, C(teardown_timeout), NULL, 1, 86400 },
+	{ "qemu", "kvm_probe_timeout", K_UINT, C(kvm_probe_timeout), NULL, 1, 3600 },
+	{ "qemu", "hung_task_timeout", K_UINT, C(hung_task_timeout), NULL, 1, 3600 },
+	{ "qemu", "extra_cmdline", K_STR, C(extra_cmdline) },
+	{ "run", "variants", K_LIST, C(variants) },
+	{ "run", "workloads", K_LIST, C(run_workloads) },
+	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
+	{ "workload", "kind", K_ENUM, W(kind), kind_choices },
+	{ "workload", "target", K_STR, W(target) },
+	{ "workload", "mapping", K_ENUM, W(mapping), map_choices },
+	{ "workload", "rw", K_ENUM, W(rw), rw_choices },
+	{ "workload", "buf_kib", K_UINT, W(buf_kib), NULL, 4, 1 << 22 },
+	{ "workload", "bs_kib", K_UINT, W(bs_kib), NULL, 4, 1 << 16 },
+	{ "workload", "iters", K_UINT, W(iters), NULL, 1, 1u << 30 },
+};
+
+extern const char _binary_config_example_start[];
+extern const char _binary_config_example_end[];
+
+struct zd_config *config_new(void)
+{
+	return xcalloc(1, sizeof(struct zd_config));
+}
+
+static void list_clear(struct zd_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+}
+
+void list_set(struct zd_list *l, const char *value)
+{
+	char *dup = xstrdup(value), *save, *tok;
+
+	list_clear(l);
+	for (tok = strtok_r(dup, " ,\t", &save); tok && l->n < ZD_MAX_LIST;
+	     tok = strtok_r(NULL, " ,\t", &save))
+		l->v[l->n++] = xstrdup(tok);
+	free(dup);
+}
+
+static void workload_free(struct zd_workload *w)
+{
+	free(w->name);
+	free(w->kind);
+	free(w->target);
+	free(w->mapping);
+	free(w->rw);
+}
+
+void config_free(struct zd_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		char *base = keys[i].section[0] == 'w' ? NULL : (char *)c;
+
+		if (!base)
+			continue;
+		if (keys[i].type == K_STR || keys[i].type == K_ENUM)
+			free(*(char **)(base + keys[i].off));
+		else if (keys[i].type == K_LIST)
+			list_clear((struct zd_list *)(base + keys[i].off));
+	}
+	for (size_t i = 0; i < c->nr_workloads; i++)
+		workload_free(&c->workloads[i]);
+	free(c->project_dir);
+	free(c->err);
+	free(c);
+}
+
+static int fail(struct zd_config *c, const char *origin, int line,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int fail(struct zd_config *c, const char *origin, int line,
+		const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!c->err) {
+		c->err_line = line;
+		if (line > 0)
+			c->err = xasprintf("%s:%d: %s", origin, line, msg);
+		else
+			c->err = xasprintf("%s: %s", origin, msg);
+	}
+	free(msg);
+	return -1;
+}
+
+static struct zd_workload *workload_get(struct zd_config *c, const char *name)
+{
+	struct zd_workload *w;
+
+	for (size_t i = 0; i < c->nr_workloads; i++)
+		if (!strcmp(c->workloads[i].name, name))
+			return &c->workloads[i];
+	if (c->nr_workloads == ZD_MAX_WORKLOADS)
+		return NULL;
+	w = &c->workloads[c->nr_workloads++];
+	memset(w, 0, sizeof(*w));
+	w->name = xstrdup(name);
+	return w;
+}
+
+const struct zd_workload *config_workload(const struct zd_config *c,
+					  const char *name)
+{
+	for (size_t i = 0; i < c->nr_workloads; i++)
+		if (!strcmp(c->workloads[i].name, name))
+			return &c->workloads[i];
+	return NULL;
+}
+
+static int set_value(struct zd_config *c, const struct key_desc *k, char *base,
+		     const char *value, const char *origin, int line)
+{
+	void *field = base + k->off;
+	uint64_t u;
+
+	switch (k->type) {
+	case K_UINT:
+		if (parse_u64(value, &u) || u < k->min || u > k->max)
+			return fail(c, origin, line,
+				    "key '%s': '%s' is not an integer in [%u, %u]",
+				    k->key, value, k->min, k->max);
+		*(unsigned int *)field = (unsigned int)u;
+		return 0;
+	case K_BOOL:
+		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+			*(bool *)field = true;
+		else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
+			*(bool *)field = false;
+		else
+			return fail(c, origin, line,
+				    "key '%s': '%s' is not a boolean (true/false)",
+				    k->key, value);
+		return 0;
+	case K_LIST:
+		list_set(field, value);
+		return 0;
+	case K_ENUM: {
+		struct sbuf sb = { 0 };
+		int ret;
+
+		for (const char *const *ch = k->choices; *ch; ch++)
+			if (!strcmp(*ch, value))
+				goto store;
+		for (const char *const *ch = k->choices; *ch; ch++)
+			sbuf_addf(&sb, "%s%s", ch == k->choices ? "" : ", ", *ch);
+		ret = fail(c, origin, line, "key '%s': '%s' is not one of: %s",
+			   k->key, value, sb.buf);
+		sbuf_free(&sb);
+		return ret;
+	}
+	case K_STR:
+	store:
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	}
+	return 0;
+}
+
+int config_set(struct zd_config *c, const char *section, const char *key,
+	       const char *value, const char *origin, int line)
+{
+	const char *sec = section;
+	char *base = (char *)c;
+
+	if (str_starts(section, "workload ")) {
+		const char *name = section + strlen("workload ");
+		struct zd_workload *w;
+
+		while (*name == ' ')
+			name++;
+		if (!*name)
+			return fail(c, origin, line, "[workload] section needs a name");
+		w = workload_get(c, name);
+		if (!w)
+			return fail(c, origin, line, "too many workloads");
+		sec = "workload";
+		base = (char *)w;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (strcmp(keys[i].section, sec))
+			continue;
+		if (!strcmp(keys[i].key, key))
+			return set_value(c, &keys[i], base, value, origin, line);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(keys[i].section, sec))
+			return fail(c, origin, line, "unknown key '%s' in [%s]",
+				    key, section);
+	return fail(c, origin, line, "unknown section [%s]", section);
+}
+
+/* inih does not report line numbers to handlers: count them in the reader. */
+struct reader {
+	const char *p;
+	int line;
+	struct zd_config *c;
+	const char *origin;
+	char seen[256][96];
+	int nseen;
+	char cursec[96];
+};
+
+static char *reader_gets(char *buf, int size, void *stream)
+{
+	struct reader *r = stream;
+	int n = 0;
+
+	if (!*r->p)
+		return NULL;
+	while (*r->p && n < size - 1) {
+		buf[n++] = *r->p;
+		if (*r->p++ == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		r->line++;
+	return buf;
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct reader *r = user;
+	char id[96];
+	int line = r->line;
+
+	if (!name)	/* section header alone (INI_CALL_HANDLER_ON_NEW_SECTION) */
+		return 1;
+	if (!*section) {
+		fail(r->c, r->origin, line, "key '%s' outside any [section]", name);
+		return 0;
+	}
+	snprintf(id, sizeof(id), "%s\x1f%s", section, name);
+	for (int i = 0; i < r->nseen; i++) {
+		if (!strcmp(r->seen[i], id)) {
+			fail(r->c, r->origin, line, "key '%s' set twice in [%s]",
+			     name, section);
+			return 0;
+		}
+	}
+	if (r->nseen < (int)ARRAY_SIZE(r->seen))
+		strcpy(r->seen[r->nseen++], id);
+	return config_set(r->c, section, name, value, r->origin, line) == 0;
+}
+
+int config_load_string(struct zd_config *c, const char *text,
+		       const char *origin)
+{
+	struct reader *r = xcalloc(1, sizeof(*r));
+	int ret;
+
+	r->p = text;
+	r->c = c;
+	r->origin = origin;
+	ret = ini_parse_stream(reader_gets, r, handler, r);
+	free(r);
+	/* inih reads on past a bad line: report the earliest problem. */
+	if (ret > 0 && (!c->err || ret < c->err_line)) {
+		free(c->err);
+		c->err = NULL;
+		fail(c, origin, ret, "syntax error (expected [section] or key = value)");
+	}
+	return c->err ? -1 : 0;
+}
+
+int config_load_file(struct zd_config *c, const char *path)
+{
+	char *text = read_file(path, NULL);
+	int ret;
+
+	if (!text)
+		return fail(c, path, 0, "cannot read: %s", strerror(errno));
+	ret = config_load_string(c, text, path);
+	free(text);
+	return ret;
+}
+
+int config_load_defaults(struct zd_config *c)
+{
+	size_t n = _binary_config_example_end - _binary_config_example_start;
+	char *text = xmalloc(n + 1);
+	int ret;
+
+	memcpy(text, _binary_config_example_start, n);
+	text[n] = '\0';
+	ret = config_load_string(c, text, "<built-in config.example>");
+	free(text);
+	return ret;
+}
+
+int config_set_override(struct zd_config *c, const char *assignment)
+{
+	const char *eq = strchr(assignment, '=');
+	const char *dot;
+	char *section, *key;
+	int ret;
+
+	if (!eq)
+		return fail(c, "command line", 0,
+			    "-s '%s': expected section.key=value", assignment);
+	dot = memrchr(assignment, '.', eq - assignment);
+	if (!dot)
+		return fail(c, "command line", 0,
+			    "-s '%s': expected section.key=value", assignment);
+	section = strndup(assignment, dot - assignment);
+	key = strndup(dot + 1, eq - dot - 1);
+	ret = config_set(c, section, key, eq + 1, "command line", 0);
+	free(section);
+	free(key);
+	return ret;
+}
+
+static int validate_workload(struct zd_config *c, const struct zd_workload *w)
+{
+	if (!w->kind)
+		return fail(c, "config", 0, "[workload %s]: key 'kind' is required", w->name);
+	if (!w->target || w->target[0] != '/')
+		return fail(c, "config", 0,
+			    "[workload %s]: key 'target' must be a device path in the guest",
+			    w->name);
+	if (!w->buf_kib || !w->bs_kib || !w->iters)
+		return fail(c, "config", 0,
+			    "[workload %s]: buf_kib, bs_kib and iters are required",
+			    w->name);
+	if (w->buf_kib % 4 || w->bs_kib % 4 || w->bs_kib > w->buf_kib)
+		return fail(c, "config", 0,
+			    "[workload %s]: bs_kib and buf_kib must be multiples of 4 and bs_kib <= buf_kib",
+			    w->name);
+	return 0;
+}
+
+int config_validate(struct zd_config *c)
+{
+	unsigned int end = c->pmem_start_mib + c->pmem_size_mib;
+
+	if (c->err)
+		return -1;
+	if (!strcmp(c->source, "tree") && (!c->tree || !*c->tree))
+		return fail(c, "config", 0, "[kernel] source = tree needs key 'tree'");
+	/* memremap_pages() works in 128 MiB memory sections on x86_64. */
+	if (c->pmem_start_mib % 128 || c->pmem_size_mib % 128)
+		return fail(c, "config", 0,
+			    "[qemu] pmem_start_mib and pmem_size_mib must be multiples of 128 (the x86_64 memory section)");
+	if (!strcmp(c->pmem, "memmap")) {
+		/* q35 keeps RAM contiguous below 2 GiB only up to ~2.75 GiB. */
+		unsigned int low = c->mem_mib > 2816 ? 2048 : c->mem_mib;
+
+		if (end > low || c->pmem_start_mib < 256)
+			return fail(c, "config", 0,
+				    "[qemu] memmap pmem [%u, %u) MiB must lie inside guest RAM below %u MiB (memory_mib = %u) and above 256 MiB",
+				    c->pmem_start_mib, end, low, c->mem_mib);
+		if (c->mem_mib - c->pmem_size_mib < 384)
+			return fail(c, "config", 0,
+				    "[qemu] memory_mib = %u leaves under 384 MiB of RAM beside %u MiB of pmem",
+				    c->mem_mib, c->pmem_size_mib);
+	}
+	if (!c->variants.n)
+		return fail(c, "config", 0, "[run] variants is empty");
+	if (!c->run_workloads.n)
+		return fail(c, "config", 0, "[run] workloads is empty");
+	for (size_t i = 0; i < c->run_workloads.n; i++) {
+		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
+
+		if (!w)
+			return fail(c, "config", 0,
+				    "[run] workloads: no [workload %s] section",
+				    c->run_workloads.v[i]);
+		if (validate_workload(c, w))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_CONFIG_H
+#define ZD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ZD_MAX_WORKLOADS 64
+#define ZD_MAX_LIST 32
+
+struct zd_list {
+	char *v[ZD_MAX_LIST];
+	size_t n;
+};
+
+/* One [workload NAME] section: a named, parameterised workload. */
+struct zd_workload {
+	char *name;
+	char *kind;	/* odirect */
+	char *target;	/* O_DIRECT target device in the guest */
+	char *mapping;	/* pte | pmd */
+	char *rw;	/* read | write */
+	unsigned int buf_kib, bs_kib, iters;
+};
+
+struct zd_config {
+	/* [general] */
+	char *cache_dir;
+	char *results_dir;
+	char *project_dir;	/* where kernels/ and workloads/ live */
+	/* [kernel] */
+	char *source;		/* debian | tree */
+	char *tarball;
+	char *tree;
+	char *base_rev;
+	struct zd_list fragments;
+	unsigned int jobs;
+	unsigned int build_timeout;
+	bool ccache;
+	/* [qemu] */
+	char *qemu;
+	char *accel;		/* auto | tcg | kvm */
+	char *clock;		/* wall | icount */
+	char *pmem;		/* memmap | nvdimm */
+	unsigned int mem_mib, cpus;
+	unsigned int pmem_start_mib, pmem_size_mib;
+	unsigned int boot_timeout, step_timeout, teardown_timeout;
+	unsigned int kvm_probe_timeout, hung_task_timeout;
+	char *extra_cmdline;
+	/* [run] */
+	struct zd_list variants;
+	struct zd_list run_workloads;
+	unsigned int reps;
+	/* [workload *] */
+	struct zd_workload workloads[ZD_MAX_WORKLOADS];
+	size_t nr_workloads;
+
+	/* parse state */
+	char *err;		/* first error, "file:line: message" */
+	int err_line;
+};
+
+struct zd_config *config_new(void);
+void config_free(struct zd_config *c);
+/* Built-in defaults: the text of config.example, compiled in. */
+int config_load_defaults(struct zd_config *c);
+int config_load_file(struct zd_config *c, const char *path);
+int config_load_string(struct zd_config *c, const char *text,
+		       const char *origin);
+/* "section.key=value" from the command line (-s); errors name the option. */
+int config_set_override(struct zd_config *c, const char *assignment);
+int config_set(struct zd_config *c, const char *section, const char *key,
+	       const char *value, const char *origin, int line);
+/* Cross-field checks after all sources are merged. */
+int config_validate(struct zd_config *c);
+const struct zd_workload *config_workload(const struct zd_config *c,
+					  const char *name);
+void list_set(struct zd_list *l, const char *value);
+
+#endif

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "harvest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct zd_result *find(struct zd_result *res, size_t n, const char *name)
+{
+	for (size_t i = 0; name && i < n; i++)
+		if (res[i].workload && !strcmp(res[i].workload, name))
+			return &res[i];
+	return NULL;
+}
+
+static void take_sample(struct json_object *o, struct zd_result *r)
+{
+	struct zd_sample *s = result_add_sample(r);
+	struct json_object *ca;
+
+	s->rep = jint(o, "rep", r->nr_samples - 1);
+	s->pages = jint(o, "pages", 0);
+	s->elapsed_ns = jint(o, "elapsed_ns", 0);
+	s->ns_per_page = jdouble(o, "ns_per_page", 0);
+	s->pin_acquired = jint(o, "pin_acquired", 0);
+	s->pin_released = jint(o, "pin_released", 0);
+	if (!json_object_object_get_ex(o, "counters", &ca) ||
+	    !json_object_is_type(ca, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(ca) && i < ZD_MAX_COUNTERS; i++) {
+		struct json_object *co = json_object_array_get_idx(ca, i);
+		struct zd_counter *c = &s->counters[s->nr_counters++];
+
+		c->name = xstrdup(jstr(co, "name") ? jstr(co, "name") : "?");
+		c->counted = jbool(co, "counted", false);
+		c->value = jint(co, "value", 0);
+		c->enabled = jint(co, "enabled", 0);
+		c->running = jint(co, "running", 0);
+	}
+}
+
+static void on_line(struct json_object *o, struct zd_result *res, size_t n,
+		    struct agent_report *rep)
+{
+	const char *type = jstr(o, "type");
+	struct zd_result *r;
+
+	if (!type)
+		return;
+	if (!strcmp(type, "hello")) {
+		struct json_object *u;
+
+		rep->hello = true;
+		if (json_object_object_get_ex(o, "uname", &u) && jstr(u, "release"))
+			rep->release = xstrdup(jstr(u, "release"));
+	} else if (!strcmp(type, "check") && rep->nr_checks < ZD_MAX_CHECKS) {
+		struct zd_check *c = &rep->checks[rep->nr_checks++];
+		struct json_object *v;
+
+		c->name = xstrdup(jstr(o, "name") ? jstr(o, "name") : "?");
+		c->ok = jbool(o, "ok", false);
+		c->value = xstrdup(json_object_object_get_ex(o, "value", &v) && v ?
+				   json_object_get_string(v) : "");
+	} else if (!strcmp(type, "pmem")) {
+		strv_push(&rep->pmem, json_object_to_json_string(o));
+	} else if (!strcmp(type, "phase")) {
+		long t = jint(o, "taint", -1);
+
+		if (t >= 0 && rep->taint_first < 0)
+			rep->taint_first = t;
+		if (t >= 0)
+			rep->taint_last = t;
+	} else if (!strcmp(type, "sample")) {
+		r = find(res, n, jstr(o, "workload"));
+		if (r)
+			take_sample(o, r);
+	} else if (!strcmp(type, "workload")) {
+		r = find(res, n, jstr(o, "workload"));
+		if (r) {
+			r->ok = jbool(o, "ok", false);
+			free(r->msg);
+			r->msg = jstr(o, "msg") ? xstrdup(jstr(o, "msg")) : NULL;
+		}
+	} else if (!strcmp(type, "error")) {
+		strv_pushf(&rep->errors, "%s: %s", jstr(o, "phase") ? jstr(o, "phase") : "?",
+			   jstr(o, "msg") ? jstr(o, "msg") : "?");
+	} else if (!strcmp(type, "done")) {
+		rep->done = true;
+		rep->done_ok = jbool(o, "ok", false);
+	}
+}
+
+int harvest(const char *path, struct zd_result *res, size_t nres,
+	    struct agent_report *rep)
+{
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->taint_first = rep->taint_last = -1;
+	f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? 0 : -1; /* no line at all: nothing booted */
+	while ((len = getline(&line, &cap, f)) > 0) {
+		struct json_object *o;
+
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (!len)
+			continue;
+		o = json_tokener_parse(line);
+		if (!o || !json_object_is_type(o, json_type_object)) {
+			rep->bad_lines++;
+			json_object_put(o);
+			continue;
+		}
+		on_line(o, res, nres, rep);
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+void agent_report_free(struct agent_report *rep)
+{
+	free(rep->release);
+	for (size_t i = 0; i < rep->nr_checks; i++) {
+		free(rep->checks[i].name);
+		free(rep->checks[i].value);
+	}
+	strv_free(&rep->errors);
+	strv_free(&rep->pmem);
+	memset(rep, 0, sizeof(*rep));
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_HARVEST_H
+#define ZD_HARVEST_H
+
+#include "result.h"
+
+/* What the agent said over the results channel (docs/agent-protocol.md). */
+struct agent_report {
+	bool hello, done, done_ok;
+	char *release;		 /* guest uname -r */
+	struct zd_check checks[ZD_MAX_CHECKS];
+	size_t nr_checks;
+	struct strv errors;	 /* "phase: message" */
+	struct strv pmem;	 /* raw JSON of the pmem lines */
+	unsigned int bad_lines;	 /* lines that were not JSON objects */
+	long taint_first, taint_last;
+};
+
+/*
+ * Read results.jsonl; fill the samples and workload outcome of each result
+ * (matched by workload name) and the shared report.
+ */
+int harvest(const char *path, struct zd_result *res, size_t nres,
+	    struct agent_report *rep);
+void agent_report_free(struct agent_report *rep);
+
+#endif

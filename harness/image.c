@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest image: an initramfs assembled from host binaries and their shared
+ * libraries (found with ldd), cached by the hash of every byte that goes in.
+ */
+#define _GNU_SOURCE
+#include "image.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpio.h"
+#include "ksrc.h"
+#include "proc.h"
+#include "util.h"
+
+#define IMAGE_LAYOUT "zdbench-image/1"
+
+struct tool {
+	const char *name;	/* looked up on PATH (+ sbin) */
+	const char *dest;	/* path in the guest */
+	const char *package;	/* Debian package, for the error message */
+	bool needed;
+};
+
+static const struct tool tools[] = {
+	{ "busybox", "/bin/busybox", "busybox-static", true },
+	{ "ndctl", "/usr/bin/ndctl", "ndctl", true },
+	{ "mke2fs", "/sbin/mke2fs", "e2fsprogs", true },
+	{ "fio", "/usr/bin/fio", "fio", true },
+};
+
+char *agent_path(const struct zd_config *c)
+{
+	return xasprintf("%s/build/agent/zdbench-agent", c->project_dir);
+}
+
+void image_free(struct zd_image *img)
+{
+	free(img->path);
+	free(img->key);
+	strv_free(&img->tools);
+	memset(img, 0, sizeof(*img));
+}
+
+static char *find_tool(const char *name)
+{
+	static const char *const extra[] = { "/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/" };
+	char *p = which(name);
+
+	for (size_t i = 0; !p && i < ARRAY_SIZE(extra); i++) {
+		char *q = xasprintf("%s%s", extra[i], name);
+
+		if (!access(q, X_OK))
+			p = q;
+		else
+			free(q);
+	}
+	return p;
+}
+
+/* Shared libraries of an ELF file, as absolute paths ldd reports. */
+static int ldd_libs(const char *bin, struct strv *libs)
+{
+	char *argv[] = { "ldd", (char *)bin, NULL };
+	struct sbuf out = { 0 };
+	struct proc_opts o = { .capture = &out, .quiet_stderr = true, .timeout = 60 };
+	struct proc_result r;
+	char *line, *save;
+
+	if (proc_run(argv, &o, &r) || r.exec_failed) {
+		sbuf_free(&out);
+		zd_err("ldd not found (libc-bin)");
+		return -1;
+	}
+	/* Static binaries make ldd exit 1 with "not a dynamic executable". */
+	for (line = strtok_r(out.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, "=> ");
+		char path[4096];
+
+		if (strstr(line, "not found")) {
+			zd_err("%s: shared library missing: %s", bin, trim(line));
+			sbuf_free(&out);
+			return -1;
+		}
+		p = p ? p + 3 : line;
+		if (sscanf(p, " %4095s", path) == 1 && path[0] == '/') {
+			bool dup = false;
+
+			for (size_t i = 0; i < libs->n; i++)
+				dup |= !strcmp(libs->v[i], path);
+			if (!dup)
+				strv_push(libs, path);
+		}
+	}
+	sbuf_free(&out);
+	return 0;
+}
+
+static int add_host_file(struct cpio *c, struct zd_hash *h, const char *src,
+			 const char *dest, unsigned int mode)
+{
+	size_t len;
+	char *data = read_file(src, &len);
+
+	if (!data) {
+		zd_err("cannot read %s for the guest image: %s", src, strerror(errno));
+		return -1;
+	}
+	hash_str(h, "path", dest);
+	hash_update(h, data, len);
+	cpio_file(c, dest, mode, data, len);
+	free(data);
+	return 0;
+}
+
+static void busybox_links(struct cpio *c, const char *bb)
+{
+	char *argv[] = { (char *)bb, "--list", NULL };
+	struct sbuf out = { 0 };
+	struct proc_opts o = { .capture = &out, .timeout = 30 };
+	struct proc_result r;
+	char *line, *save;
+
+	if (proc_run(argv, &o, &r) || !out.buf)
+		goto out;
+	for (line = strtok_r(out.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *dst = xasprintf("/bin/%s", trim(line));
+
+		if (strcmp(line, "busybox"))
+			cpio_symlink(c, dst, "busybox");
+		free(dst);
+	}
+out:
+	sbuf_free(&out);
+}
+
+static char *tool_version(const char *path, const char *name)
+{
+	char *argv[] = { (char *)path, "--version", NULL };
+	struct sbuf out = { 0 };
+	struct proc_opts o = { .capture = &out, .quiet_stderr = true, .timeout = 30 };
+	struct proc_result r;
+	char *v;
+
+	if (!strcmp(name, "mke2fs")) /* prints its version only on stderr */
+		argv[1] = "-V";
+	if (!strcmp(name, "busybox"))
+		argv[1] = "--help";
+	if (!strcmp(name, "mke2fs"))
+		o.quiet_stderr = false;
+	proc_run(argv, &o, &r);
+	v = out.buf ? strtok(out.buf, "\n") : NULL;
+	v = xasprintf("%s %s", name, v ? trim(v) : "unknown");
+	sbuf_free(&out);
+	return v;
+}
+
+static int assemble(const struct zd_config *c, struct cpio *cp,
+		    struct zd_hash *h, struct zd_image *img)
+{
+	static const char *const dirs[] = {
+		"/dev", "/proc", "/sys", "/tmp", "/mnt/dax", "/etc", "/root",
+		"/zdbench", "/run", "/var/tmp",
+	};
+	struct strv libs = { 0 };
+	char *agent = agent_path(c);
+	int ret = -1;
+
+	hash_str(h, "layout", IMAGE_LAYOUT);
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		cpio_dir(cp, dirs[i]);
+	if (!path_exists(agent)) {
+		zd_err("agent %s not built: run make", agent);
+		goto out;
+	}
+	if (add_host_file(cp, h, agent, "/zdbench/agent", 0755) || ldd_libs(agent, &libs))
+		goto out;
+	cpio_symlink(cp, "/init", "/zdbench/agent");
+	for (size_t i = 0; i < ARRAY_SIZE(tools); i++) {
+		char *p = find_tool(tools[i].name);
+
+		if (!p) {
+			zd_err("%s not found: install Debian package %s (scripts/install-deps.sh)",
+			       tools[i].name, tools[i].package);
+			goto out;
+		}
+		strv_push(&img->tools, tool_version(p, tools[i].name));
+		if (add_host_file(cp, h, p, tools[i].dest, 0755) || ldd_libs(p, &libs)) {
+			free(p);
+			goto out;
+		}
+		if (!strcmp(tools[i].name, "busybox"))
+			busybox_links(cp, p);
+		free(p);
+	}
+	cpio_symlink(cp, "/sbin/mkfs.ext4", "mke2fs");
+	for (size_t i = 0; i < libs.n; i++)
+		if (add_host_file(cp, h, libs.v[i], libs.v[i], 0755))
+			goto out;
+	if (path_exists("/etc/mke2fs.conf") &&
+	    add_host_file(cp, h, "/etc/mke2fs.conf", "/etc/mke2fs.conf", 0644))
+		goto out;
+	ret = 0;
+out:
+	strv_free(&libs);
+	free(agent);
+	return ret;
+}
+
+int image_build(const struct zd_config *c, struct zd_image *img)
+{
+	struct cpio cp = { 0 };
+	struct zd_hash *h = hash_new();
+	char key[ZD_HASH_HEX], *cache = zd_cache_dir(c), *dir;
+	int ret = -1;
+
+	memset(img, 0, sizeof(*img));
+	if (assemble(c, &cp, h, img)) {
+		hash_final(h, key);
+		goto out;
+	}
+	cpio_finish(&cp);
+	hash_final(h, key);
+	img->key = xstrdup(key);
+	dir = path_join(cache, "images");
+	mkdir_p(dir, 0755);
+	img->path = xasprintf("%s/%s.cpio", dir, key);
+	free(dir);
+	if (path_exists(img->path)) {
+		img->cached = true;
+		ret = 0;
+		goto out;
+	}
+	if (write_file_atomic(img->path, cp.out.buf, cp.out.len)) {
+		zd_err("cannot write guest image %s: %s", img->path, strerror(errno));
+		goto out;
+	}
+	zd_info("guest image %s (%.1f MiB)", img->path, cp.out.len / 1048576.0);
+	ret = 0;
+out:
+	cpio_free(&cp);
+	free(cache);
+	return ret;
+}
+
+int image_with_plan(const struct zd_image *img, struct json_object *plan,
+		    const char *out)
+{
+	struct cpio cp = { 0 };
+	const char *js = json_object_to_json_string_ext(plan, JSON_C_TO_STRING_PRETTY);
+	size_t len;
+	char *base = read_file(img->path, &len);
+	struct sbuf all = { 0 };
+	int ret = -1;
+
+	if (!base) {
+		zd_err("cannot read guest image %s: %s", img->path, strerror(errno));
+		return -1;
+	}
+	cpio_file(&cp, "/zdbench/plan.json", 0644, js, strlen(js));
+	cpio_finish(&cp);
+	sbuf_add(&all, base, len);
+	sbuf_add(&all, cp.out.buf, cp.out.len);
+	ret = write_file_atomic(out, all.buf, all.len);
+	if (ret)
+		zd_err("cannot write %s: %s", out, strerror(errno));
+	free(base);
+	sbuf_free(&all);
+	cpio_free(&cp);
+	return ret;
+}

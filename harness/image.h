@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_IMAGE_H
+#define ZD_IMAGE_H
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "util.h"
+
+struct zd_image {
+	char *path;	/* cached base initramfs (uncompressed newc) */
+	char *key;
+	bool cached;
+	struct strv tools; /* "name version" lines, for provenance */
+};
+
+/* The guest image: busybox, fio, ndctl, mke2fs and the agent with their libs. */
+int image_build(const struct zd_config *c, struct zd_image *img);
+void image_free(struct zd_image *img);
+/* Base image + a small archive with /zdbench/plan.json, written to out. */
+int image_with_plan(const struct zd_image *img, struct json_object *plan,
+		    const char *out);
+char *agent_path(const struct zd_config *c);
+
+#endif

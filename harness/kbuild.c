@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel builds: tinyconfig + fragments, verified after olddefconfig, built
+ * out of tree with ccache and cached by a content key, so an unchanged
+ * variant never runs make again.
+ */
+#define _GNU_SOURCE
+#include "kbuild.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "result.h"
+#include "util.h"
+
+#define KBUILD_KEY_VERSION "zdbench-kbuild/1"
+
+static char *const kbuild_env_fixed[] = {
+	/* Reproducible banners, so ccache hits and builds compare equal. */
+	"KBUILD_BUILD_TIMESTAMP=@0", "KBUILD_BUILD_USER=zdbench",
+	"KBUILD_BUILD_HOST=zdbench", "KBUILD_BUILD_VERSION=1", NULL
+};
+
+void kernel_free(struct zd_kernel *k)
+{
+	free(k->variant);
+	free(k->key);
+	free(k->dir);
+	free(k->bzimage);
+	free(k->config_hash);
+	free(k->commit);
+	free(k->compiler);
+	free(k->patches_hash);
+	memset(k, 0, sizeof(*k));
+}
+
+char *compiler_version(void)
+{
+	char *argv[] = { "gcc", "--version", NULL };
+	struct sbuf out = { 0 };
+	struct proc_opts o = { .capture = &out, .quiet_stderr = true, .timeout = 30 };
+	struct proc_result r;
+	char *nl, *v;
+
+	if (proc_run(argv, &o, &r) || r.exit_code || !out.buf) {
+		sbuf_free(&out);
+		return NULL;
+	}
+	nl = strchr(out.buf, '\n');
+	if (nl)
+		*nl = '\0';
+	v = xstrdup(out.buf);
+	sbuf_free(&out);
+	return v;
+}
+
+int kbuild_key(const struct kbuild_inputs *in, char out[65])
+{
+	struct zd_hash *h = hash_new();
+	int ret = 0;
+
+	hash_str(h, "version", KBUILD_KEY_VERSION);
+	hash_str(h, "tree", in->base_tree ? in->base_tree : "");
+	hash_str(h, "dirty", in->dirty_hash ? in->dirty_hash : "");
+	hash_str(h, "compiler", in->compiler ? in->compiler : "");
+	hash_str(h, "arch", in->arch ? in->arch : "x86_64");
+	for (const char *const *e = (const char *const *)kbuild_env_fixed; *e; e++)
+		hash_str(h, "env", *e);
+	for (size_t i = 0; i < in->patches.n; i++)
+		if (hash_file(h, "patch", in->patches.v[i]))
+			ret = -1;
+	for (size_t i = 0; i < in->fragments.n; i++)
+		if (hash_file(h, "fragment", in->fragments.v[i]))
+			ret = -1;
+	hash_final(h, out);
+	return ret;
+}
+
+static bool valid_symbol(const char *s)
+{
+	if (!str_starts(s, "CONFIG_") || !s[7])
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return false;
+	return true;
+}
+
+/* One fragment line: CONFIG_FOO=val, "# CONFIG_FOO is not set", comment, blank. */
+static int fragment_line(char *l, struct strv *syms, struct strv *vals)
+{
+	char sym[128], *eq;
+
+	l = trim(l);
+	if (!*l)
+		return 0;
+	if (sscanf(l, "# %127s is not set", sym) == 1 && str_ends(l, " is not set")) {
+		if (!valid_symbol(sym))
+			return -1;
+		strv_push(syms, sym);
+		strv_push(vals, "n");
+		return 0;
+	}
+	if (*l == '#')
+		return 0;
+	eq = strchr(l, '=');
+	if (!eq)
+		return -1;
+	*eq = '\0';
+	if (!valid_symbol(l) || !eq[1])
+		return -1;
+	strv_push(syms, l);
+	strv_push(vals, eq + 1);
+	return 0;
+}
+
+int fragment_parse(const char *path, struct strv *syms, struct strv *vals)
+{
+	char *text = read_file(path, NULL);
+	char *line, *next;
+	int lineno = 0, ret = 0;
+
+	if (!text) {
+		zd_err("config fragment %s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (line = text; line && *line; line = next) {
+		char *copy;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		copy = xstrdup(line);
+		if (fragment_line(copy, syms, vals)) {
+			zd_err("%s:%d: not a Kconfig assignment (CONFIG_FOO=y or '# CONFIG_FOO is not set'): %s",
+			       path, lineno, line);
+			ret = -1;
+		}
+		free(copy);
+		if (ret)
+			break;
+	}
+	free(text);
+	return ret;
+}
+
+static const char *config_sym(const char *line, size_t *len)
+{
+	const char *p = line;
+
+	if (str_starts(p, "# "))
+		p += 2;
+	if (!str_starts(p, "CONFIG_"))
+		return NULL;
+	*len = strcspn(p, "= ");
+	return p;
+}
+
+static ssize_t strv_find(const struct strv *sv, const char *s, size_t len)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strlen(sv->v[i]) == len && !strncmp(sv->v[i], s, len))
+			return i;
+	return -1;
+}
+
+int config_merge(const char *dotconfig, const struct strv *syms,
+		 const struct strv *vals)
+{
+	char *text = read_file(dotconfig, NULL);
+	struct sbuf out = { 0 };
+	char *line, *next;
+	int ret;
+
+	if (!text) {
+		zd_err("%s: %s", dotconfig, strerror(errno));
+		return -1;
+	}
+	/* Drop every line the fragments set, then append their values. */
+	for (line = text; line && *line; line = next) {
+		const char *sym;
+		size_t len;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		sym = config_sym(line, &len);
+		if (sym && strv_find(syms, sym, len) >= 0)
+			continue;
+		sbuf_addf(&out, "%s\n", line);
+	}
+	for (size_t i = 0; i < syms->n; i++) {
+		if (!strcmp(vals->v[i], "n"))
+			sbuf_addf(&out, "# %s is not set\n", syms->v[i]);
+		else
+			sbuf_addf(&out, "%s=%s\n", syms->v[i], vals->v[i]);
+	}
+	ret = write_file_atomic(dotconfig, out.buf, out.len);
+	if (ret)
+		zd_err("%s: %s", dotconfig, strerror(errno));
+	free(text);
+	sbuf_free(&out);
+	return ret;
+}
+
+int config_verify(const char *dotconfig, const struct strv *syms,
+		  const struct strv *vals, char **missing)
+{
+	char *text = read_file(dotconfig, NULL);
+	struct sbuf miss = { 0 };
+	char **have;
+
+	if (!text) {
+		zd_err("%s: %s", dotconfig, strerror(errno));
+		return -1;
+	}
+	have = xcalloc(syms->n + 1, sizeof(char *));
+	for (char *line = text, *next; line && *line; line = next) {
+		const char *sym;
+		size_t len;
+		ssize_t i;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		sym = config_sym(line, &len);
+		if (!sym || (i = strv_find(syms, sym, len)) < 0)
+			continue;
+		have[i] = line[0] == '#' ? "n" : line + len + 1;
+	}
+	for (size_t i = 0; i < syms->n; i++) {
+		const char *got = have[i] ? have[i] : "n";
+
+		if (!strcmp(got, vals->v[i]))
+			continue;
+		sbuf_addf(&miss, "%s%s=%s (got %s)", miss.len ? ", " : "",
+			  syms->v[i], vals->v[i], have[i] ? got : "unset");
+	}
+	free(have);
+	free(text);
+	*missing = miss.buf;
+	return miss.len ? 1 : 0;
+}
+
+int variant_patches(const struct zd_config *c, const char *variant,
+		    struct zd_list *out)
+{
+	char *dir = xasprintf("%s/kernels/%s", c->project_dir, variant);
+	char *series = path_join(dir, "series");
+	char *text = NULL, *line, *next;
+	int lineno = 0, ret = -1;
+
+	out->n = 0;
+	if (!is_dir(dir)) {
+		zd_err("unknown variant '%s': no folder %s", variant, dir);
+		goto out;
+	}
+	text = read_file(series, NULL);
+	if (!text) {
+		ret = 0; /* no series: the variant is the base tree */
+		goto out;
+	}
+	for (line = text; line && *line; line = next) {
+		char *l, *p;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		l = trim(line);
+		if (!*l || *l == '#')
+			continue;
+		p = path_join(dir, l);
+		if (!path_exists(p) || out->n == ZD_MAX_LIST) {
+			zd_err("%s:%d: patch %s %s", series, lineno, l,
+			       out->n == ZD_MAX_LIST ? "exceeds the series limit" : "not found");
+			free(p);
+			goto out;
+		}
+		out->v[out->n++] = p;
+	}
+	ret = 0;
+out:
+	free(dir);
+	free(series);
+	free(text);
+	return ret;
+}
+
+/* Fragments: the configured ones plus the variant's own optional fragment. */
+static int collect_fragments(const struct zd_config *c, const char *variant,
+			     struct zd_list *out)
+{
+	char *own = xasprintf("%s/kernels/%s/config", c->project_dir, variant);
+
+	out->n = 0;
+	for (size_t i = 0; i < c->fragments.n && out->n < ZD_MAX_LIST; i++) {
+		char *p = c->fragments.v[i][0] == '/' ? xstrdup(c->fragments.v[i]) :
+			  xasprintf("%s/kernels/%s", c->project_dir, c->fragments.v[i]);
+
+		if (!path_exists(p)) {
+			zd_err("[kernel] fragments: %s not found", p);
+			free(p);
+			free(own);
+			return -1;
+		}
+		out->v[out->n++] = p;
+	}
+	if (path_exists(own) && out->n < ZD_MAX_LIST)
+		out->v[out->n++] = own;
+	else
+		free(own);
+	return 0;
+}
+
+static void zlist_free(struct zd_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+}
+
+/* Source for a variant: the tree itself, or a worktree with the series applied. */
+static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
+			  const char *variant, const struct zd_list *patches,
+			  const char *log)
+{
+	char *cache = zd_cache_dir(c), *wt, *head = NULL;
+	char *hargs[] = { "rev-parse", "HEAD", NULL };
+
+	if (!patches->n && !git_run(s->tree, hargs, &head, 60) &&
+	    !strcmp(head, s->base)) {
+		free(head);
+		free(cache);
+		return xstrdup(s->tree);
+	}
+	free(head);
+	wt = xasprintf("%s/trees/%s", cache, variant);
+	free(cache);
+	if (!is_dir(wt)) {
+		char *add[] = { "worktree", "add", "--force", "--detach", wt, s->base, NULL };
+		char *prune[] = { "worktree", "prune", NULL };
+
+		git_run(s->tree, prune, NULL, 120);
+		if (git_run(s->tree, add, NULL, 1800)) {
+			zd_err("cannot create worktree %s at %s", wt, s->base);
+			goto fail;
+		}
+	} else {
+		char *co[] = { "checkout", "-q", "-f", "--detach", s->base, NULL };
+		char *abort_am[] = { "am", "--abort", NULL };
+
+		git_run(wt, abort_am, NULL, 60);
+		if (git_run(wt, co, NULL, 1800)) {
+			zd_err("cannot check out %s in %s", s->base, wt);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < patches->n; i++) {
+		char *am[] = { "am", "-q", "--3way", patches->v[i], NULL };
+
+		if (git_run(wt, am, NULL, 600)) {
+			char *abort_am[] = { "am", "--abort", NULL };
+
+			git_run(wt, abort_am, NULL, 60);
+			zd_err("variant %s: patch %s does not apply on %s (git am failed)",
+			       variant, patches->v[i], s->base);
+			goto fail;
+		}
+	}
+	(void)log;
+	return wt;
+fail:
+	free(wt);
+	return NULL;
+}
+
+struct progress {
+	const char *variant;
+	FILE *log;
+	unsigned long done, total;
+	double t0, last;
+	bool tty;
+	int last_pct;
+};
+
+static int progress_line(void *ctx, const char *line)
+{
+	struct progress *p = ctx;
+	double now = now_mono();
+	int pct;
+
+	if (p->log)
+		fprintf(p->log, "%s\n", line);
+	/* kbuild's quiet output: "  CC      mm/gup.o" etc. */
+	if (line[0] != ' ' || line[1] != ' ' || !isupper((unsigned char)line[2]))
+		return 0;
+	p->done++;
+	pct = p->total ? (int)(100 * p->done / p->total) : 0;
+	if (pct > 99)
+		pct = 99;
+	if (p->tty && now - p->last > 0.2) {
+		fprintf(stderr, "\r  build %s: %3d%% (%lu/~%lu objects) %dm%02ds ",
+			p->variant, pct, p->done, p->total,
+			(int)(now - p->t0) / 60, (int)(now - p->t0) % 60);
+		p->last = now;
+	} else if (!p->tty && pct / 25 > p->last_pct / 25) {
+		zd_info("build %s: %d%% (%lu objects, %.0fs)", p->variant, pct,
+			p->done, now - p->t0);
+	}
+	p->last_pct = pct;
+	return 0;
+}
+
+static int run_make(const struct zd_config *c, const char *src,
+		    const char *bdir, const char *target, const char *log,
+		    struct progress *prog, double timeout)
+{
+	struct strv av = { 0 }, env = { 0 };
+	char *cache = zd_cache_dir(c), *ccache = which("ccache");
+	struct proc_opts o = { .timeout = timeout, .line_cb = progress_line };
+	struct progress quiet = { .variant = "" };
+	struct proc_result r;
+	int ret = -1;
+
+	strv_push(&av, "make");
+	strv_push(&av, "-C");
+	strv_push(&av, src);
+	strv_pushf(&av, "O=%s", bdir);
+	strv_pushf(&av, "-j%u", c->jobs);
+	if (c->ccache && ccache) {
+		strv_push(&av, "CC=ccache gcc");
+		strv_pushf(&env, "CCACHE_DIR=%s/ccache", cache);
+		strv_pushf(&env, "CCACHE_BASEDIR=%s", cache);
+		strv_push(&env, "CCACHE_NOHASHDIR=1");
+	}
+	strv_push(&av, target);
+	for (char *const *e = kbuild_env_fixed; *e; e++)
+		strv_push(&env, *e);
+	o.env = env.v;
+	/* The whole make output goes to the log; progress is counted from it. */
+	if (!prog) {
+		quiet.tty = false;
+		quiet.last_pct = 1000;
+		prog = &quiet;
+	}
+	prog->log = fopen(log, "a");
+	o.ctx = prog;
+	ret = proc_run(av.v, &o, &r);
+	if (prog->log)
+		fclose(prog->log);
+	prog->log = NULL;
+	if (prog->tty && prog != &quiet)
+		fputc('\n', stderr);
+	if (ret) {
+		ret = -1;
+		zd_err("cannot run make: %s", strerror(errno));
+		goto out;
+	}
+	ret = -1;
+	if (r.exec_failed) {
+		zd_err("make not found: install it (scripts/install-deps.sh)");
+		goto out;
+	}
+	if (r.timed_out) {
+		zd_err("make %s timed out after %.0fs (build_timeout); log: %s", target,
+		       timeout, log);
+		goto out;
+	}
+	if (r.exit_code) {
+		zd_err("make %s failed (exit %d); log: %s", target, r.exit_code, log);
+		goto out;
+	}
+	ret = 0;
+out:
+	strv_free(&av);
+	strv_free(&env);
+	free(cache);
+	free(ccache);
+	return ret;
+}
+
+static unsigned long objects_estimate(const char *cache)
+{
+	char *p = path_join(cache, "kbuild.objects");
+	char *t = read_file(p, NULL);
+	uint64_t v = 0;
+
+	if (!t || parse_u64(trim(t), &v) || v < 100)
+		v = 1900; /* tinyconfig + the pmem/DAX fragment on 6.12 */
+	free(p);
+	free(t);
+	return v;
+}
+
+static void write_meta(const struct zd_kernel *k, const struct zd_ksrc *s,
+		       const char *path)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "schema", json_object_new_string("zdbench.kernel/1"));
+	json_object_object_add(o, "variant", json_object_new_string(k->variant));
+	json_object_object_add(o, "key", json_object_new_string(k->key));
+	json_object_object_add(o, "commit", json_object_new_string(k->commit));
+	json_object_object_add(o, "base", json_object_new_string(s->base));
+	json_object_object_add(o, "describe", json_object_new_string(s->describe));
+	json_object_object_add(o, "config_sha256", json_object_new_string(k->config_hash));
+	json_object_object_add(o, "patches_sha256", json_object_new_string(k->patches_hash));
+	json_object_object_add(o, "compiler", json_object_new_string(k->compiler));
+	json_object_object_add(o, "build_seconds", json_object_new_double(k->build_secs));
+	zd_json_write(path, o);
+	json_object_put(o);
+}
+
+static int read_meta(struct zd_kernel *k, const char *path)
+{
+	struct json_object *o = zd_json_read(path), *v;
+
+	if (!o)
+		return -1;
+	if (json_object_object_get_ex(o, "commit", &v))
+		k->commit = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "config_sha256", &v))
+		k->config_hash = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "build_seconds", &v))
+		k->build_secs = json_object_get_double(v);
+	json_object_put(o);
+	return k->commit && k->config_hash ? 0 : -1;
+}
+
+static char *file_sha(const char *path)
+{
+	struct zd_hash *h = hash_new();
+	char hex[ZD_HASH_HEX];
+	size_t len;
+	char *data = read_file(path, &len);
+
+	if (data)
+		hash_update(h, data, len);
+	free(data);
+	hash_final(h, hex);
+	return xstrdup(hex);
+}
+
+static char *patches_sha(const struct zd_list *patches)
+{
+	struct zd_hash *h = hash_new();
+	char hex[ZD_HASH_HEX];
+
+	for (size_t i = 0; i < patches->n; i++)
+		hash_file(h, "patch", patches->v[i]);
+	hash_final(h, hex);
+	return xstrdup(hex);
+}
+
+static int configure(const struct zd_config *c, const char *src,
+		     const char *bdir, const struct zd_list *frags,
+		     const char *log)
+{
+	struct strv syms = { 0 }, vals = { 0 };
+	char *dotconfig = path_join(bdir, ".config"), *missing = NULL;
+	int ret = -1;
+
+	for (size_t i = 0; i < frags->n; i++)
+		if (fragment_parse(frags->v[i], &syms, &vals))
+			goto out;
+	if (run_make(c, src, bdir, "tinyconfig", log, NULL, 600) ||
+	    config_merge(dotconfig, &syms, &vals) ||
+	    run_make(c, src, bdir, "olddefconfig", log, NULL, 600))
+		goto out;
+	ret = config_verify(dotconfig, &syms, &vals, &missing);
+	if (ret > 0)
+		zd_err("Kconfig dropped requested options (check their dependencies): %s",
+		       missing);
+	ret = ret ? -1 : 0;
+out:
+	strv_free(&syms);
+	strv_free(&vals);
+	free(dotconfig);
+	free(missing);
+	return ret;
+}
+
+static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
+			   const struct zd_list *patches,
+			   const struct zd_list *frags, struct zd_kernel *k)
+{
+	char *cache = zd_cache_dir(c);
+	char *bdir = xasprintf("%s/build/%s", cache, k->variant);
+	char *log = path_join(bdir, "zdbench-build.log");
+	char *tmp = xasprintf("%s.tmp", k->dir), *src = NULL;
+	char *objs = path_join(cache, "kbuild.objects");
+	struct progress prog = { .variant = k->variant, .tty = isatty(2) };
+	char *cnt;
+	double t0 = now_mono();
+	int ret = -1;
+
+	mkdir_p(bdir, 0755);
+	unlink(log);
+	src = prepare_tree(c, s, k->variant, patches, log);
+	if (!src)
+		goto out;
+	if (patches->n) {
+		char *hargs[] = { "rev-parse", "HEAD", NULL };
+
+		git_run(src, hargs, &k->commit, 60);
+	}
+	if (!k->commit)
+		k->commit = xstrdup(s->base);
+	zd_info("building %s (%s) in %s", k->variant, s->describe, bdir);
+	if (configure(c, src, bdir, frags, log))
+		goto out;
+	prog.total = objects_estimate(cache);
+	prog.t0 = now_mono();
+	prog.last_pct = 0;
+	if (run_make(c, src, bdir, "bzImage", log, &prog, c->build_timeout))
+		goto out;
+	rm_rf(tmp);
+	mkdir_p(tmp, 0755);
+	{
+		const char *files[][2] = {
+			{ "arch/x86/boot/bzImage", "bzImage" },
+			{ ".config", "config" },
+			{ "System.map", "System.map" },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+			char *from = path_join(bdir, files[i][0]);
+			char *to = path_join(tmp, files[i][1]);
+			int e = copy_file(from, to);
+
+			if (e)
+				zd_err("cannot store %s in %s: %s", from, to, strerror(errno));
+			free(from);
+			free(to);
+			if (e)
+				goto out;
+		}
+	}
+	rm_rf(k->dir);
+	if (rename(tmp, k->dir)) {
+		zd_err("cannot store kernel in %s: %s", k->dir, strerror(errno));
+		goto out;
+	}
+	k->build_secs = now_mono() - t0;
+	{
+		char *cfg = path_join(k->dir, "config");
+		char *meta = path_join(k->dir, "meta.json");
+
+		k->config_hash = file_sha(cfg);
+		write_meta(k, s, meta); /* written last: marks the entry complete */
+		free(cfg);
+		free(meta);
+	}
+	cnt = xasprintf("%lu\n", prog.done);
+	write_file_atomic(objs, cnt, strlen(cnt));
+	free(cnt);
+	ret = 0;
+out:
+	free(cache);
+	free(bdir);
+	free(log);
+	free(tmp);
+	free(src);
+	free(objs);
+	return ret;
+}
+
+int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
+		   const char *variant, struct zd_kernel *k)
+{
+	struct zd_list patches = { 0 }, frags = { 0 };
+	struct kbuild_inputs in = { 0 };
+	char key[ZD_HASH_HEX], *cache = NULL, *meta = NULL;
+	int ret = -1;
+
+	memset(k, 0, sizeof(*k));
+	k->variant = xstrdup(variant);
+	if (variant_patches(c, variant, &patches) ||
+	    collect_fragments(c, variant, &frags))
+		goto out;
+	k->compiler = compiler_version();
+	if (!k->compiler) {
+		zd_err("gcc not found: install build-essential (scripts/install-deps.sh)");
+		goto out;
+	}
+	in.base_tree = s->base_tree;
+	in.dirty_hash = s->dirty_hash;
+	in.compiler = k->compiler;
+	in.patches = patches;
+	in.fragments = frags;
+	if (kbuild_key(&in, key))
+		goto out;
+	k->key = xstrdup(key);
+	k->patches_hash = patches_sha(&patches);
+	cache = zd_cache_dir(c);
+	k->dir = xasprintf("%s/kernels/%s", cache, key);
+	k->bzimage = path_join(k->dir, "bzImage");
+	meta = path_join(k->dir, "meta.json");
+	mkdir_p(cache, 0755);
+	{
+		char *kd = path_join(cache, "kernels");
+
+		mkdir_p(kd, 0755);
+		free(kd);
+	}
+	if (path_exists(meta) && path_exists(k->bzimage) && !read_meta(k, meta)) {
+		k->cached = true;
+		zd_info("kernel %s: cached (key %.12s), no make", variant, key);
+		ret = 0;
+		goto out;
+	}
+	ret = build_and_store(c, s, &patches, &frags, k);
+	if (!ret)
+		zd_info("kernel %s: built in %.0fs (key %.12s)", variant,
+			k->build_secs, key);
+out:
+	zlist_free(&patches);
+	zlist_free(&frags);
+	free(cache);
+	free(meta);
+	return ret;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_KBUILD_H
+#define ZD_KBUILD_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "ksrc.h"
+#include "util.h"
+
+struct zd_kernel {
+	char *variant;
+	char *key;	   /* content hash: tree + patches + fragments + compiler */
+	char *dir;	   /* cache entry: bzImage, config, System.map, meta.json */
+	char *bzimage;
+	char *config_hash; /* sha256 of the final .config */
+	char *commit;	   /* base commit (+ patches applied on top) */
+	char *compiler;
+	char *patches_hash;
+	bool cached;	   /* no make ran */
+	double build_secs;
+};
+
+/* Inputs of the cache key, separated out so tests can check the key alone. */
+struct kbuild_inputs {
+	const char *base_tree, *dirty_hash, *compiler, *arch;
+	struct zd_list patches;	  /* absolute paths */
+	struct zd_list fragments; /* absolute paths */
+};
+
+int kbuild_key(const struct kbuild_inputs *in, char out[65]);
+/* Parse fragment into symbol/value pairs; errors name file:line. */
+int fragment_parse(const char *path, struct strv *syms, struct strv *vals);
+/* Merge fragments into an existing .config text. */
+int config_merge(const char *dotconfig, const struct strv *syms,
+		 const struct strv *vals);
+/* Verify every fragment symbol has its value in .config; lists misses. */
+int config_verify(const char *dotconfig, const struct strv *syms,
+		  const struct strv *vals, char **missing);
+int variant_patches(const struct zd_config *c, const char *variant,
+		    struct zd_list *out);
+int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
+		   const char *variant, struct zd_kernel *k);
+void kernel_free(struct zd_kernel *k);
+char *compiler_version(void);
+
+#endif

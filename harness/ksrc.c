@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel source: import the Debian linux-source tarball once into a git
+ * repository in the cache (deterministic commit, so the same tarball always
+ * gives the same commit id), or use the user's own tree.
+ */
+#define _GNU_SOURCE
+#include "ksrc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "util.h"
+
+static char *const git_env[] = {
+	"GIT_AUTHOR_NAME=zdbench", "GIT_AUTHOR_EMAIL=zdbench@localhost",
+	"GIT_COMMITTER_NAME=zdbench", "GIT_COMMITTER_EMAIL=zdbench@localhost",
+	"GIT_AUTHOR_DATE=2024-11-17T00:00:00Z",
+	"GIT_COMMITTER_DATE=2024-11-17T00:00:00Z",
+	"GIT_CONFIG_NOSYSTEM=1", NULL
+};
+
+char *zd_cache_dir(const struct zd_config *c)
+{
+	const char *env = getenv("ZDBENCH_CACHE");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+
+	if (c->cache_dir && *c->cache_dir)
+		return expand_home(c->cache_dir);
+	if (env && *env)
+		return xstrdup(env);
+	if (xdg && *xdg)
+		return xasprintf("%s/zdbench", xdg);
+	return expand_home("~/.cache/zdbench");
+}
+
+int git_run(const char *tree, char *const args[], char **out, double timeout)
+{
+	struct strv av = { 0 };
+	struct sbuf cap = { 0 };
+	struct proc_opts o = { .env = git_env, .timeout = timeout };
+	struct proc_result r;
+	int ret = -1;
+
+	strv_push(&av, "git");
+	strv_push(&av, "-C");
+	strv_push(&av, tree);
+	for (char *const *a = args; *a; a++)
+		strv_push(&av, *a);
+	/* stdout is captured; git's own complaints go to our stderr. */
+	o.capture = &cap;
+	if (proc_run(av.v, &o, &r) || r.exit_code != 0) {
+		if (getenv("ZDBENCH_DEBUG"))
+			zd_err("git %s: exit %d signal %d", args[0], r.exit_code, r.signal);
+		if (r.timed_out)
+			zd_err("git %s timed out after %.0fs in %s", args[0], timeout, tree);
+		goto out;
+	}
+	if (out)
+		*out = xstrdup(cap.buf ? trim(cap.buf) : "");
+	ret = 0;
+out:
+	sbuf_free(&cap);
+	strv_free(&av);
+	return ret;
+}
+
+static int rev(const char *tree, const char *what, char **out)
+{
+	char *args[] = { "rev-parse", "--verify", "--quiet", (char *)what, NULL };
+
+	return git_run(tree, args, out, 60);
+}
+
+/* The tarball holds one top-level folder, linux-source-6.12/. */
+static char *single_subdir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *found = NULL;
+	int n = 0;
+
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		n++;
+		free(found);
+		found = path_join(dir, de->d_name);
+	}
+	closedir(d);
+	if (n != 1) {
+		free(found);
+		return NULL;
+	}
+	return found;
+}
+
+static int import_tarball(const struct zd_config *c, const char *repo,
+			  const char *stamp, const char *tar_hash)
+{
+	char *tmp = xasprintf("%s.import", repo);
+	char *top = NULL, *msg = NULL;
+	struct proc_result r;
+	struct proc_opts o = { .out_path = "/dev/null", .timeout = 1800 };
+	int ret = -1;
+
+	zd_info("importing %s into %s (once; a few minutes)", c->tarball, repo);
+	rm_rf(tmp);
+	rm_rf(repo);
+	mkdir_p(tmp, 0755);
+	{
+		char *tar[] = { "tar", "-xf", c->tarball, "-C", tmp, NULL };
+
+		if (proc_run(tar, &o, &r) || r.exit_code) {
+			zd_err("cannot unpack %s (tar exit %d)", c->tarball, r.exit_code);
+			goto out;
+		}
+	}
+	top = single_subdir(tmp);
+	if (!top || !path_exists(top) || !is_dir(top)) {
+		zd_err("%s: expected one top-level folder in the tarball", c->tarball);
+		goto out;
+	}
+	{
+		char *init[] = { "init", "-q", "-b", "master", NULL };
+		char *add[] = { "add", "-A", "-f", ".", NULL }; /* -f: Debian .gitignore lists everything */
+		char *commit[] = { "commit", "-q", "--no-verify", "-m", NULL, NULL };
+		char *tag[] = { "tag", "zdbench-base", NULL };
+
+		msg = xasprintf("Import %s\n\nzdbench imported this tree from the tarball\n%s (sha256 %s).",
+				strrchr(top, '/') + 1, c->tarball, tar_hash);
+		commit[4] = msg;
+		char **steps[] = { init, add, commit, tag };
+
+		for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+			if (git_run(top, steps[i], NULL, 3600)) {
+				zd_err("import of %s: 'git %s' failed in %s", c->tarball,
+				       steps[i][0], top);
+				goto out;
+			}
+		}
+	}
+	if (rename(top, repo)) {
+		zd_err("cannot move %s to %s: %s", top, repo, strerror(errno));
+		goto out;
+	}
+	if (write_file_atomic(stamp, tar_hash, strlen(tar_hash))) {
+		zd_err("cannot write %s: %s", stamp, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	rm_rf(tmp);
+	free(tmp);
+	free(top);
+	free(msg);
+	return ret;
+}
+
+static char *tarball_hash(const char *path)
+{
+	struct zd_hash *h = hash_new();
+	char hex[ZD_HASH_HEX];
+
+	if (hash_file(h, "tarball", path)) {
+		hash_final(h, hex);
+		return NULL;
+	}
+	hash_final(h, hex);
+	return xstrdup(hex);
+}
+
+static int prepare_debian(const struct zd_config *c, struct zd_ksrc *s)
+{
+	char *cache = zd_cache_dir(c);
+	char *repo = path_join(cache, "linux");
+	char *stamp = path_join(cache, "linux.imported");
+	char *th = NULL, *have = NULL;
+	int ret = -1;
+
+	if (!path_exists(c->tarball)) {
+		zd_err("kernel source tarball %s not found: install it (scripts/install-deps.sh installs linux-source-6.12) or set [kernel] source = tree and tree = <your kernel git tree>",
+		       c->tarball);
+		goto out;
+	}
+	th = tarball_hash(c->tarball);
+	if (!th) {
+		zd_err("cannot read %s: %s", c->tarball, strerror(errno));
+		goto out;
+	}
+	have = read_file(stamp, NULL);
+	if (!have || strcmp(trim(have), th) || !is_dir(repo)) {
+		mkdir_p(cache, 0755);
+		if (import_tarball(c, repo, stamp, th))
+			goto out;
+	}
+	s->tree = xstrdup(repo);
+	s->imported = true;
+	ret = 0;
+out:
+	free(cache);
+	free(repo);
+	free(stamp);
+	free(th);
+	free(have);
+	return ret;
+}
+
+static char *diff_hash(const char *tree)
+{
+	char *args[] = { "diff", "HEAD", "--binary", NULL };
+	char *out = NULL, hex[ZD_HASH_HEX];
+	struct zd_hash *h;
+
+	if (git_run(tree, args, &out, 600))
+		return xstrdup("");
+	if (!*out) {
+		free(out);
+		return xstrdup("");
+	}
+	h = hash_new();
+	hash_str(h, "diff", out);
+	hash_final(h, hex);
+	free(out);
+	return xstrdup(hex);
+}
+
+int ksrc_prepare(const struct zd_config *c, struct zd_ksrc *s)
+{
+	const char *base = c->base_rev && *c->base_rev ? c->base_rev : "HEAD";
+	char *spec;
+	char *desc_args[] = { "log", "-1", "--format=%s", NULL, NULL };
+
+	memset(s, 0, sizeof(*s));
+	if (!strcmp(c->source, "debian")) {
+		if (prepare_debian(c, s))
+			return -1;
+	} else {
+		char *t = expand_home(c->tree);
+
+		s->tree = path_abs(t);
+		free(t);
+		if (!is_dir(s->tree) || !path_exists(path_join(s->tree, "Makefile"))) {
+			zd_err("[kernel] tree = %s is not a kernel source tree", s->tree);
+			return -1;
+		}
+	}
+	if (rev(s->tree, base, &s->base) || !*s->base) {
+		zd_err("[kernel] base = %s: no such commit in %s", base, s->tree);
+		return -1;
+	}
+	spec = xasprintf("%s^{tree}", s->base);
+	rev(s->tree, spec, &s->base_tree);
+	free(spec);
+	desc_args[3] = s->base;
+	if (git_run(s->tree, desc_args, &s->describe, 60))
+		s->describe = xstrdup(s->base);
+	/* A user's tree may carry uncommitted edits: they are part of the key. */
+	s->dirty_hash = s->imported ? xstrdup("") : diff_hash(s->tree);
+	return 0;
+}
+
+void ksrc_free(struct zd_ksrc *s)
+{
+	free(s->tree);
+	free(s->base);
+	free(s->base_tree);
+	free(s->describe);
+	free(s->dirty_hash);
+	memset(s, 0, sizeof(*s));
+}

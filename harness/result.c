@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "result.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int64_t jint(struct json_object *o, const char *key, int64_t dflt)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v))
+		return dflt;
+	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+		return dflt;
+	return json_object_get_int64(v);
+}
+
+double jdouble(struct json_object *o, const char *key, double dflt)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v))
+		return dflt;
+	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+		return dflt;
+	return json_object_get_double(v);
+}
+
+bool jbool(struct json_object *o, const char *key, bool dflt)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
+		return dflt;
+	return json_object_get_boolean(v);
+}
+
+int zd_json_write(const char *path, struct json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_NOSLASHESCAPE);
+	struct sbuf sb = { 0 };
+	int ret;
+
+	sbuf_addf(&sb, "%s\n", s);
+	ret = write_file_atomic(path, sb.buf, sb.len);
+	if (ret)
+		zd_err("cannot write %s: %s", path, strerror(errno));
+	sbuf_free(&sb);
+	return ret;
+}
+
+struct json_object *zd_json_read(const char *path)
+{
+	char *text = read_file(path, NULL);
+	struct json_object *o;
+	enum json_tokener_error jerr;
+
+	if (!text)
+		return NULL;
+	o = json_tokener_parse_verbose(text, &jerr);
+	free(text);
+	return o;
+}
+
+void result_init(struct zd_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+static void counters_free(struct zd_sample *s)
+{
+	for (size_t i = 0; i < s->nr_counters; i++)
+		free(s->counters[i].name);
+}
+
+void result_free(struct zd_result *r)
+{
+	char **strs[] = {
+		&r->run_id, &r->variant, &r->workload, &r->kind, &r->target,
+		&r->mapping, &r->rw, &r->commit, &r->kernel_key, &r->config_hash,
+		&r->compiler, &r->patches_hash, &r->backend, &r->accel, &r->clock,
+		&r->kernel_cmdline, &r->qemu_cmdline, &r->pmem, &r->guest_kernel,
+		&r->verdict, &r->timeout, &r->msg, &r->reproducer,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+		free(*strs[i]);
+	for (size_t i = 0; i < r->nr_samples; i++)
+		counters_free(&r->samples[i]);
+	free(r->samples);
+	for (size_t i = 0; i < r->nr_checks; i++) {
+		free(r->checks[i].name);
+		free(r->checks[i].value);
+	}
+	strv_free(&r->signatures);
+	memset(r, 0, sizeof(*r));
+}
+
+struct zd_sample *result_add_sample(struct zd_result *r)
+{
+	struct zd_sample *s;
+
+	r->samples = xrealloc(r->samples, (r->nr_samples + 1) * sizeof(*s));
+	s = &r->samples[r->nr_samples++];
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+void result_add_check(struct zd_result *r, const char *name, bool ok,
+		      const char *value)
+{
+	struct zd_check *c;
+
+	if (r->nr_checks == ZD_MAX_CHECKS)
+		return;
+	c = &r->checks[r->nr_checks++];
+	c->name = xstrdup(name);
+	c->value = xstrdup(value ? value : "");
+	c->ok = ok;
+}
+
+static void add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+}
+
+static void add_int(struct json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static struct json_object *sample_to_json(const struct zd_sample *s)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *ca = json_object_new_array();
+
+	add_int(o, "rep", s->rep);
+	add_int(o, "pages", s->pages);
+	add_int(o, "elapsed_ns", s->elapsed_ns);
+	json_object_object_add(o, "ns_per_page", json_object_new_double(s->ns_per_page));
+	add_int(o, "pin_acquired", s->pin_acquired);
+	add_int(o, "pin_released", s->pin_released);
+	for (size_t i = 0; i < s->nr_counters; i++) {
+		const struct zd_counter *c = &s->counters[i];
+		struct json_object *co = json_object_new_object();
+
+		add_str(co, "name", c->name);
+		json_object_object_add(co, "counted", json_object_new_boolean(c->counted));
+		add_int(co, "value", c->value);
+		add_int(co, "enabled", c->enabled);
+		add_int(co, "running", c->running);
+		json_object_array_add(ca, co);
+	}
+	json_object_object_add(o, "counters", ca);
+	return o;
+}
+
+struct json_object *result_to_json(const struct zd_result *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *wl = json_object_new_object();
+	struct json_object *params = json_object_new_object();
+	struct json_object *k = json_object_new_object();
+	struct json_object *b = json_object_new_object();
+	struct json_object *sa = json_object_new_array();
+	struct json_object *ch = json_object_new_array();
+	struct json_object *sig = json_object_new_array();
+
+	add_str(o, "schema", ZD_RESULT_SCHEMA);
+	add_str(o, "run_id", r->run_id);
+	add_str(o, "variant", r->variant);
+	add_str(wl, "name", r->workload);
+	add_str(wl, "kind", r->kind);
+	add_str(params, "target", r->target);
+	add_str(params, "mapping", r->mapping);
+	add_str(params, "rw", r->rw);
+	add_int(params, "buf_kib", r->buf_kib);
+	add_int(params, "bs_kib", r->bs_kib);
+	add_int(params, "iters", r->iters);
+	json_object_object_add(wl, "params", params);
+	json_object_object_add(o, "workload", wl);
+	add_str(k, "commit", r->commit);
+	add_str(k, "key", r->kernel_key);
+	add_str(k, "config_sha256", r->config_hash);
+	add_str(k, "compiler", r->compiler);
+	add_str(k, "patches_sha256", r->patches_hash);
+	add_str(k, "release", r->guest_kernel);
+	json_object_object_add(o, "kernel", k);
+	add_str(b, "backend", r->backend);
+	add_str(b, "accel", r->accel);
+	add_str(b, "clock", r->clock);
+	add_str(b, "kernel_cmdline", r->kernel_cmdline);
+	add_str(b, "qemu_cmdline", r->qemu_cmdline);
+	add_str(b, "pmem", r->pmem);
+	json_object_object_add(o, "boot", b);
+	for (size_t i = 0; i < r->nr_samples; i++)
+		json_object_array_add(sa, sample_to_json(&r->samples[i]));
+	json_object_object_add(o, "samples", sa);
+	for (size_t i = 0; i < r->nr_checks; i++) {
+		struct json_object *c = json_object_new_object();
+
+		add_str(c, "name", r->checks[i].name);
+		json_object_object_add(c, "ok", json_object_new_boolean(r->checks[i].ok));
+		add_str(c, "value", r->checks[i].value);
+		json_object_array_add(ch, c);
+	}
+	json_object_object_add(o, "checks", ch);
+	json_object_object_add(o, "ok", json_object_new_boolean(r->ok));
+	add_str(o, "verdict", r->verdict);
+	add_str(o, "timeout", r->timeout);
+	add_str(o, "msg", r->msg);
+	for (size_t i = 0; i < r->signatures.n; i++)
+		json_object_array_add(sig, json_object_new_string(r->signatures.v[i]));
+	json_object_object_add(o, "signatures", sig);
+	add_str(o, "reproducer", r->reproducer);
+	return o;
+}
+
+static char *dupj(struct json_object *o, const char *key)
+{
+	const char *s = jstr(o, key);
+
+	return s ? xstrdup(s) : NULL;
+}
+
+static void sample_from_json(struct json_object *so, struct zd_sample *s)
+{
+	struct json_object *ca;
+
+	s->rep = jint(so, "rep", 0);
+	s->pages = jint(so, "pages", 0);
+	s->elapsed_ns = jint(so, "elapsed_ns", 0);
+	s->ns_per_page = jdouble(so, "ns_per_page", 0);
+	s->pin_acquired = jint(so, "pin_acquired", 0);
+	s->pin_released = jint(so, "pin_released", 0);
+	if (!json_object_object_get_ex(so, "counters", &ca) ||
+	    !json_object_is_type(ca, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(ca) && i < ZD_MAX_COUNTERS; i++) {
+		struct json_object *co = json_object_array_get_idx(ca, i);
+		struct zd_counter *c = &s->counters[s->nr_counters++];
+
+		c->name = dupj(co, "name");
+		c->counted = jbool(co, "counted", false);
+		c->value = jint(co, "value", 0);
+		c->enabled = jint(co, "enabled", 0);
+		c->running = jint(co, "running", 0);
+	}
+}
+
+int result_from_json(struct json_object *o, struct zd_result *r, char **err)
+{
+	struct json_object *wl = NULL, *params = NULL, *k = NULL, *b = NULL, *a;
+	const char *schema = jstr(o, "schema");
+
+	result_init(r);
+	if (!schema || strcmp(schema, ZD_RESULT_SCHEMA)) {
+		*err = xasprintf("schema is '%s', expected '%s'",
+				 schema ? schema : "(missing)", ZD_RESULT_SCHEMA);
+		return -1;
+	}
+	r->run_id = dupj(o, "run_id");
+	r->variant = dupj(o, "variant");
+	json_object_object_get_ex(o, "workload", &wl);
+	json_object_object_get_ex(wl, "params", &params);
+	r->workload = dupj(wl, "name");
+	r->kind = dupj(wl, "kind");
+	r->target = dupj(params, "target");
+	r->mapping = dupj(params, "mapping");
+	r->rw = dupj(params, "rw");
+	r->buf_kib = jint(params, "buf_kib", 0);
+	r->bs_kib = jint(params, "bs_kib", 0);
+	r->iters = jint(params, "iters", 0);
+	json_object_object_get_ex(o, "kernel", &k);
+	r->commit = dupj(k, "commit");
+	r->kernel_key = dupj(k, "key");
+	r->config_hash = dupj(k, "config_sha256");
+	r->compiler = dupj(k, "compiler");
+	r->patches_hash = dupj(k, "patches_sha256");
+	r->guest_kernel = dupj(k, "release");
+	json_object_object_get_ex(o, "boot", &b);
+	r->backend = dupj(b, "backend");
+	r->accel = dupj(b, "accel");
+	r->clock = dupj(b, "clock");
+	r->kernel_cmdline = dupj(b, "kernel_cmdline");
+	r->qemu_cmdline = dupj(b, "qemu_cmdline");
+	r->pmem = dupj(b, "pmem");
+	if (json_object_object_get_ex(o, "samples", &a) && json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			sample_from_json(json_object_array_get_idx(a, i), result_add_sample(r));
+	if (json_object_object_get_ex(o, "checks", &a) && json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			struct json_object *c = json_object_array_get_idx(a, i);
+
+			result_add_check(r, jstr(c, "name") ? jstr(c, "name") : "",
+					 jbool(c, "ok", false), jstr(c, "value"));
+		}
+	r->ok = jbool(o, "ok", false);
+	r->verdict = dupj(o, "verdict");
+	r->timeout = dupj(o, "timeout");
+	r->msg = dupj(o, "msg");
+	if (json_object_object_get_ex(o, "signatures", &a) && json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			strv_push(&r->signatures,
+				  json_object_get_string(json_object_array_get_idx(a, i)));
+	r->reproducer = dupj(o, "reproducer");
+	if (!r->variant || !r->workload || !r->verdict) {
+		*err = xstrdup("missing one of: variant, workload.name, verdict");
+		return -1;
+	}
+	return 0;
+}
+
+int result_write(const char *path, const struct zd_result *r)
+{
+	struct json_object *o = result_to_json(r);
+	int ret = zd_json_write(path, o);
+
+	json_object_put(o);
+	return ret;
+}
+
+int result_read(const char *path, struct zd_result *r, char **err)
+{
+	struct json_object *o = zd_json_read(path);
+	int ret;
+
+	if (!o) {
+		result_init(r);
+		*err = xasprintf("%s: cannot read or parse JSON", path);
+		return -1;
+	}
+	ret = result_from_json(o, r, err);
+	json_object_put(o);
+	return ret;
+}

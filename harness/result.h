@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_RESULT_H
+#define ZD_RESULT_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/*
+ * The one module that reads and writes result JSON ("zdbench.result/1").
+ * See docs/results.md for the schema.
+ */
+#define ZD_RESULT_SCHEMA "zdbench.result/1"
+#define ZD_RUN_SCHEMA "zdbench.run/1"
+#define ZD_MAX_COUNTERS 16
+#define ZD_MAX_CHECKS 16
+
+struct zd_counter {
+	char *name;
+	bool counted;
+	uint64_t value, enabled, running;
+};
+
+struct zd_sample {
+	unsigned int rep;
+	uint64_t pages, elapsed_ns;
+	double ns_per_page;
+	int64_t pin_acquired, pin_released;
+	struct zd_counter counters[ZD_MAX_COUNTERS];
+	size_t nr_counters;
+};
+
+struct zd_check {
+	char *name, *value;
+	bool ok;
+};
+
+struct zd_result {
+	char *run_id, *variant, *workload, *kind;
+	/* workload parameters as given */
+	char *target, *mapping, *rw;
+	unsigned int buf_kib, bs_kib, iters;
+	/* kernel */
+	char *commit, *kernel_key, *config_hash, *compiler, *patches_hash;
+	/* boot */
+	char *backend, *accel, *clock, *kernel_cmdline, *qemu_cmdline, *pmem;
+	char *guest_kernel; /* uname -r in the guest */
+	/* measurements */
+	struct zd_sample *samples;
+	size_t nr_samples;
+	struct zd_check checks[ZD_MAX_CHECKS];
+	size_t nr_checks;
+	/* outcome */
+	bool ok;
+	char *verdict;	/* clean | fail | hang | crash | infra */
+	char *timeout;	/* NULL, or boot | step | teardown */
+	char *msg;
+	struct strv signatures;
+	char *reproducer;
+};
+
+void result_init(struct zd_result *r);
+void result_free(struct zd_result *r);
+struct zd_sample *result_add_sample(struct zd_result *r);
+void result_add_check(struct zd_result *r, const char *name, bool ok,
+		      const char *value);
+struct json_object *result_to_json(const struct zd_result *r);
+int result_from_json(struct json_object *o, struct zd_result *r, char **err);
+int result_write(const char *path, const struct zd_result *r);
+int result_read(const char *path, struct zd_result *r, char **err);
+
+/* Atomic JSON file write (temp + rename) and read; errors are reported. */
+int zd_json_write(const char *path, struct json_object *o);
+struct json_object *zd_json_read(const char *path);
+
+const char *jstr(struct json_object *o, const char *key);
+int64_t jint(struct json_object *o, const char *key, int64_t dflt);
+double jdouble(struct json_object *o, const char *key, double dflt);
+bool jbool(struct json_object *o, const char *key, bool dflt);
+
+#endif

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The main job: variants x workloads. Build each kernel (cached), assemble
+ * the guest image (cached), boot each variant once with a plan covering its
+ * workloads, then harvest the agent's JSON and classify the console.
+ */
+#define _GNU_SOURCE
+#include "run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "classify.h"
+#include "harvest.h"
+#include "image.h"
+#include "ksrc.h"
+#include "proc.h"
+#include "util.h"
+
+struct json_object *plan_json(const struct zd_config *c, const char *run_id,
+			      const char *variant)
+{
+	struct json_object *p = json_object_new_object();
+	struct json_object *wa = json_object_new_array();
+
+	json_object_object_add(p, "schema", json_object_new_string("zdbench.plan/1"));
+	json_object_object_add(p, "run_id", json_object_new_string(run_id));
+	json_object_object_add(p, "variant", json_object_new_string(variant));
+	json_object_object_add(p, "pmem_mode", json_object_new_string(c->pmem));
+	json_object_object_add(p, "mountpoint", json_object_new_string("/mnt/dax"));
+	json_object_object_add(p, "hung_task_timeout", json_object_new_int(c->hung_task_timeout));
+	json_object_object_add(p, "step_timeout", json_object_new_int(c->step_timeout));
+	/* The agent gives up a little before the host kills the guest. */
+	json_object_object_add(p, "teardown_timeout",
+			       json_object_new_int(c->teardown_timeout * 3 / 4 + 1));
+	json_object_object_add(p, "teardown", json_object_new_boolean(1));
+	for (size_t i = 0; i < c->run_workloads.n; i++) {
+		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
+		struct json_object *wo = json_object_new_object();
+		struct json_object *pa = json_object_new_object();
+
+		json_object_object_add(wo, "name", json_object_new_string(w->name));
+		json_object_object_add(wo, "kind", json_object_new_string(w->kind));
+		json_object_object_add(wo, "reps", json_object_new_int(c->reps));
+		json_object_object_add(pa, "target", json_object_new_string(w->target));
+		json_object_object_add(pa, "buf_kib", json_object_new_int(w->buf_kib));
+		json_object_object_add(pa, "bs_kib", json_object_new_int(w->bs_kib));
+		json_object_object_add(pa, "iters", json_object_new_int(w->iters));
+		json_object_object_add(pa, "mapping", json_object_new_string(w->mapping ? w->mapping : "pte"));
+		json_object_object_add(pa, "rw", json_object_new_string(w->rw ? w->rw : "read"));
+		json_object_object_add(wo, "params", pa);
+		json_object_array_add(wa, wo);
+	}
+	json_object_object_add(p, "workloads", wa);
+	return p;
+}
+
+static char *make_run_id(void)
+{
+	char buf[64];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("%s-%d", buf, (int)getpid());
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void print_summary(FILE *f, struct zd_result *res, size_t n)
+{
+	fprintf(f, "\n%-12s %-22s %4s %12s %8s %10s %10s  %s\n", "variant",
+		"workload", "n", "ns/page(med)", "cv%", "pins+", "pins-", "verdict");
+	for (size_t i = 0; i < n; i++) {
+		struct zd_result *r = &res[i];
+		double *v = xcalloc(r->nr_samples + 1, sizeof(double));
+		double sum = 0, sq = 0, med = 0, cv = 0;
+		int64_t acq = 0, rel = 0;
+
+		for (size_t j = 0; j < r->nr_samples; j++) {
+			v[j] = r->samples[j].ns_per_page;
+			sum += v[j];
+			acq += r->samples[j].pin_acquired;
+			rel += r->samples[j].pin_released;
+		}
+		if (r->nr_samples) {
+			double mean = sum / r->nr_samples;
+
+			qsort(v, r->nr_samples, sizeof(double), cmp_double);
+			med = r->nr_samples % 2 ? v[r->nr_samples / 2] :
+			      (v[r->nr_samples / 2 - 1] + v[r->nr_samples / 2]) / 2;
+			for (size_t j = 0; j < r->nr_samples; j++)
+				sq += (v[j] - mean) * (v[j] - mean);
+			if (r->nr_samples > 1 && mean > 0)
+				cv = 100 * sqrt(sq / (r->nr_samples - 1)) / mean;
+		}
+		fprintf(f, "%-12s %-22s %4zu %12.1f %8.2f %10lld %10lld  %s%s%s\n",
+			r->variant, r->workload, r->nr_samples, med, cv,
+			(long long)acq, (long long)rel, r->verdict,
+			r->timeout ? " timeout=" : "", r->timeout ? r->timeout : "");
+		free(v);
+	}
+}
+
+static void host_info(struct json_object *run)
+{
+	struct utsname u;
+	struct json_object *h = json_object_new_object();
+
+	if (!uname(&u)) {
+		json_object_object_add(h, "release", json_object_new_string(u.release));
+		json_object_object_add(h, "machine", json_object_new_string(u.machine));
+	}
+	json_object_object_add(h, "cpus", json_object_new_int(sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_object_add(run, "host", h);
+}
+
+static char *qemu_version(const struct zd_config *c)
+{
+	char *argv[] = { c->qemu, "--version", NULL };
+	struct sbuf out = { 0 };
+	struct proc_opts o = { .capture = &out, .quiet_stderr = true, .timeout = 30 };
+	struct proc_result r;
+	char *v;
+
+	if (proc_run(argv, &o, &r) || !out.buf) {
+		sbuf_free(&out);
+		return xstrdup("unknown");
+	}
+	v = xstrdup(trim(strtok(out.buf, "\n")));
+	sbuf_free(&out);
+	return v;
+}
+
+/* Fill verdicts from console + agent for every workload of one boot. */
+static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
+		  const struct classification *cl, const struct agent_report *rep)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct zd_result *r = &res[i];
+		enum zd_verdict v = cl->verdict;
+
+		for (size_t j = 0; j < rep->nr_checks; j++)
+			result_add_check(r, rep->checks[j].name, rep->checks[j].ok,
+					 rep->checks[j].value);
+		for (size_t j = 0; j < cl->n; j++)
+			strv_pushf(&r->signatures, "%s@%s", cl->f[j].key, cl->f[j].phase);
+		if (bo->timeout)
+			r->timeout = xstrdup(bo->timeout);
+		if (!bo->saw_hello && v == V_CLEAN)
+			v = V_INFRA;
+		/* The kernel was fine but the workload was not what it claimed. */
+		if (v == V_CLEAN && (!r->ok || !r->nr_samples)) {
+			v = V_FAIL;
+			if (!r->msg)
+				r->msg = xstrdup(rep->errors.n ? rep->errors.v[0] :
+						 "the agent reported no result for this workload");
+		}
+		if (v == V_CLEAN && (!rep->done || !rep->done_ok)) {
+			v = V_FAIL;
+			free(r->msg);
+			r->msg = xstrdup(rep->errors.n ? rep->errors.v[0] :
+					 "the agent did not finish cleanly");
+		}
+		if (v != V_CLEAN)
+			r->ok = false;
+		r->verdict = xstrdup(verdict_name(v));
+		if (rep->release)
+			r->guest_kernel = xstrdup(rep->release);
+	}
+}
+
+struct variant_ctx {
+	const struct zd_config *c;
+	const struct run_opts *o;
+	const struct backend_ops *be;
+	const char *run_id, *run_dir, *accel;
+	const struct zd_image *img;
+	struct json_object *run_json;
+};
+
+static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k,
+			 struct zd_result *res)
+{
+	const struct zd_config *c = vc->c;
+
+	for (size_t i = 0; i < c->run_workloads.n; i++) {
+		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
+		struct zd_result *r = &res[i];
+
+		result_init(r);
+		r->run_id = xstrdup(vc->run_id);
+		r->variant = xstrdup(k->variant);
+		r->workload = xstrdup(w->name);
+		r->kind = xstrdup(w->kind);
+		r->target = xstrdup(w->target);
+		r->mapping = xstrdup(w->mapping ? w->mapping : "pte");
+		r->rw = xstrdup(w->rw ? w->rw : "read");
+		r->buf_kib = w->buf_kib;
+		r->bs_kib = w->bs_kib;
+		r->iters = w->iters;
+		r->commit = xstrdup(k->commit);
+		r->kernel_key = xstrdup(k->key);
+		r->config_hash = xstrdup(k->config_hash);
+		r->compiler = xstrdup(k->compiler);
+		r->patches_hash = xstrdup(k->patches_hash);
+		r->backend = xstrdup(vc->be->name);
+		r->accel = xstrdup(vc->accel);
+		r->clock = xstrdup(c->clock);
+		r->pmem = xasprintf("%s %uM@%uM", c->pmem, c->pmem_size_mib,
+				    !strcmp(c->pmem, "memmap") ? c->pmem_start_mib : 0);
+		r->reproducer = xstrdup(vc->o->reproducer ? vc->o->reproducer : "");
+	}
+}
+
+static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
+		       struct zd_result *res)
+{
+	const struct zd_config *c = vc->c;
+	size_t n = c->run_workloads.n;
+	char *dir = path_join(vc->run_dir, k->variant);
+	char *initrd = path_join(dir, "initrd.cpio"), *planp = path_join(dir, "plan.json");
+	char *con = path_join(dir, "console.log"), *resl = path_join(dir, "results.jsonl");
+	char *qlog = path_join(dir, "qemu.log");
+	struct json_object *plan = plan_json(c, vc->run_id, k->variant);
+	struct boot_req req = {
+		.cfg = c, .variant = k->variant, .bzimage = k->bzimage, .initrd = initrd,
+		.console_log = con, .results_log = resl, .qemu_log = qlog,
+		.scratch_dir = dir, .accel = vc->accel,
+	};
+	struct boot_out bo = { 0 };
+	struct classification cl = { 0 };
+	struct agent_report rep = { 0 };
+	int ret = 2;
+
+	mkdir_p(dir, 0755);
+	init_results(vc, k, res);
+	if (zd_json_write(planp, plan) || image_with_plan(vc->img, plan, initrd))
+		goto out;
+	zd_info("booting %s (%s, clock %s)", k->variant, vc->accel, c->clock);
+	if (vc->be->boot(&req, &bo) && bo.start_failed)
+		goto out;
+	unlink(initrd); /* a copy of the cached image: plan.json is kept */
+	if (classify_file(con, &cl) && path_exists(con))
+		goto out;
+	classify_finish(&cl, bo.timeout);
+	if (harvest(resl, res, n, &rep))
+		zd_err("cannot read %s", resl);
+	judge(res, n, &bo, &cl, &rep);
+	for (size_t i = 0; i < n; i++) {
+		char *p = xasprintf("%s/%s.json", dir, res[i].workload);
+		char *cmd = strv_join(&bo.argv, " ");
+
+		res[i].kernel_cmdline = xstrdup(bo.cmdline ? bo.cmdline : "");
+		res[i].qemu_cmdline = cmd;
+		if (result_write(p, &res[i])) {
+			free(p);
+			goto out;
+		}
+		free(p);
+	}
+	zd_info("%s: %s in %.1fs (boot to agent %.1fs)%s%s", k->variant,
+		verdict_name(cl.verdict), bo.wall_secs, bo.boot_secs,
+		bo.timeout ? ", timeout: " : "", bo.timeout ? bo.timeout : "");
+	ret = 0;
+out:
+	json_object_put(plan);
+	boot_out_free(&bo);
+	classification_free(&cl);
+	agent_report_free(&rep);
+	free(dir);
+	free(initrd);
+	free(planp);
+	free(con);
+	free(resl);
+	free(qlog);
+	return ret;
+}
+
+static struct json_object *kernel_json(const struct zd_kernel *k)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "variant", json_object_new_string(k->variant));
+	json_object_object_add(o, "commit", json_object_new_string(k->commit));
+	json_object_object_add(o, "key", json_object_new_string(k->key));
+	json_object_object_add(o, "config_sha256", json_object_new_string(k->config_hash));
+	json_object_object_add(o, "patches_sha256", json_object_new_string(k->patches_hash));
+	json_object_object_add(o, "compiler", json_object_new_string(k->compiler));
+	json_object_object_add(o, "cached", json_object_new_boolean(k->cached));
+	return o;
+}
+
+static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
+			  const struct zd_image *img, const char *accel_note)
+{
+	const struct zd_config *c = vc->c;
+	struct json_object *r = json_object_new_object();
+	struct json_object *tools = json_object_new_array();
+	struct json_object *boot = json_object_new_object();
+	char *qv = qemu_version(c), *cmdline = kernel_cmdline(c);
+
+	json_object_object_add(r, "schema", json_object_new_string(ZD_RUN_SCHEMA));
+	json_object_object_add(r, "run_id", json_object_new_string(vc->run_id));
+	json_object_object_add(r, "status", json_object_new_string("running"));
+	json_object_object_add(r, "started", json_object_new_int64(time(NULL)));
+	host_info(r);
+	json_object_object_add(r, "kernel_tree", json_object_new_string(s->tree));
+	json_object_object_add(r, "kernel_base", json_object_new_string(s->base));
+	json_object_object_add(r, "kernel_describe", json_object_new_string(s->describe));
+	json_object_object_add(boot, "backend", json_object_new_string(vc->be->name));
+	json_object_object_add(boot, "accel", json_object_new_string(vc->accel));
+	json_object_object_add(boot, "accel_note", json_object_new_string(accel_note ? accel_note : ""));
+	json_object_object_add(boot, "clock", json_object_new_string(c->clock));
+	json_object_object_add(boot, "kernel_cmdline", json_object_new_string(cmdline));
+	json_object_object_add(boot, "memory_mib", json_object_new_int(c->mem_mib));
+	json_object_object_add(boot, "cpus", json_object_new_int(c->cpus));
+	json_object_object_add(boot, "pmem", json_object_new_string(c->pmem));
+	json_object_object_add(boot, "pmem_start_mib", json_object_new_int(c->pmem_start_mib));
+	json_object_object_add(boot, "pmem_size_mib", json_object_new_int(c->pmem_size_mib));
+	json_object_object_add(r, "boot", boot);
+	json_object_array_add(tools, json_object_new_string(qv));
+	for (size_t i = 0; i < img->tools.n; i++)
+		json_object_array_add(tools, json_object_new_string(img->tools.v[i]));
+	json_object_object_add(r, "tools", tools);
+	json_object_object_add(r, "image_sha256", json_object_new_string(img->key));
+	json_object_object_add(r, "reproducer",
+			       json_object_new_string(vc->o->reproducer ? vc->o->reproducer : ""));
+	json_object_object_add(r, "kernels", json_object_new_array());
+	vc->run_json = r;
+	free(qv);
+	free(cmdline);
+}
+
+static int write_run_json(const struct variant_ctx *vc)
+{
+	char *p = path_join(vc->run_dir, "run.json");
+	int ret = zd_json_write(p, vc->run_json);
+
+	free(p);
+	return ret;
+}
+
+int run_matrix(const struct zd_config *c, const struct run_opts *o,
+	       char **run_dir)
+{
+	struct variant_ctx vc = { .c = c, .o = o };
+	struct zd_ksrc src = { 0 };
+	struct zd_image img = { 0 };
+	struct zd_kernel *ks = xcalloc(c->variants.n, sizeof(*ks));
+	size_t nw = c->run_workloads.n, nv = c->variants.n, built = 0;
+	struct zd_result *res = xcalloc(nv * nw, sizeof(*res));
+	char *run_id = make_run_id(), *accel = NULL, *note = NULL, *rd = NULL;
+	char *qemu = NULL;
+	int ret = 2, worst = 0;
+
+	vc.be = backend_find(o->backend ? o->backend : "qemu");
+	if (!vc.be) {
+		zd_err("unknown backend '%s'", o->backend);
+		goto out;
+	}
+	qemu = which(c->qemu);
+	if (!qemu) {
+		zd_err("%s not found: install qemu-system-x86 (scripts/install-deps.sh) or set [qemu] binary",
+		       c->qemu);
+		goto out;
+	}
+	if (ksrc_prepare(c, &src))
+		goto out;
+	for (built = 0; built < nv; built++)
+		if (kbuild_variant(c, &src, c->variants.v[built], &ks[built]))
+			goto out;
+	if (image_build(c, &img))
+		goto out;
+	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
+	if (mkdir_p(rd, 0755)) {
+		zd_err("cannot create %s: %s", rd, strerror(errno));
+		goto out;
+	}
+	vc.run_id = run_id;
+	vc.run_dir = rd;
+	vc.img = &img;
+	{
+		char *img2 = path_join(rd, ".probe-initrd.cpio");
+		struct json_object *empty = plan_json(c, run_id, "kvm-probe");
+
+		image_with_plan(&img, empty, img2);
+		json_object_put(empty);
+		vc.be->probe(c, ks[0].bzimage, img2, rd, &accel, &note);
+		unlink(img2);
+		free(img2);
+	}
+	if (note)
+		zd_info("%s", note);
+	vc.accel = accel;
+	run_json_init(&vc, &src, &img, note);
+	if (write_run_json(&vc))
+		goto out;
+	for (size_t v = 0; v < nv; v++) {
+		struct json_object *kernels;
+
+		json_object_object_get_ex(vc.run_json, "kernels", &kernels);
+		json_object_array_add(kernels, kernel_json(&ks[v]));
+		if (run_variant(&vc, &ks[v], &res[v * nw]))
+			goto out;
+		for (size_t w = 0; w < nw; w++)
+			if (strcmp(res[v * nw + w].verdict, "clean") || !res[v * nw + w].ok)
+				worst = 1;
+		write_run_json(&vc); /* after each variant: a killed run keeps it */
+	}
+	json_object_object_add(vc.run_json, "status", json_object_new_string("complete"));
+	json_object_object_add(vc.run_json, "finished", json_object_new_int64(time(NULL)));
+	if (write_run_json(&vc))
+		goto out;
+	print_summary(stdout, res, nv * nw);
+	printf("\nresults: %s\n", rd);
+	ret = worst;
+out:
+	for (size_t i = 0; i < nv * nw; i++)
+		result_free(&res[i]);
+	free(res);
+	for (size_t i = 0; i < nv; i++)
+		kernel_free(&ks[i]);
+	free(ks);
+	ksrc_free(&src);
+	image_free(&img);
+	json_object_put(vc.run_json);
+	free(run_id);
+	free(accel);
+	free(note);
+	free(qemu);
+	if (run_dir)
+		*run_dir = rd;
+	else
+		free(rd);
+	return ret;
+}

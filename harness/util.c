@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static bool quiet;
+
+void zd_set_quiet(bool q)
+{
+	quiet = q;
+}
+
+void zd_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("zdbench: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void zd_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	fputs("zdbench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void oom(void)
+{
+	fputs("zdbench: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return s;
+}
+
+void sbuf_add(struct sbuf *sb, const void *data, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap) {
+		sb->cap = (sb->len + n + 1) * 2;
+		sb->buf = xrealloc(sb->buf, sb->cap);
+	}
+	memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void sbuf_addstr(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
+}
+
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	sbuf_addstr(sb, s);
+	free(s);
+}
+
+void sbuf_free(struct sbuf *sb)
+{
+	free(sb->buf);
+	memset(sb, 0, sizeof(*sb));
+}
+
+void strv_push(struct strv *sv, const char *s)
+{
+	if (sv->n + 2 > sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 16;
+		sv->v = xrealloc(sv->v, sv->cap * sizeof(char *));
+	}
+	sv->v[sv->n++] = xstrdup(s);
+	sv->v[sv->n] = NULL;
+}
+
+void strv_pushf(struct strv *sv, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	strv_push(sv, s);
+	free(s);
+}
+
+void strv_free(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	memset(sv, 0, sizeof(*sv));
+}
+
+char *strv_join(const struct strv *sv, const char *sep)
+{
+	struct sbuf sb = { 0 };
+
+	for (size_t i = 0; i < sv->n; i++) {
+		if (i)
+			sbuf_addstr(&sb, sep);
+		sbuf_addstr(&sb, sv->v[i]);
+	}
+	if (!sb.buf)
+		return xstrdup("");
+	return sb.buf;
+}
+
+int mkdir_p(const char *path, unsigned int mode)
+{
+	char *p = xstrdup(path);
+	int ret = 0;
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) && errno != EEXIST) {
+			ret = -1;
+			goto out;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, mode) && errno != EEXIST)
+		ret = -1;
+out:
+	free(p);
+	return ret;
+}
+
+bool path_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *path_join(const char *a, const char *b)
+{
+	if (b[0] == '/')
+		return xstrdup(b);
+	return xasprintf("%s%s%s", a, str_ends(a, "/") ? "" : "/", b);
+}
+
+char *path_abs(const char *path)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return xstrdup(path);
+	return path_join(cwd, path);
+}
+
+int rm_rf(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char *p;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		p = path_join(path, de->d_name);
+		rm_rf(p);
+		free(p);
+	}
+	closedir(d);
+	return rmdir(path);
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	struct sbuf sb = { 0 };
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sbuf_add(&sb, buf, n);
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		sbuf_free(&sb);
+		errno = e;
+		return NULL;
+	}
+	close(fd);
+	if (!sb.buf)
+		sb.buf = xstrdup("");
+	if (len)
+		*len = sb.len;
+	return sb.buf;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	int fd, e;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto fail;
+	if (write_all(fd, data, len) || fsync(fd)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		goto fail_unlink;
+	}
+	if (close(fd))
+		goto fail_unlink;
+	if (rename(tmp, path))
+		goto fail_unlink;
+	free(tmp);
+	return 0;
+fail_unlink:
+	e = errno;
+	unlink(tmp);
+	errno = e;
+fail:
+	e = errno;
+	free(tmp);
+	errno = e;
+	return -1;
+}
+
+int copy_file(const char *src, const char *dst)
+{
+	size_t len;
+	char *data = read_file(src, &len);
+	int ret;
+
+	if (!data)
+		return -1;
+	ret = write_file_atomic(dst, data, len);
+	free(data);
+	return ret;
+}
+
+struct zd_hash {
+	EVP_MD_CTX *ctx;
+};
+
+struct zd_hash *hash_new(void)
+{
+	struct zd_hash *h = xmalloc(sizeof(*h));
+
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->ctx || !EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL))
+		oom();
+	return h;
+}
+
+void hash_update(struct zd_hash *h, const void *data, size_t n)
+{
+	EVP_DigestUpdate(h->ctx, data, n);
+}
+
+/* Tagged, length-prefixed so that ("ab","c") and ("a","bc") never collide. */
+void hash_str(struct zd_hash *h, const char *tag, const char *s)
+{
+	char hdr[64];
+	size_t len = strlen(s);
+
+	snprintf(hdr, sizeof(hdr), "%s:%zu:", tag, len);
+	hash_update(h, hdr, strlen(hdr));
+	hash_update(h, s, len);
+}
+
+int hash_file(struct zd_hash *h, const char *tag, const char *path)
+{
+	size_t len;
+	char *data = read_file(path, &len);
+	char hdr[64];
+
+	if (!data)
+		return -1;
+	snprintf(hdr, sizeof(hdr), "%s:%zu:", tag, len);
+	hash_update(h, hdr, strlen(hdr));
+	hash_update(h, data, len);
+	free(data);
+	return 0;
+}
+
+void hash_final(struct zd_hash *h, char out[ZD_HASH_HEX])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	EVP_DigestFinal_ex(h->ctx, md, &n);
+	for (unsigned int i = 0; i < n && i < 32; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+	out[64] = '\0';
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
+double now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+bool str_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_ends(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+
+	if (path[0] == '~' && (path[1] == '/' || !path[1]) && home)
+		return xasprintf("%s%s", home, path + 1);
+	return xstrdup(path);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_UTIL_H
+#define ZD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Error reporting: every message names what it is about (file, key, command). */
+void zd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void zd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void zd_set_quiet(bool quiet);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t sz);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable string buffer. */
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+};
+void sbuf_add(struct sbuf *sb, const void *data, size_t n);
+void sbuf_addstr(struct sbuf *sb, const char *s);
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_free(struct sbuf *sb);
+
+/* Growable argv for execv-style calls: nothing goes through a shell. */
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+void strv_push(struct strv *sv, const char *s);
+void strv_pushf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strv_free(struct strv *sv);
+char *strv_join(const struct strv *sv, const char *sep);
+
+int mkdir_p(const char *path, unsigned int mode);
+bool path_exists(const char *path);
+bool is_dir(const char *path);
+char *path_join(const char *a, const char *b);
+char *path_abs(const char *path);
+int rm_rf(const char *path);
+
+/* Whole-file helpers. read_file NUL-terminates; returns NULL with errno set. */
+char *read_file(const char *path, size_t *len);
+/* Write via temp file + fsync + rename so a killed run never leaves a torn file. */
+int write_file_atomic(const char *path, const void *data, size_t len);
+int copy_file(const char *src, const char *dst);
+
+/* SHA-256 (libcrypto) as lowercase hex. */
+#define ZD_HASH_HEX 65
+struct zd_hash;
+struct zd_hash *hash_new(void);
+void hash_update(struct zd_hash *h, const void *data, size_t n);
+void hash_str(struct zd_hash *h, const char *tag, const char *s);
+int hash_file(struct zd_hash *h, const char *tag, const char *path);
+void hash_final(struct zd_hash *h, char out[ZD_HASH_HEX]);
+
+double now_mono(void);
+char *trim(char *s);
+bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
+int parse_u64(const char *s, uint64_t *out);
+char *expand_home(const char *path);
+
+#endif

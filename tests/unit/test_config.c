@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "util.h"
+
+static struct zd_config *defaults(void)
+{
+	struct zd_config *c = config_new();
+
+	assert_int_equal(config_load_defaults(c), 0);
+	return c;
+}
+
+static void test_builtin_defaults_valid(void **state)
+{
+	struct zd_config *c = defaults();
+
+	assert_int_equal(config_validate(c), 0);
+	assert_string_equal(c->source, "debian");
+	assert_string_equal(c->clock, "wall");
+	assert_int_equal(c->reps, 10);
+	assert_int_equal(c->variants.n, 1);
+	assert_string_equal(c->variants.v[0], "base");
+	assert_non_null(config_workload(c, "odirect-read-pte"));
+	assert_int_equal(config_workload(c, "odirect-read-pte")->bs_kib, 64);
+	config_free(c);
+}
+
+/* The shipped config.example must be exactly what the binary embeds. */
+static void test_example_file_matches_builtin(void **state)
+{
+	struct zd_config *c = config_new();
+
+	assert_int_equal(config_load_file(c, "config.example"), 0);
+	assert_int_equal(config_validate(c), 0);
+	assert_int_equal(c->pmem_size_mib, 512);
+	config_free(c);
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+	struct zd_config *c = defaults();
+	int ret = config_load_string(c, text, "test.ini");
+
+	if (!ret)
+		ret = config_validate(c);
+	assert_int_not_equal(ret, 0);
+	assert_non_null(c->err);
+	if (!strstr(c->err, needle))
+		fail_msg("error '%s' lacks '%s'", c->err, needle);
+	config_free(c);
+}
+
+static void test_unknown_key_names_file_line_key(void **state)
+{
+	expect_error("[qemu]\n\n# comment\nbogus = 1\n", "test.ini:4: unknown key 'bogus' in [qemu]");
+}
+
+static void test_unknown_section(void **state)
+{
+	expect_error("[nope]\nx = 1\n", "test.ini:2: unknown section [nope]");
+}
+
+static void test_bad_values(void **state)
+{
+	expect_error("[qemu]\ncpus = many\n", "test.ini:2: key 'cpus'");
+	expect_error("[qemu]\nclock = sundial\n", "'sundial' is not one of: wall, icount");
+	expect_error("[kernel]\nccache = maybe\n", "key 'ccache'");
+	expect_error("[run]\nreps = 0\n", "key 'reps'");
+	expect_error("[qemu]\nmemory_mib = -5\n", "key 'memory_mib'");
+}
+
+static void test_duplicate_key(void **state)
+{
+	expect_error("[run]\nreps = 3\nreps = 4\n", "test.ini:3: key 'reps' set twice");
+}
+
+static void test_syntax_error(void **state)
+{
+	expect_error("[run\nreps = 3\n", "test.ini:1: syntax error");
+}
+
+static void test_pmem_checked_against_ram(void **state)
+{
+	expect_error("[qemu]\nmemory_mib = 1024\n", "must lie inside guest RAM");
+	expect_error("[qemu]\npmem_start_mib = 1000\n", "multiples of 128");
+}
+
+static void test_missing_workload_section(void **state)
+{
+	expect_error("[run]\nworkloads = nope\n", "no [workload nope] section");
+}
+
+static void test_override_beats_file(void **state)
+{
+	struct zd_config *c = defaults();
+
+	assert_int_equal(config_load_string(c, "[run]\nreps = 3\n", "f.ini"), 0);
+	assert_int_equal(config_set_override(c, "run.reps=7"), 0);
+	assert_int_equal(c->reps, 7);
+	assert_int_equal(config_set_override(c, "workload odirect-read-pte.iters=5"), 0);
+	assert_int_equal(config_workload(c, "odirect-read-pte")->iters, 5);
+	assert_int_not_equal(config_set_override(c, "run.nokey=1"), 0);
+	assert_non_null(strstr(c->err, "command line: unknown key 'nokey'"));
+	config_free(c);
+}
+
+static void test_override_syntax(void **state)
+{
+	struct zd_config *c = defaults();
+
+	assert_int_not_equal(config_set_override(c, "noequals"), 0);
+	assert_non_null(strstr(c->err, "expected section.key=value"));
+	config_free(c);
+}
+
+static void test_new_workload_section(void **state)
+{
+	struct zd_config *c = defaults();
+
+	assert_int_equal(config_load_string(c,
+		"[workload w2]\nkind = odirect\ntarget = /dev/pmem1\nbuf_kib = 2048\n"
+		"bs_kib = 128\niters = 10\nmapping = pmd\n[run]\nworkloads = w2 odirect-read-pte\n",
+		"w.ini"), 0);
+	assert_int_equal(config_validate(c), 0);
+	assert_int_equal(c->run_workloads.n, 2);
+	assert_string_equal(config_workload(c, "w2")->mapping, "pmd");
+	config_free(c);
+}
+
+static void test_missing_file(void **state)
+{
+	struct zd_config *c = defaults();
+
+	assert_int_not_equal(config_load_file(c, "/nonexistent/zd.ini"), 0);
+	assert_non_null(strstr(c->err, "/nonexistent/zd.ini: cannot read"));
+	config_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_builtin_defaults_valid),
+		cmocka_unit_test(test_example_file_matches_builtin),
+		cmocka_unit_test(test_unknown_key_names_file_line_key),
+		cmocka_unit_test(test_unknown_section),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_pmem_checked_against_ram),
+		cmocka_unit_test(test_missing_workload_section),
+		cmocka_unit_test(test_override_beats_file),
+		cmocka_unit_test(test_override_syntax),
+		cmocka_unit_test(test_new_workload_section),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "result.h"
+#include "util.h"
+
+static void fill(struct zd_result *r)
+{
+	struct zd_sample *s;
+
+	result_init(r);
+	r->run_id = xstrdup("20261122-000000-1");
+	r->variant = xstrdup("base");
+	r->workload = xstrdup("odirect-read-pte");
+	r->kind = xstrdup("odirect");
+	r->target = xstrdup("/dev/nullb0");
+	r->mapping = xstrdup("pte");
+	r->rw = xstrdup("read");
+	r->buf_kib = 1024;
+	r->bs_kib = 64;
+	r->iters = 2000;
+	r->commit = xstrdup("0123456789abcdef0123456789abcdef01234567");
+	r->accel = xstrdup("tcg");
+	r->clock = xstrdup("icount");
+	r->verdict = xstrdup("clean");
+	r->ok = true;
+	for (int i = 0; i < 3; i++) {
+		s = result_add_sample(r);
+		s->rep = i;
+		s->pages = 32000;
+		s->elapsed_ns = 150000000ULL + i;
+		s->ns_per_page = 4786.25 + i;
+		s->pin_acquired = 32000;
+		s->pin_released = 32000;
+		s->counters[0].name = xstrdup("task-clock");
+		s->counters[0].counted = true;
+		s->counters[0].value = 123456789012ULL;
+		s->counters[0].enabled = 5;
+		s->counters[0].running = 5;
+		s->nr_counters = 1;
+	}
+	result_add_check(r, "queue_dax", true, "1");
+	strv_push(&r->signatures, "WARNING:at_fs/dax.c:dax_disassociate_entry@teardown");
+}
+
+static void test_round_trip(void **state)
+{
+	struct zd_result a, b;
+	char dir[] = "/tmp/zd-result-XXXXXX", *path, *err = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	path = path_join(dir, "r.json");
+	fill(&a);
+	assert_int_equal(result_write(path, &a), 0);
+	assert_int_equal(result_read(path, &b, &err), 0);
+	assert_string_equal(b.variant, "base");
+	assert_string_equal(b.workload, "odirect-read-pte");
+	assert_string_equal(b.clock, "icount");
+	assert_int_equal(b.bs_kib, 64);
+	assert_int_equal(b.nr_samples, 3);
+	assert_int_equal(b.samples[2].elapsed_ns, 150000002ULL);
+	assert_true(b.samples[1].ns_per_page == 4787.25);
+	assert_int_equal(b.samples[0].counters[0].value, 123456789012ULL);
+	assert_true(b.samples[0].counters[0].counted);
+	assert_int_equal(b.nr_checks, 1);
+	assert_string_equal(b.checks[0].name, "queue_dax");
+	assert_int_equal(b.signatures.n, 1);
+	assert_true(b.ok);
+	assert_null(b.timeout);
+	result_free(&a);
+	result_free(&b);
+	rm_rf(dir);
+	free(path);
+}
+
+static void test_wrong_schema_rejected(void **state)
+{
+	struct zd_result r;
+	char dir[] = "/tmp/zd-result-XXXXXX", *path, *err = NULL;
+	const char *doc = "{\"schema\":\"zdbench.result/99\",\"variant\":\"x\"}";
+
+	assert_non_null(mkdtemp(dir));
+	path = path_join(dir, "r.json");
+	assert_int_equal(write_file_atomic(path, doc, strlen(doc)), 0);
+	assert_int_not_equal(result_read(path, &r, &err), 0);
+	assert_non_null(strstr(err, "zdbench.result/99"));
+	free(err);
+	err = NULL;
+	assert_int_equal(write_file_atomic(path, "{not json", 9), 0);
+	assert_int_not_equal(result_read(path, &r, &err), 0);
+	assert_non_null(strstr(err, "cannot read or parse"));
+	free(err);
+	result_free(&r);
+	rm_rf(dir);
+	free(path);
+}
+
+/* A full disk fails the write loudly and leaves no torn file behind. */
+static void test_full_disk(void **state)
+{
+	char dir[] = "/tmp/zd-full-XXXXXX", *path;
+	struct zd_result r;
+	struct stat st;
+
+	if (geteuid() != 0)
+		fail_msg("test_full_disk needs root to mount a tiny tmpfs (CI runs as root)");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mount("zdtest", dir, "tmpfs", 0, "size=8k"), 0);
+	path = path_join(dir, "r.json");
+	fill(&r);
+	for (int i = 0; i < 200; i++) {
+		struct zd_sample *s = result_add_sample(&r);
+
+		s->rep = i;
+	}
+	assert_int_not_equal(result_write(path, &r), 0);
+	assert_int_not_equal(stat(path, &st), 0); /* nothing half-written */
+	umount(dir);
+	rmdir(dir);
+	result_free(&r);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_wrong_schema_rejected),
+		cmocka_unit_test(test_full_disk),
+	};
+
+	return cmocka_run_group_tests_name("result", tests, NULL, NULL);
+}

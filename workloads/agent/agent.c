@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zdbench-agent: PID 1 of the guest. Mounts the API filesystems, reads
+ * the plan, runs the phases (setup, checks, one per workload, teardown),
+ * reports JSON lines on the results channel and powers off by reboot
+ * (QEMU runs with -no-reboot). PID 1 must never exit: every path ends
+ * in finish().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+
+#include "agent.h"
+
+#define SYNC_TIMEOUT	30
+
+struct api_mount {
+	const char *src, *dst, *type;
+	unsigned long flags;
+};
+
+static const struct api_mount api_mounts[] = {
+	{ "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC },
+	{ "sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC },
+	{ "devtmpfs", "/dev", "devtmpfs", MS_NOSUID },
+	{ "debugfs", "/sys/kernel/debug", "debugfs", MS_NOSUID | MS_NODEV },
+	{ "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV },
+};
+
+static char mount_errs[512];
+
+static void mount_api(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(api_mounts); i++) {
+		const struct api_mount *m = &api_mounts[i];
+
+		mkdir(m->dst, 0755);
+		if (!mount(m->src, m->dst, m->type, m->flags, NULL) ||
+		    errno == EBUSY)
+			continue;
+		/* Reported once the results channel is up. */
+		n += snprintf(mount_errs + n, sizeof(mount_errs) - n,
+			      "%s%s on %s: %s", n ? "; " : "", m->type, m->dst,
+			      strerror(errno));
+		if (n >= sizeof(mount_errs))
+			n = sizeof(mount_errs) - 1;
+	}
+}
+
+/* Without /dev/console in the image the kernel leaves fds 0-2 closed. */
+static void fix_stdio(void)
+{
+	int fd;
+
+	if (fcntl(STDERR_FILENO, F_GETFD) >= 0)
+		return;
+	fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+static int do_sync(void *arg)
+{
+	(void)arg;
+	sync();
+	return 0;
+}
+
+static void __attribute__((noreturn)) finish(bool ok)
+{
+	struct cmd_result r;
+
+	emit_set_phase("done");
+	emit_done(ok);
+	kmsg("done ok=%d", ok);
+	logmsg("done: %s", ok ? "ok" : "FAILED");
+	emit_close();
+	/* sync in a child: a wedged filesystem must not stop the reboot. */
+	if (run_fn(do_sync, NULL, SYNC_TIMEOUT, &r))
+		logmsg("sync: %s", r.msg);
+	for (;;) {
+		reboot(RB_AUTOBOOT);
+		pause();
+	}
+}
+
+/* A crash in PID 1 would panic the guest with no word to the host. */
+static void crash_handler(int sig)
+{
+	static const char err[] =
+		"{\"type\":\"error\",\"phase\":\"agent\",\"msg\":\"agent crashed (fatal signal)\"}\n"
+		"{\"type\":\"done\",\"ok\":false}\n";
+	int fd = emit_fd();
+
+	(void)sig;
+	if (fd >= 0 && write(fd, err, sizeof(err) - 1) < 0)
+		fd = -1;
+	reboot(RB_AUTOBOOT);
+	_exit(1);
+}
+
+static void install_crash_handlers(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct sigaction sa = { .sa_handler = crash_handler };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void phase_begin(const char *name)
+{
+	emit_set_phase(name);
+	/* Re-arm WARN_ONCE so each phase can show its own warnings. */
+	if (access("/sys/kernel/debug/clear_warn_once", W_OK) == 0)
+		write_file("/sys/kernel/debug/clear_warn_once", "1");
+	kmsg("phase %s begin", name);
+	logmsg("phase %s begin", name);
+	emit_phase(name, "begin", true, read_taint());
+}
+
+static void phase_end(const char *name, bool ok)
+{
+	emit_phase(name, "end", ok, read_taint());
+	kmsg("phase %s end", name);
+	logmsg("phase %s end: %s", name, ok ? "ok" : "FAILED");
+	reap_orphans();
+}
+
+static void emit_plan(const struct plan *p)
+{
+	struct json_object *o = msg_new("plan");
+
+	jadd_str(o, "run_id", p->run_id);
+	jadd_str(o, "variant", p->variant);
+	jadd_str(o, "pmem_mode", p->pmem_mode);
+	jadd_int(o, "workloads", (int64_t)p->nr_workloads);
+	emit(o);
+}
+
+static void apply_sysctls(const struct plan *p)
+{
+	char val[16];
+	int ret;
+
+	if (p->hung_task_timeout < 0)
+		return;
+	snprintf(val, sizeof(val), "%d", p->hung_task_timeout);
+	ret = write_file("/proc/sys/kernel/hung_task_timeout_secs", val);
+	if (ret)
+		emit_warning("hung_task_timeout_secs=%s: %s "
+			     "(CONFIG_DETECT_HUNG_TASK off?)", val,
+			     strerror(-ret));
+}
+
+static bool run_workload(const struct plan *p, const struct pmem *pm,
+			 const struct wl_spec *w)
+{
+	const struct workload_ops *ops = workload_find(w->kind);
+	struct wl_ctx ctx = { .plan = p, .pm = pm, .spec = w };
+	struct json_object *o;
+	char msg[512] = "";
+	char phase[160];
+	bool ok;
+
+	snprintf(phase, sizeof(phase), "workload:%s", w->name);
+	phase_begin(phase);
+	if (ops)
+		ok = ops->run(&ctx, msg, sizeof(msg)) == 0;
+	else {
+		snprintf(msg, sizeof(msg), "unknown workload kind \"%s\"",
+			 w->kind);
+		ok = false;
+	}
+	o = msg_new("workload");
+	jadd_str(o, "workload", w->name);
+	jadd_str(o, "kind", w->kind);
+	jadd_bool(o, "ok", ok);
+	jadd_str(o, "msg", msg);
+	emit(o);
+	if (!ok)
+		emit_error("workload %s: %s", w->name, msg);
+	phase_end(phase, ok);
+	return ok;
+}
+
+static bool run_setup_checks(const struct plan *p, struct pmem *pm)
+{
+	bool ok;
+
+	phase_begin("setup");
+	ok = pmem_setup(p, pm) == 0;
+	phase_end("setup", ok);
+	if (!ok) {
+		emit_error("setup failed: skipping checks and workloads");
+		return false;
+	}
+	phase_begin("checks");
+	ok = pmem_checks(p, pm);
+	if (!ok)
+		emit_error("precondition check failed: skipping workloads");
+	phase_end("checks", ok);
+	return ok;
+}
+
+static bool run_plan(const struct plan *p)
+{
+	static struct pmem pm;
+	bool ready, ok, down;
+	size_t i;
+
+	apply_sysctls(p);
+	ready = run_setup_checks(p, &pm);
+	ok = ready;
+	/* After a failed workload the others still run: errors are per workload. */
+	for (i = 0; ready && i < p->nr_workloads; i++) {
+		if (!run_workload(p, &pm, &p->workloads[i]))
+			ok = false;
+	}
+	if (!p->teardown)
+		return ok;
+	phase_begin("teardown");
+	down = pmem_teardown(p, &pm);
+	phase_end("teardown", down);
+	return ok && down;
+}
+
+int main(int argc, char **argv)
+{
+	static struct plan plan;
+	char err[512];
+	bool ok;
+	int ret;
+
+	/* The kernel passes unknown cmdline words as argv: ignore them. */
+	(void)argc;
+	(void)argv;
+	if (getpid() != 1) {
+		fprintf(stderr, "%s: runs only as PID 1 of a zdbench guest "
+			"(it mounts, formats pmem and reboots)\n", AGENT_NAME);
+		return 2;
+	}
+	install_crash_handlers();
+	setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 1);
+	umask(022);
+	mount_api();
+	fix_stdio();
+	logmsg("%s starting", AGENT_NAME);
+	ret = emit_open(RESULTS_TTY);
+	if (ret) {
+		logmsg("cannot open results channel %s: %s", RESULTS_TTY,
+		       strerror(-ret));
+		finish(false);
+	}
+	emit_hello();
+	if (mount_errs[0])
+		emit_error("mount: %s", mount_errs);
+	if (plan_load(&plan, PLAN_PATH, err, sizeof(err))) {
+		emit_set_phase("plan");
+		emit_error("%s", err);
+		finish(false);
+	}
+	emit_plan(&plan);
+	ok = run_plan(&plan) && !mount_errs[0];
+	finish(ok);
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zdbench-agent: the in-guest agent. It runs as PID 1 in the initramfs,
+ * prepares FS-DAX on emulated pmem, runs the planned workloads and reports
+ * JSON lines on a dedicated serial port (see docs/agent-protocol.md).
+ */
+#ifndef ZDBENCH_AGENT_H
+#define ZDBENCH_AGENT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <json.h>
+
+#define AGENT_NAME	"zdbench-agent/1"
+#define PLAN_SCHEMA	"zdbench.plan/1"
+#define PLAN_PATH	"/zdbench/plan.json"
+#define RESULTS_TTY	"/dev/ttyS1"
+#define PAGE_SZ		4096UL
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+/* plan.c */
+struct wl_spec {
+	const char *name;
+	const char *kind;
+	int reps;
+	struct json_object *params;	/* borrowed from plan->root */
+};
+
+struct plan {
+	struct json_object *root;
+	const char *run_id;
+	const char *variant;
+	const char *pmem_mode;		/* "memmap" or "nvdimm" */
+	const char *mountpoint;
+	const char *namespace;		/* optional: NULL = first one found */
+	int hung_task_timeout;		/* -1: keep the kernel default */
+	int step_timeout;
+	int teardown_timeout;
+	bool teardown;
+	size_t nr_workloads;
+	struct wl_spec *workloads;
+};
+
+int plan_load(struct plan *p, const char *path, char *err, size_t errlen);
+void plan_free(struct plan *p);
+const char *param_str(const struct wl_spec *w, const char *key,
+		      const char *def);
+int64_t param_int(const struct wl_spec *w, const char *key, int64_t def);
+
+/* emit.c: the results channel, the console and the kernel log */
+int emit_open(const char *tty);
+void emit_close(void);
+int emit_fd(void);
+void emit_set_phase(const char *phase);
+const char *emit_phase_name(void);
+struct json_object *msg_new(const char *type);
+void emit(struct json_object *msg);
+void emit_hello(void);
+void emit_error(const char *fmt, ...) __printf(1, 2);
+void emit_warning(const char *fmt, ...) __printf(1, 2);
+void emit_check(const char *name, bool ok, struct json_object *value);
+void emit_phase(const char *phase, const char *state, bool ok,
+		uint64_t taint);
+void emit_done(bool ok);
+void logmsg(const char *fmt, ...) __printf(1, 2);
+void kmsg(const char *fmt, ...) __printf(1, 2);
+void jadd_str(struct json_object *o, const char *key, const char *val);
+void jadd_int(struct json_object *o, const char *key, int64_t val);
+void jadd_bool(struct json_object *o, const char *key, bool val);
+void jadd_double(struct json_object *o, const char *key, double val);
+
+/* util.c */
+struct cmd_result {
+	int status;		/* wait status, valid when reaped */
+	bool timed_out;		/* killed because it ran past its timeout */
+	bool stuck;		/* not reapable after SIGKILL (D state) */
+	char *out;		/* captured stdout, NUL-terminated, or NULL */
+	char msg[192];		/* what went wrong, for reports */
+};
+
+uint64_t now_ns(void);
+int run_cmd(char *const argv[], int timeout_s, bool capture,
+	    struct cmd_result *r);
+int run_fn(int (*fn)(void *), void *arg, int timeout_s,
+	   struct cmd_result *r);
+void cmd_result_free(struct cmd_result *r);
+void reap_orphans(void);
+ssize_t read_file(const char *path, char *buf, size_t len);
+int read_u64_file(const char *path, uint64_t *val);
+int write_file(const char *path, const char *s);
+int mkdir_p(const char *path, mode_t mode);
+uint64_t read_taint(void);
+int vmstat_read(const char *const keys[], uint64_t *vals, size_t n);
+
+/* pmem.c */
+struct pmem {
+	char ns[64];		/* namespace0.0 */
+	char blockdev[32];	/* pmem0 */
+	char devpath[48];	/* /dev/pmem0 */
+	char mode[16];		/* fsdax, raw, ... */
+	char map[16];		/* mem, dev */
+	uint64_t size;
+	bool found;
+	bool mounted;
+};
+
+int pmem_setup(const struct plan *p, struct pmem *pm);
+bool pmem_checks(const struct plan *p, const struct pmem *pm);
+bool pmem_teardown(const struct plan *p, struct pmem *pm);
+
+/* counters.c: libperf software counters on the agent's own task */
+struct perf_evsel;
+struct perf_thread_map;
+
+#define NR_COUNTERS 3
+
+struct counter {
+	const char *name;
+	struct perf_evsel *evsel;
+	bool opened;
+	int err;		/* errno from perf_event_open when !opened */
+	uint64_t val, ena, run;	/* deltas over the last start/stop */
+	uint64_t v0, e0, r0;	/* raw values read at start */
+};
+
+struct counters {
+	struct perf_thread_map *threads;
+	struct counter c[NR_COUNTERS];
+};
+
+void counters_open(struct counters *cs);
+void counters_start(struct counters *cs);
+void counters_stop(struct counters *cs);
+struct json_object *counters_json(const struct counters *cs);
+void counters_close(struct counters *cs);
+
+/* workload.c */
+struct wl_ctx {
+	const struct plan *plan;
+	const struct pmem *pm;
+	const struct wl_spec *spec;
+};
+
+struct workload_ops {
+	const char *kind;
+	const char *desc;
+	/* Emits samples itself; returns 0 or fills msg and returns -1. */
+	int (*run)(const struct wl_ctx *ctx, char *msg, size_t msglen);
+};
+
+struct pin_stats {
+	uint64_t acquired;
+	uint64_t released;
+};
+
+struct sample {
+	int rep;
+	uint64_t pages;
+	uint64_t elapsed_ns;
+	struct pin_stats pins;	/* deltas */
+	const struct counters *cs;
+};
+
+const struct workload_ops *workload_find(const char *kind);
+int pin_stats_read(struct pin_stats *ps);
+void sample_emit(const struct wl_ctx *ctx, const struct sample *s);
+
+/* wl_odirect.c */
+extern const struct workload_ops wl_odirect_ops;
+
+#endif /* ZDBENCH_AGENT_H */

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Software perf counters on the agent's own task, through libperf.
+ * TCG guests (and many hosts) have no hardware PMU, so only software
+ * events are asked for; each one reports whether it really counted.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+#include <perf/core.h>
+#include <perf/evsel.h>
+#include <perf/threadmap.h>
+
+#include "agent.h"
+
+static const struct {
+	const char *name;
+	uint64_t config;
+} events[NR_COUNTERS] = {
+	{ "task-clock", PERF_COUNT_SW_TASK_CLOCK },
+	{ "page-faults", PERF_COUNT_SW_PAGE_FAULTS },
+	{ "context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES },
+};
+
+static int libperf_log(enum libperf_print_level level, const char *fmt,
+		       va_list ap)
+{
+	if (level > LIBPERF_WARN)
+		return 0;
+	fputs("zdbench-agent: libperf: ", stderr);
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void counter_open(struct counter *c, uint64_t config,
+			 struct perf_thread_map *threads)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = config,
+		.disabled = 1,
+		.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+			       PERF_FORMAT_TOTAL_TIME_RUNNING,
+	};
+	int err;
+
+	c->evsel = perf_evsel__new(&attr);
+	if (!c->evsel) {
+		c->err = ENOMEM;
+		return;
+	}
+	err = perf_evsel__open(c->evsel, NULL, threads);
+	if (err) {
+		c->err = err < 0 ? -err : err;
+		perf_evsel__delete(c->evsel);
+		c->evsel = NULL;
+		return;
+	}
+	c->opened = true;
+}
+
+void counters_open(struct counters *cs)
+{
+	size_t i;
+
+	memset(cs, 0, sizeof(*cs));
+	libperf_init(libperf_log);
+	for (i = 0; i < NR_COUNTERS; i++)
+		cs->c[i].name = events[i].name;
+	cs->threads = perf_thread_map__new_dummy();
+	if (!cs->threads) {
+		for (i = 0; i < NR_COUNTERS; i++)
+			cs->c[i].err = ENOMEM;
+		return;
+	}
+	/* This task only, any CPU. */
+	perf_thread_map__set_pid(cs->threads, 0, getpid());
+	for (i = 0; i < NR_COUNTERS; i++)
+		counter_open(&cs->c[i], events[i].config, cs->threads);
+}
+
+static int counter_read(struct counter *c, uint64_t *v, uint64_t *e,
+			uint64_t *r)
+{
+	struct perf_counts_values cv;
+
+	if (!c->opened || perf_evsel__read(c->evsel, 0, 0, &cv))
+		return -1;
+	*v = cv.val;
+	*e = cv.ena;
+	*r = cv.run;
+	return 0;
+}
+
+/* Counters stay open; a rep's value is the delta between start and stop. */
+void counters_start(struct counters *cs)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COUNTERS; i++) {
+		struct counter *c = &cs->c[i];
+
+		c->val = c->ena = c->run = 0;
+		if (counter_read(c, &c->v0, &c->e0, &c->r0))
+			continue;
+		perf_evsel__enable(c->evsel);
+	}
+}
+
+void counters_stop(struct counters *cs)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COUNTERS; i++) {
+		struct counter *c = &cs->c[i];
+		uint64_t v, e, r;
+
+		if (!c->opened)
+			continue;
+		perf_evsel__disable(c->evsel);
+		if (counter_read(c, &v, &e, &r))
+			continue;
+		c->val = v - c->v0;
+		c->ena = e - c->e0;
+		c->run = r - c->r0;
+	}
+}
+
+struct json_object *counters_json(const struct counters *cs)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < NR_COUNTERS; i++) {
+		const struct counter *c = &cs->c[i];
+		struct json_object *o = json_object_new_object();
+
+		jadd_str(o, "name", c->name);
+		jadd_bool(o, "opened", c->opened);
+		/* Counted only if it was on a PMU for part of the window. */
+		jadd_bool(o, "counted", c->opened && c->run > 0);
+		if (c->opened) {
+			jadd_int(o, "value", (int64_t)c->val);
+			jadd_int(o, "enabled", (int64_t)c->ena);
+			jadd_int(o, "running", (int64_t)c->run);
+		} else {
+			jadd_str(o, "error", strerror(c->err));
+		}
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+void counters_close(struct counters *cs)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COUNTERS; i++) {
+		struct counter *c = &cs->c[i];
+
+		if (!c->evsel)
+			continue;
+		perf_evsel__close(c->evsel);
+		perf_evsel__delete(c->evsel);
+		c->evsel = NULL;
+		c->opened = false;
+	}
+	if (cs->threads)
+		perf_thread_map__put(cs->threads);
+	cs->threads = NULL;
+}

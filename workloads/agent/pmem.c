@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmem: find (or create) the fsdax namespace, mkfs, mount -o dax,
+ * check that DAX is really in effect, and tear it down again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "agent.h"
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+
+static const char *jget_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* `ndctl list -N [extra]` as a json array (ndctl unwraps single items). */
+static struct json_object *ndctl_list(const struct plan *p, const char *extra)
+{
+	char *argv[] = { "ndctl", "list", "-N", (char *)extra, NULL };
+	struct json_object *o, *arr;
+	struct cmd_result r;
+
+	if (run_cmd(argv, p->step_timeout, true, &r)) {
+		emit_error("ndctl list -N: %s", r.msg);
+		cmd_result_free(&r);
+		return NULL;
+	}
+	o = r.out ? json_tokener_parse(r.out) : NULL;
+	cmd_result_free(&r);
+	if (o && json_object_is_type(o, json_type_array))
+		return o;
+	arr = json_object_new_array();
+	if (o && json_object_is_type(o, json_type_object))
+		json_object_array_add(arr, o);
+	else if (o)
+		json_object_put(o);
+	return arr;
+}
+
+/* The plan's namespace, else the first one (with a block device if asked). */
+static struct json_object *pick_ns(const struct plan *p,
+				   struct json_object *arr, bool need_blk)
+{
+	size_t i, n = json_object_array_length(arr);
+
+	for (i = 0; i < n; i++) {
+		struct json_object *ns = json_object_array_get_idx(arr, i);
+		const char *dev = jget_str(ns, "dev");
+
+		if (!dev)
+			continue;
+		if (p->namespace && strcmp(dev, p->namespace))
+			continue;
+		if (need_blk && !jget_str(ns, "blockdev"))
+			continue;
+		return ns;
+	}
+	return NULL;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+static void pmem_fill(struct pmem *pm, struct json_object *ns)
+{
+	struct json_object *o = msg_new("pmem");
+	struct json_object *v;
+
+	copy_str(pm->ns, sizeof(pm->ns), jget_str(ns, "dev"));
+	copy_str(pm->blockdev, sizeof(pm->blockdev), jget_str(ns, "blockdev"));
+	copy_str(pm->mode, sizeof(pm->mode), jget_str(ns, "mode"));
+	copy_str(pm->map, sizeof(pm->map), jget_str(ns, "map"));
+	snprintf(pm->devpath, sizeof(pm->devpath), "/dev/%s", pm->blockdev);
+	if (json_object_object_get_ex(ns, "size", &v))
+		pm->size = (uint64_t)json_object_get_int64(v);
+	pm->found = true;
+
+	jadd_str(o, "namespace", pm->ns);
+	jadd_str(o, "blockdev", pm->blockdev);
+	jadd_str(o, "mode", pm->mode);
+	jadd_int(o, "size", (int64_t)pm->size);
+	jadd_str(o, "map", pm->map[0] ? pm->map : NULL);
+	json_object_object_add(o, "ndctl", json_object_get(ns));
+	emit(o);
+	logmsg("pmem: %s (%s) mode %s map %s size %llu", pm->ns, pm->devpath,
+	       pm->mode, pm->map, (unsigned long long)pm->size);
+}
+
+/*
+ * NFIT namespaces have no struct pages until they are (re)made fsdax.
+ * Reconfigure the existing namespace, or create one if the region has
+ * none yet (labelled DIMMs start out empty).
+ */
+static int nvdimm_make_fsdax(const struct plan *p)
+{
+	char *argv[12] = { "ndctl", "create-namespace", "-m", "fsdax",
+			   "-M", "mem" };
+	struct json_object *arr, *ns;
+	struct cmd_result r;
+	int ret, argc = 6;
+	char name[64] = "";
+
+	arr = ndctl_list(p, "-i");
+	if (!arr)
+		return -1;
+	ns = pick_ns(p, arr, false);
+	if (ns && json_object_get_int64(json_object_object_get(ns, "size")))
+		copy_str(name, sizeof(name), jget_str(ns, "dev"));
+	json_object_put(arr);
+	if (name[0]) {
+		argv[argc++] = "-f";
+		argv[argc++] = "-e";
+		argv[argc++] = name;
+	}
+	argv[argc] = NULL;
+	logmsg("ndctl create-namespace %s%s", name[0] ? "-f -e " : "", name);
+	ret = run_cmd(argv, p->step_timeout, true, &r);
+	if (ret)
+		emit_error("ndctl create-namespace %s: %s", name, r.msg);
+	cmd_result_free(&r);
+	return ret;
+}
+
+static int mkfs(const struct plan *p, const struct pmem *pm)
+{
+	char *argv[] = { "mkfs.ext4", "-q", "-F", "-b", "4096",
+			 (char *)pm->devpath, NULL };
+	struct cmd_result r;
+
+	if (run_cmd(argv, p->step_timeout, false, &r)) {
+		emit_error("mkfs.ext4 %s: %s", pm->devpath, r.msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct mount_arg {
+	const char *src;
+	const char *dst;
+};
+
+static int do_mount(void *arg)
+{
+	struct mount_arg *ma = arg;
+
+	if (mount(ma->src, ma->dst, "ext4", 0, "dax") < 0)
+		return errno;
+	return 0;
+}
+
+static int do_umount(void *arg)
+{
+	struct mount_arg *ma = arg;
+
+	if (umount(ma->dst) < 0)
+		return errno;
+	return 0;
+}
+
+/* mount(2) in a child: a broken kernel must not wedge PID 1. */
+static int mount_dax(const struct plan *p, struct pmem *pm)
+{
+	struct mount_arg ma = { pm->devpath, p->mountpoint };
+	struct cmd_result r;
+	int ret;
+
+	ret = mkdir_p(p->mountpoint, 0755);
+	if (ret) {
+		emit_error("mkdir %s: %s", p->mountpoint, strerror(-ret));
+		return -1;
+	}
+	if (run_fn(do_mount, &ma, p->step_timeout, &r)) {
+		if (!r.timed_out && WIFEXITED(r.status))
+			snprintf(r.msg, sizeof(r.msg), "%s",
+				 strerror(WEXITSTATUS(r.status)));
+		emit_error("mount -o dax %s %s: %s", pm->devpath,
+			   p->mountpoint, r.msg);
+		return -1;
+	}
+	pm->mounted = true;
+	return 0;
+}
+
+int pmem_setup(const struct plan *p, struct pmem *pm)
+{
+	struct json_object *arr, *ns;
+
+	memset(pm, 0, sizeof(*pm));
+	if (!strcmp(p->pmem_mode, "nvdimm") && nvdimm_make_fsdax(p))
+		return -1;
+	arr = ndctl_list(p, NULL);
+	if (!arr)
+		return -1;
+	ns = pick_ns(p, arr, true);
+	if (!ns) {
+		emit_error("no pmem namespace%s%s with a block device "
+			   "(ndctl list -N found %zu)",
+			   p->namespace ? " " : "",
+			   p->namespace ? p->namespace : "",
+			   json_object_array_length(arr));
+		json_object_put(arr);
+		return -1;
+	}
+	pmem_fill(pm, ns);
+	json_object_put(arr);
+	if (mkfs(p, pm))
+		return -1;
+	return mount_dax(p, pm);
+}
+
+static bool check_mode(const struct pmem *pm)
+{
+	bool ok = !strcmp(pm->mode, "fsdax");
+
+	emit_check("namespace_mode", ok, json_object_new_string(pm->mode));
+	return ok;
+}
+
+static bool check_queue_dax(const struct pmem *pm)
+{
+	char path[128], val[16];
+	ssize_t n;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/dax", pm->blockdev);
+	n = read_file(path, val, sizeof(val));
+	ok = n > 0 && !strcmp(val, "1");
+	emit_check("queue_dax", ok, n >= 0 ? json_object_new_string(val) :
+		   json_object_new_string(strerror((int)-n)));
+	return ok;
+}
+
+/* The inode flag is what decides: mount options can silently fall back. */
+static bool check_statx_dax(const struct plan *p)
+{
+	struct statx stx;
+	char path[256];
+	bool ok = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/.zdbench-daxcheck", p->mountpoint);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		emit_check("statx_dax", false,
+			   json_object_new_string(strerror(errno)));
+		return false;
+	}
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0) {
+		ok = stx.stx_attributes & STATX_ATTR_DAX;
+		emit_check("statx_dax", ok, json_object_new_boolean(ok));
+	} else {
+		emit_check("statx_dax", false,
+			   json_object_new_string(strerror(errno)));
+	}
+	close(fd);
+	unlink(path);
+	return ok;
+}
+
+/* Spanned pages of the Device zone; 0 if there is none. */
+static uint64_t device_zone_spanned(void)
+{
+	static char buf[1 << 16];
+	uint64_t total = 0;
+	bool in_dev = false;
+	char *line, *save;
+
+	if (read_file("/proc/zoneinfo", buf, sizeof(buf)) < 0)
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long v;
+
+		if (!strncmp(line, "Node ", 5)) {
+			in_dev = strstr(line, "zone   Device") != NULL;
+			continue;
+		}
+		if (in_dev && sscanf(line, " spanned %llu", &v) == 1)
+			total += v;
+	}
+	return total;
+}
+
+static bool check_struct_pages(void)
+{
+	uint64_t spanned = device_zone_spanned();
+	bool ok = spanned > 0;
+
+	emit_check("struct_pages", ok, json_object_new_int64((int64_t)spanned));
+	return ok;
+}
+
+/* Run every check (all are reported), then say whether all passed. */
+bool pmem_checks(const struct plan *p, const struct pmem *pm)
+{
+	bool ok = true;
+
+	ok &= check_mode(pm);
+	ok &= check_queue_dax(pm);
+	ok &= check_statx_dax(p);
+	ok &= check_struct_pages();
+	return ok;
+}
+
+static bool teardown_umount(const struct plan *p, struct pmem *pm)
+{
+	struct mount_arg ma = { pm->devpath, p->mountpoint };
+	struct cmd_result r;
+
+	if (run_fn(do_umount, &ma, p->teardown_timeout, &r)) {
+		if (!r.timed_out && WIFEXITED(r.status))
+			snprintf(r.msg, sizeof(r.msg), "%s",
+				 strerror(WEXITSTATUS(r.status)));
+		emit_error("umount %s: %s", p->mountpoint, r.msg);
+		return false;
+	}
+	pm->mounted = false;
+	return true;
+}
+
+/*
+ * Disabling the namespace tears down the pgmap: it waits for every page
+ * reference to drop. A refcount bug shows up here as a hang, so it runs
+ * under the teardown timeout and a stuck child is reported, not waited on.
+ */
+static bool teardown_disable(const struct plan *p, struct pmem *pm)
+{
+	char *argv[] = { "ndctl", "disable-namespace", pm->ns, NULL };
+	struct cmd_result r;
+	uint64_t t0 = now_ns();
+	int ret;
+
+	ret = run_cmd(argv, p->teardown_timeout, false, &r);
+	if (ret) {
+		emit_error("ndctl disable-namespace %s: %s%s", pm->ns, r.msg,
+			   r.timed_out ? " (teardown timeout)" : "");
+		return false;
+	}
+	logmsg("namespace %s disabled in %llu ms", pm->ns,
+	       (unsigned long long)((now_ns() - t0) / 1000000));
+	return true;
+}
+
+bool pmem_teardown(const struct plan *p, struct pmem *pm)
+{
+	bool ok = true;
+
+	if (pm->mounted)
+		ok &= teardown_umount(p, pm);
+	if (pm->found)
+		ok &= teardown_disable(p, pm);
+	return ok;
+}

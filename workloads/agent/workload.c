@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The workload table and what every kind shares: FOLL_PIN accounting
+ * from /proc/vmstat and the sample line.
+ */
+#include <string.h>
+
+#include "agent.h"
+
+/* New kinds (gup_test, vmsplice, futex, fio) add one line here. */
+static const struct workload_ops *const workloads[] = {
+	&wl_odirect_ops,
+};
+
+const struct workload_ops *workload_find(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(workloads); i++) {
+		if (!strcmp(workloads[i]->kind, kind))
+			return workloads[i];
+	}
+	return NULL;
+}
+
+int pin_stats_read(struct pin_stats *ps)
+{
+	static const char *const keys[] = {
+		"nr_foll_pin_acquired",
+		"nr_foll_pin_released",
+	};
+	uint64_t v[2] = { 0, 0 };
+	int ret;
+
+	/*
+	 * Fold the per-CPU vmstat diffs first, or the deltas are off by up
+	 * to the per-CPU threshold.
+	 */
+	write_file("/proc/sys/vm/stat_refresh", "1");
+	ret = vmstat_read(keys, v, ARRAY_SIZE(keys));
+	ps->acquired = v[0];
+	ps->released = v[1];
+	return ret;
+}
+
+void sample_emit(const struct wl_ctx *ctx, const struct sample *s)
+{
+	struct json_object *o = msg_new("sample");
+
+	jadd_str(o, "workload", ctx->spec->name);
+	jadd_str(o, "kind", ctx->spec->kind);
+	jadd_int(o, "rep", s->rep);
+	jadd_int(o, "pages", (int64_t)s->pages);
+	jadd_int(o, "elapsed_ns", (int64_t)s->elapsed_ns);
+	jadd_double(o, "ns_per_page",
+		    s->pages ? (double)s->elapsed_ns / s->pages : 0.0);
+	jadd_int(o, "pin_acquired", (int64_t)s->pins.acquired);
+	jadd_int(o, "pin_released", (int64_t)s->pins.released);
+	if (s->cs)
+		json_object_object_add(o, "counters", counters_json(s->cs));
+	emit(o);
+}
