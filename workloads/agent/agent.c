@@ -19,7 +19,7 @@
 
 #include "agent.h"
 
-#define SYNC_TIMEOUT	30
+#define SYNC_TIMEOUT 30
 
 struct api_mount {
 	const char *src, *dst, *type;
@@ -27,11 +27,11 @@ struct api_mount {
 };
 
 static const struct api_mount api_mounts[] = {
-	{ "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "devtmpfs", "/dev", "devtmpfs", MS_NOSUID },
-	{ "debugfs", "/sys/kernel/debug", "debugfs", MS_NOSUID | MS_NODEV },
-	{ "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV },
+	{"proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC},
+	{"sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC},
+	{"devtmpfs", "/dev", "devtmpfs", MS_NOSUID},
+	{"debugfs", "/sys/kernel/debug", "debugfs", MS_NOSUID | MS_NODEV},
+	{"tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV},
 };
 
 static char mount_errs[512];
@@ -44,13 +44,11 @@ static void mount_api(void)
 		const struct api_mount *m = &api_mounts[i];
 
 		mkdir(m->dst, 0755);
-		if (!mount(m->src, m->dst, m->type, m->flags, NULL) ||
-		    errno == EBUSY)
+		if (!mount(m->src, m->dst, m->type, m->flags, NULL) || errno == EBUSY)
 			continue;
 		/* Reported once the results channel is up. */
-		n += snprintf(mount_errs + n, sizeof(mount_errs) - n,
-			      "%s%s on %s: %s", n ? "; " : "", m->type, m->dst,
-			      strerror(errno));
+		n += snprintf(mount_errs + n, sizeof(mount_errs) - n, "%s%s on %s: %s",
+			      n ? "; " : "", m->type, m->dst, strerror(errno));
 		if (n >= sizeof(mount_errs))
 			n = sizeof(mount_errs) - 1;
 	}
@@ -101,9 +99,9 @@ static void __attribute__((noreturn)) finish(bool ok)
 /* A crash in PID 1 would panic the guest with no word to the host. */
 static void crash_handler(int sig)
 {
-	static const char err[] =
-		"{\"type\":\"error\",\"phase\":\"agent\",\"msg\":\"agent crashed (fatal signal)\"}\n"
-		"{\"type\":\"done\",\"ok\":false}\n";
+	static const char err[] = "{\"type\":\"error\",\"phase\":\"agent\",\"msg\":\"agent crashed "
+				  "(fatal signal)\"}\n"
+				  "{\"type\":\"done\",\"ok\":false}\n";
 	int fd = emit_fd();
 
 	(void)sig;
@@ -115,8 +113,8 @@ static void crash_handler(int sig)
 
 static void install_crash_handlers(void)
 {
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
-	struct sigaction sa = { .sa_handler = crash_handler };
+	static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+	struct sigaction sa = {.sa_handler = crash_handler};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(sigs); i++)
@@ -165,15 +163,14 @@ static void apply_sysctls(const struct plan *p)
 	ret = write_file("/proc/sys/kernel/hung_task_timeout_secs", val);
 	if (ret)
 		emit_warning("hung_task_timeout_secs=%s: %s "
-			     "(CONFIG_DETECT_HUNG_TASK off?)", val,
-			     strerror(-ret));
+			     "(CONFIG_DETECT_HUNG_TASK off?)",
+			     val, strerror(-ret));
 }
 
-static bool run_workload(const struct plan *p, const struct pmem *pm,
-			 const struct wl_spec *w)
+static bool run_workload(const struct plan *p, const struct pmem *pm, const struct wl_spec *w)
 {
 	const struct workload_ops *ops = workload_find(w->kind);
-	struct wl_ctx ctx = { .plan = p, .pm = pm, .spec = w };
+	struct wl_ctx ctx = {.plan = p, .pm = pm, .spec = w};
 	struct json_object *o;
 	char msg[512] = "";
 	char phase[160];
@@ -184,8 +181,7 @@ static bool run_workload(const struct plan *p, const struct pmem *pm,
 	if (ops)
 		ok = ops->run(&ctx, msg, sizeof(msg)) == 0;
 	else {
-		snprintf(msg, sizeof(msg), "unknown workload kind \"%s\"",
-			 w->kind);
+		snprintf(msg, sizeof(msg), "unknown workload kind \"%s\"", w->kind);
 		ok = false;
 	}
 	o = msg_new("workload");
@@ -252,8 +248,10 @@ int main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (getpid() != 1) {
-		fprintf(stderr, "%s: runs only as PID 1 of a zdbench guest "
-			"(it mounts, formats pmem and reboots)\n", AGENT_NAME);
+		fprintf(stderr,
+			"%s: runs only as PID 1 of a zdbench guest "
+			"(it mounts, formats pmem and reboots)\n",
+			AGENT_NAME);
 		return 2;
 	}
 	install_crash_handlers();
@@ -264,8 +262,7 @@ int main(int argc, char **argv)
 	logmsg("%s starting", AGENT_NAME);
 	ret = emit_open(RESULTS_TTY);
 	if (ret) {
-		logmsg("cannot open results channel %s: %s", RESULTS_TTY,
-		       strerror(-ret));
+		logmsg("cannot open results channel %s: %s", RESULTS_TTY, strerror(-ret));
 		finish(false);
 	}
 	emit_hello();

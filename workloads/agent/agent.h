@@ -14,44 +14,45 @@
 #include <sys/types.h>
 #include <json.h>
 
-#define AGENT_NAME	"zdbench-agent/1"
-#define PLAN_SCHEMA	"zdbench.plan/1"
-#define PLAN_PATH	"/zdbench/plan.json"
-#define RESULTS_TTY	"/dev/ttyS1"
-#define PAGE_SZ		4096UL
+#define AGENT_NAME "zdbench-agent/1"
+#define PLAN_SCHEMA "zdbench.plan/1"
+#define PLAN_PATH "/zdbench/plan.json"
+#define RESULTS_TTY "/dev/ttyS1"
+#define PAGE_SZ 4096UL
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
 
 /* plan.c */
 struct wl_spec {
 	const char *name;
 	const char *kind;
 	int reps;
-	struct json_object *params;	/* borrowed from plan->root */
+	struct json_object *params; /* borrowed from plan->root */
 };
 
 struct plan {
 	struct json_object *root;
 	const char *run_id;
 	const char *variant;
-	const char *pmem_mode;		/* "memmap" or "nvdimm" */
+	const char *pmem_mode; /* "memmap" or "nvdimm" */
 	const char *mountpoint;
-	const char *namespace;		/* optional: NULL = first one found */
-	int hung_task_timeout;		/* -1: keep the kernel default */
+	const char *namespace; /* optional: NULL = first one found */
+	int hung_task_timeout; /* -1: keep the kernel default */
 	int step_timeout;
 	int teardown_timeout;
 	bool teardown;
+	bool nvdimm_init_labels; /* may rewrite NVDIMM labels */
 	size_t nr_workloads;
 	struct wl_spec *workloads;
 };
 
 int plan_load(struct plan *p, const char *path, char *err, size_t errlen);
 void plan_free(struct plan *p);
-const char *param_str(const struct wl_spec *w, const char *key,
-		      const char *def);
-int64_t param_int(const struct wl_spec *w, const char *key, int64_t def);
+const char *param_str(const struct wl_spec *w, const char *key, const char *def);
+int param_int(const struct wl_spec *w, const char *key, int64_t def, int64_t min, int64_t max,
+	      int64_t *val, char *msg, size_t len);
 
 /* emit.c: the results channel, the console and the kernel log */
 int emit_open(const char *tty);
@@ -65,8 +66,7 @@ void emit_hello(void);
 void emit_error(const char *fmt, ...) __printf(1, 2);
 void emit_warning(const char *fmt, ...) __printf(1, 2);
 void emit_check(const char *name, bool ok, struct json_object *value);
-void emit_phase(const char *phase, const char *state, bool ok,
-		uint64_t taint);
+void emit_phase(const char *phase, const char *state, bool ok, uint64_t taint);
 void emit_done(bool ok);
 void logmsg(const char *fmt, ...) __printf(1, 2);
 void kmsg(const char *fmt, ...) __printf(1, 2);
@@ -77,18 +77,16 @@ void jadd_double(struct json_object *o, const char *key, double val);
 
 /* util.c */
 struct cmd_result {
-	int status;		/* wait status, valid when reaped */
-	bool timed_out;		/* killed because it ran past its timeout */
-	bool stuck;		/* not reapable after SIGKILL (D state) */
-	char *out;		/* captured stdout, NUL-terminated, or NULL */
-	char msg[192];		/* what went wrong, for reports */
+	int status;	/* wait status, valid when reaped */
+	bool timed_out; /* killed because it ran past its timeout */
+	bool stuck;	/* not reapable after SIGKILL (D state) */
+	char *out;	/* captured stdout, NUL-terminated, or NULL */
+	char msg[192];	/* what went wrong, for reports */
 };
 
 uint64_t now_ns(void);
-int run_cmd(char *const argv[], int timeout_s, bool capture,
-	    struct cmd_result *r);
-int run_fn(int (*fn)(void *), void *arg, int timeout_s,
-	   struct cmd_result *r);
+int run_cmd(char *const argv[], int timeout_s, bool capture, struct cmd_result *r);
+int run_fn(int (*fn)(void *), void *arg, int timeout_s, struct cmd_result *r);
 void cmd_result_free(struct cmd_result *r);
 void reap_orphans(void);
 ssize_t read_file(const char *path, char *buf, size_t len);
@@ -100,11 +98,11 @@ int vmstat_read(const char *const keys[], uint64_t *vals, size_t n);
 
 /* pmem.c */
 struct pmem {
-	char ns[64];		/* namespace0.0 */
-	char blockdev[32];	/* pmem0 */
-	char devpath[48];	/* /dev/pmem0 */
-	char mode[16];		/* fsdax, raw, ... */
-	char map[16];		/* mem, dev */
+	char ns[64];	   /* namespace0.0 */
+	char blockdev[32]; /* pmem0 */
+	char devpath[48];  /* /dev/pmem0 */
+	char mode[16];	   /* fsdax, raw, ... */
+	char map[16];	   /* mem, dev */
 	uint64_t size;
 	bool found;
 	bool mounted;
@@ -125,7 +123,7 @@ struct counter {
 	struct perf_evsel *evsel;
 	bool opened;
 	int err;		/* errno from perf_event_open when !opened */
-	uint64_t val, ena, run;	/* deltas over the last start/stop */
+	uint64_t val, ena, run; /* deltas over the last start/stop */
 	uint64_t v0, e0, r0;	/* raw values read at start */
 };
 
@@ -163,7 +161,7 @@ struct sample {
 	int rep;
 	uint64_t pages;
 	uint64_t elapsed_ns;
-	struct pin_stats pins;	/* deltas */
+	struct pin_stats pins; /* deltas */
 	const struct counters *cs;
 };
 

@@ -19,13 +19,12 @@ static const struct {
 	const char *name;
 	uint64_t config;
 } events[NR_COUNTERS] = {
-	{ "task-clock", PERF_COUNT_SW_TASK_CLOCK },
-	{ "page-faults", PERF_COUNT_SW_PAGE_FAULTS },
-	{ "context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES },
+	{"task-clock", PERF_COUNT_SW_TASK_CLOCK},
+	{"page-faults", PERF_COUNT_SW_PAGE_FAULTS},
+	{"context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES},
 };
 
-static int libperf_log(enum libperf_print_level level, const char *fmt,
-		       va_list ap)
+static int libperf_log(enum libperf_print_level level, const char *fmt, va_list ap)
 {
 	if (level > LIBPERF_WARN)
 		return 0;
@@ -33,16 +32,14 @@ static int libperf_log(enum libperf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-static void counter_open(struct counter *c, uint64_t config,
-			 struct perf_thread_map *threads)
+static void counter_open(struct counter *c, uint64_t config, struct perf_thread_map *threads)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
 		.size = sizeof(attr),
 		.config = config,
 		.disabled = 1,
-		.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
-			       PERF_FORMAT_TOTAL_TIME_RUNNING,
+		.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING,
 	};
 	int err;
 
@@ -81,8 +78,7 @@ void counters_open(struct counters *cs)
 		counter_open(&cs->c[i], events[i].config, cs->threads);
 }
 
-static int counter_read(struct counter *c, uint64_t *v, uint64_t *e,
-			uint64_t *r)
+static int counter_read(struct counter *c, uint64_t *v, uint64_t *e, uint64_t *r)
 {
 	struct perf_counts_values cv;
 

@@ -88,8 +88,7 @@ static void write_all(int fd, struct iovec *iov, int cnt)
 
 void jadd_str(struct json_object *o, const char *key, const char *val)
 {
-	json_object_object_add(o, key, val ? json_object_new_string(val) :
-			       NULL);
+	json_object_object_add(o, key, val ? json_object_new_string(val) : NULL);
 }
 
 void jadd_int(struct json_object *o, const char *key, int64_t val)
@@ -124,8 +123,8 @@ void emit(struct json_object *msg)
 	const char *s;
 	struct iovec iov[2];
 
-	s = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN |
-					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(msg,
+					   JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (res_fd >= 0 && s) {
 		iov[0].iov_base = (void *)s;
 		iov[0].iov_len = strlen(s);
@@ -198,8 +197,7 @@ void emit_check(const char *name, bool ok, struct json_object *value)
 	emit(o);
 }
 
-void emit_phase(const char *phase, const char *state, bool ok,
-		uint64_t taint)
+void emit_phase(const char *phase, const char *state, bool ok, uint64_t taint)
 {
 	struct json_object *o = msg_new("phase");
 

@@ -10,17 +10,15 @@
 
 #include "agent.h"
 
-#define DEF_MOUNTPOINT		"/mnt/dax"
-#define DEF_STEP_TIMEOUT	120
-#define DEF_TEARDOWN_TIMEOUT	60
+#define DEF_MOUNTPOINT "/mnt/dax"
+#define DEF_STEP_TIMEOUT 120
+#define DEF_TEARDOWN_TIMEOUT 60
 
-static const char *get_str(struct json_object *o, const char *key,
-			   const char *def)
+static const char *get_str(struct json_object *o, const char *key, const char *def)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
 		return def;
 	return json_object_get_string(v);
 }
@@ -29,8 +27,7 @@ static int64_t get_int(struct json_object *o, const char *key, int64_t def)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_int))
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
 		return def;
 	return json_object_get_int64(v);
 }
@@ -39,14 +36,13 @@ static bool get_bool(struct json_object *o, const char *key, bool def)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_boolean))
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
 		return def;
 	return json_object_get_boolean(v);
 }
 
-static int parse_workload(struct json_object *o, struct wl_spec *w,
-			  size_t idx, char *err, size_t errlen)
+static int parse_workload(struct json_object *o, struct wl_spec *w, size_t idx, char *err,
+			  size_t errlen)
 {
 	if (!json_object_is_type(o, json_type_object)) {
 		snprintf(err, errlen, "workloads[%zu] is not an object", idx);
@@ -86,8 +82,8 @@ static int parse_workloads(struct plan *p, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (parse_workload(json_object_array_get_idx(arr, i),
-				   &p->workloads[i], i, err, errlen))
+		if (parse_workload(json_object_array_get_idx(arr, i), &p->workloads[i], i, err,
+				   errlen))
 			return -1;
 	}
 	p->nr_workloads = n;
@@ -101,14 +97,12 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 	memset(p, 0, sizeof(*p));
 	p->root = json_object_from_file(path);
 	if (!p->root) {
-		snprintf(err, errlen, "cannot parse %s: %s", path,
-			 json_util_get_last_err());
+		snprintf(err, errlen, "cannot parse %s: %s", path, json_util_get_last_err());
 		return -1;
 	}
 	schema = get_str(p->root, "schema", "");
 	if (strcmp(schema, PLAN_SCHEMA)) {
-		snprintf(err, errlen, "plan schema \"%s\", expected \"%s\"",
-			 schema, PLAN_SCHEMA);
+		snprintf(err, errlen, "plan schema \"%s\", expected \"%s\"", schema, PLAN_SCHEMA);
 		return -1;
 	}
 	p->run_id = get_str(p->root, "run_id", "");
@@ -117,11 +111,10 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 	p->mountpoint = get_str(p->root, "mountpoint", DEF_MOUNTPOINT);
 	p->namespace = get_str(p->root, "namespace", NULL);
 	p->hung_task_timeout = (int)get_int(p->root, "hung_task_timeout", -1);
-	p->step_timeout = (int)get_int(p->root, "step_timeout",
-				       DEF_STEP_TIMEOUT);
-	p->teardown_timeout = (int)get_int(p->root, "teardown_timeout",
-					   DEF_TEARDOWN_TIMEOUT);
+	p->step_timeout = (int)get_int(p->root, "step_timeout", DEF_STEP_TIMEOUT);
+	p->teardown_timeout = (int)get_int(p->root, "teardown_timeout", DEF_TEARDOWN_TIMEOUT);
 	p->teardown = get_bool(p->root, "teardown", true);
+	p->nvdimm_init_labels = get_bool(p->root, "nvdimm_init_labels", true);
 	if (strcmp(p->pmem_mode, "memmap") && strcmp(p->pmem_mode, "nvdimm")) {
 		snprintf(err, errlen, "unknown pmem_mode \"%s\"", p->pmem_mode);
 		return -1;
@@ -146,8 +139,7 @@ void plan_free(struct plan *p)
 }
 
 /* A present but non-string value yields "", which no caller accepts. */
-const char *param_str(const struct wl_spec *w, const char *key,
-		      const char *def)
+const char *param_str(const struct wl_spec *w, const char *key, const char *def)
 {
 	struct json_object *v;
 
@@ -158,14 +150,24 @@ const char *param_str(const struct wl_spec *w, const char *key,
 	return json_object_get_string(v);
 }
 
-/* A present but non-integer value yields INT64_MIN, so range checks fail. */
-int64_t param_int(const struct wl_spec *w, const char *key, int64_t def)
+/* An integer parameter in [min, max], or def when absent. */
+int param_int(const struct wl_spec *w, const char *key, int64_t def, int64_t min, int64_t max,
+	      int64_t *val, char *msg, size_t len)
 {
 	struct json_object *v;
 
+	*val = def;
 	if (!w->params || !json_object_object_get_ex(w->params, key, &v))
-		return def;
-	if (!json_object_is_type(v, json_type_int))
-		return INT64_MIN;
-	return json_object_get_int64(v);
+		return 0;
+	if (!json_object_is_type(v, json_type_int)) {
+		snprintf(msg, len, "param %s must be an integer", key);
+		return -1;
+	}
+	*val = json_object_get_int64(v);
+	if (*val < min || *val > max) {
+		snprintf(msg, len, "param %s=%lld out of range [%lld, %lld]", key, (long long)*val,
+			 (long long)min, (long long)max);
+		return -1;
+	}
+	return 0;
 }

@@ -28,15 +28,16 @@ static const char *jget_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-/* `ndctl list -N [extra]` as a json array (ndctl unwraps single items). */
-static struct json_object *ndctl_list(const struct plan *p, const char *extra)
+/* `ndctl list <what> [extra...]` as a json array (ndctl unwraps one item). */
+static struct json_object *ndctl_list(const struct plan *p, const char *what, const char *x1,
+				      const char *x2)
 {
-	char *argv[] = { "ndctl", "list", "-N", (char *)extra, NULL };
+	char *argv[] = {"ndctl", "list", (char *)what, (char *)x1, (char *)x2, NULL};
 	struct json_object *o, *arr;
 	struct cmd_result r;
 
 	if (run_cmd(argv, p->step_timeout, true, &r)) {
-		emit_error("ndctl list -N: %s", r.msg);
+		emit_error("ndctl list %s: %s", what, r.msg);
 		cmd_result_free(&r);
 		return NULL;
 	}
@@ -52,9 +53,32 @@ static struct json_object *ndctl_list(const struct plan *p, const char *extra)
 	return arr;
 }
 
+/* One ndctl command under the step timeout; soft failures only warn. */
+static int ndctl_run(const struct plan *p, char *const argv[], bool soft)
+{
+	struct cmd_result r;
+	char cmd[256];
+	size_t i, n = 0;
+	int ret;
+
+	for (i = 0; argv[i] && n < sizeof(cmd); i++)
+		n += snprintf(cmd + n, sizeof(cmd) - n, "%s%s", i ? " " : "", argv[i]);
+	logmsg("%s", cmd);
+	ret = run_cmd(argv, p->step_timeout, false, &r);
+	if (ret && soft)
+		emit_warning("%s: %s", cmd, r.msg);
+	else if (ret)
+		emit_error("%s: %s", cmd, r.msg);
+	return ret;
+}
+
+static int ndctl(const struct plan *p, char *const argv[])
+{
+	return ndctl_run(p, argv, false);
+}
+
 /* The plan's namespace, else the first one (with a block device if asked). */
-static struct json_object *pick_ns(const struct plan *p,
-				   struct json_object *arr, bool need_blk)
+static struct json_object *pick_ns(const struct plan *p, struct json_object *arr, bool need_blk)
 {
 	size_t i, n = json_object_array_length(arr);
 
@@ -99,49 +123,121 @@ static void pmem_fill(struct pmem *pm, struct json_object *ns)
 	jadd_str(o, "map", pm->map[0] ? pm->map : NULL);
 	json_object_object_add(o, "ndctl", json_object_get(ns));
 	emit(o);
-	logmsg("pmem: %s (%s) mode %s map %s size %llu", pm->ns, pm->devpath,
-	       pm->mode, pm->map, (unsigned long long)pm->size);
+	logmsg("pmem: %s (%s) mode %s map %s size %llu", pm->ns, pm->devpath, pm->mode, pm->map,
+	       (unsigned long long)pm->size);
+}
+
+/* The first region, or the region of namespaceX.Y (regionX). */
+static int region_of(const struct plan *p, const char *ns, char *region, size_t len)
+{
+	struct json_object *arr;
+	const char *dev;
+
+	if (ns && !strncmp(ns, "namespace", 9)) {
+		snprintf(region, len, "region%.*s", (int)strcspn(ns + 9, "."), ns + 9);
+		return 0;
+	}
+	arr = ndctl_list(p, "-R", NULL, NULL);
+	if (!arr)
+		return -1;
+	dev = json_object_array_length(arr) ? jget_str(json_object_array_get_idx(arr, 0), "dev")
+					    : NULL;
+	copy_str(region, len, dev);
+	json_object_put(arr);
+	if (!region[0]) {
+		emit_error("no nvdimm region (ndctl list -R is empty)");
+		return -1;
+	}
+	return 0;
+}
+
+/* init-labels on every DIMM of the region (it must be disabled). */
+static int init_labels(const struct plan *p, const char *region)
+{
+	char *argv[12] = {"ndctl", "init-labels", "-f"};
+	struct json_object *arr;
+	size_t i, n;
+	int argc = 3, ret = -1;
+
+	arr = ndctl_list(p, "-D", "-r", region);
+	if (!arr)
+		return -1;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && argc < (int)ARRAY_SIZE(argv) - 1; i++) {
+		const char *dev = jget_str(json_object_array_get_idx(arr, i), "dev");
+
+		if (dev)
+			argv[argc++] = (char *)dev;
+	}
+	argv[argc] = NULL;
+	if (argc == 3)
+		emit_error("%s has no DIMMs to label", region);
+	else
+		ret = ndctl(p, argv);
+	json_object_put(arr);
+	return ret;
+}
+
+/*
+ * A label-less NFIT region holds one namespace of the whole region, and
+ * a region size that is not a multiple of its alignment (QEMU: 512M
+ * minus the label area) cannot become fsdax. With labels, ndctl sizes
+ * the namespace to fit. The emulated DIMM's labels are ours to rewrite.
+ */
+static int nvdimm_label_and_create(const struct plan *p, const char *ns)
+{
+	char *create[] = {"ndctl", "create-namespace", "-r", NULL, "-m", "fsdax", "-M", "mem",
+			  NULL};
+	char *disable[] = {"ndctl", "disable-region", NULL, NULL};
+	char *enable[] = {"ndctl", "enable-region", NULL, NULL};
+	char region[32];
+
+	if (!p->nvdimm_init_labels) {
+		emit_error("not initialising labels (plan: nvdimm_init_labels "
+			   "is false)");
+		return -1;
+	}
+	if (region_of(p, ns, region, sizeof(region)))
+		return -1;
+	emit_warning("initialising namespace labels on %s", region);
+	disable[2] = enable[2] = create[3] = region;
+	if (ndctl(p, disable) || init_labels(p, region) || ndctl(p, enable))
+		return -1;
+	return ndctl(p, create);
 }
 
 /*
  * NFIT namespaces have no struct pages until they are (re)made fsdax.
- * Reconfigure the existing namespace, or create one if the region has
- * none yet (labelled DIMMs start out empty).
+ * Reconfigure the existing namespace; if there is none or that fails,
+ * initialise labels and create one.
  */
 static int nvdimm_make_fsdax(const struct plan *p)
 {
-	char *argv[12] = { "ndctl", "create-namespace", "-m", "fsdax",
-			   "-M", "mem" };
+	char *argv[] = {"ndctl", "create-namespace", "-f", "-e", NULL, "-m", "fsdax", "-M", "mem",
+			NULL};
 	struct json_object *arr, *ns;
-	struct cmd_result r;
-	int ret, argc = 6;
 	char name[64] = "";
 
-	arr = ndctl_list(p, "-i");
+	arr = ndctl_list(p, "-N", "-i", NULL);
 	if (!arr)
 		return -1;
 	ns = pick_ns(p, arr, false);
-	if (ns && json_object_get_int64(json_object_object_get(ns, "size")))
+	if (ns)
 		copy_str(name, sizeof(name), jget_str(ns, "dev"));
-	json_object_put(arr);
-	if (name[0]) {
-		argv[argc++] = "-f";
-		argv[argc++] = "-e";
-		argv[argc++] = name;
+	if (ns && json_object_get_int64(json_object_object_get(ns, "size"))) {
+		argv[4] = name;
+		if (!ndctl_run(p, argv, true)) {
+			json_object_put(arr);
+			return 0;
+		}
 	}
-	argv[argc] = NULL;
-	logmsg("ndctl create-namespace %s%s", name[0] ? "-f -e " : "", name);
-	ret = run_cmd(argv, p->step_timeout, true, &r);
-	if (ret)
-		emit_error("ndctl create-namespace %s: %s", name, r.msg);
-	cmd_result_free(&r);
-	return ret;
+	json_object_put(arr);
+	return nvdimm_label_and_create(p, name[0] ? name : NULL);
 }
 
 static int mkfs(const struct plan *p, const struct pmem *pm)
 {
-	char *argv[] = { "mkfs.ext4", "-q", "-F", "-b", "4096",
-			 (char *)pm->devpath, NULL };
+	char *argv[] = {"mkfs.ext4", "-q", "-F", "-b", "4096", (char *)pm->devpath, NULL};
 	struct cmd_result r;
 
 	if (run_cmd(argv, p->step_timeout, false, &r)) {
@@ -177,7 +273,7 @@ static int do_umount(void *arg)
 /* mount(2) in a child: a broken kernel must not wedge PID 1. */
 static int mount_dax(const struct plan *p, struct pmem *pm)
 {
-	struct mount_arg ma = { pm->devpath, p->mountpoint };
+	struct mount_arg ma = {pm->devpath, p->mountpoint};
 	struct cmd_result r;
 	int ret;
 
@@ -188,10 +284,8 @@ static int mount_dax(const struct plan *p, struct pmem *pm)
 	}
 	if (run_fn(do_mount, &ma, p->step_timeout, &r)) {
 		if (!r.timed_out && WIFEXITED(r.status))
-			snprintf(r.msg, sizeof(r.msg), "%s",
-				 strerror(WEXITSTATUS(r.status)));
-		emit_error("mount -o dax %s %s: %s", pm->devpath,
-			   p->mountpoint, r.msg);
+			snprintf(r.msg, sizeof(r.msg), "%s", strerror(WEXITSTATUS(r.status)));
+		emit_error("mount -o dax %s %s: %s", pm->devpath, p->mountpoint, r.msg);
 		return -1;
 	}
 	pm->mounted = true;
@@ -205,15 +299,14 @@ int pmem_setup(const struct plan *p, struct pmem *pm)
 	memset(pm, 0, sizeof(*pm));
 	if (!strcmp(p->pmem_mode, "nvdimm") && nvdimm_make_fsdax(p))
 		return -1;
-	arr = ndctl_list(p, NULL);
+	arr = ndctl_list(p, "-N", NULL, NULL);
 	if (!arr)
 		return -1;
 	ns = pick_ns(p, arr, true);
 	if (!ns) {
 		emit_error("no pmem namespace%s%s with a block device "
 			   "(ndctl list -N found %zu)",
-			   p->namespace ? " " : "",
-			   p->namespace ? p->namespace : "",
+			   p->namespace ? " " : "", p->namespace ? p->namespace : "",
 			   json_object_array_length(arr));
 		json_object_put(arr);
 		return -1;
@@ -242,8 +335,9 @@ static bool check_queue_dax(const struct pmem *pm)
 	snprintf(path, sizeof(path), "/sys/block/%s/queue/dax", pm->blockdev);
 	n = read_file(path, val, sizeof(val));
 	ok = n > 0 && !strcmp(val, "1");
-	emit_check("queue_dax", ok, n >= 0 ? json_object_new_string(val) :
-		   json_object_new_string(strerror((int)-n)));
+	emit_check("queue_dax", ok,
+		   n >= 0 ? json_object_new_string(val)
+			  : json_object_new_string(strerror((int)-n)));
 	return ok;
 }
 
@@ -258,16 +352,14 @@ static bool check_statx_dax(const struct plan *p)
 	snprintf(path, sizeof(path), "%s/.zdbench-daxcheck", p->mountpoint);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		emit_check("statx_dax", false,
-			   json_object_new_string(strerror(errno)));
+		emit_check("statx_dax", false, json_object_new_string(strerror(errno)));
 		return false;
 	}
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0) {
 		ok = stx.stx_attributes & STATX_ATTR_DAX;
 		emit_check("statx_dax", ok, json_object_new_boolean(ok));
 	} else {
-		emit_check("statx_dax", false,
-			   json_object_new_string(strerror(errno)));
+		emit_check("statx_dax", false, json_object_new_string(strerror(errno)));
 	}
 	close(fd);
 	unlink(path);
@@ -284,8 +376,7 @@ static uint64_t device_zone_spanned(void)
 
 	if (read_file("/proc/zoneinfo", buf, sizeof(buf)) < 0)
 		return 0;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long long v;
 
 		if (!strncmp(line, "Node ", 5)) {
@@ -321,13 +412,12 @@ bool pmem_checks(const struct plan *p, const struct pmem *pm)
 
 static bool teardown_umount(const struct plan *p, struct pmem *pm)
 {
-	struct mount_arg ma = { pm->devpath, p->mountpoint };
+	struct mount_arg ma = {pm->devpath, p->mountpoint};
 	struct cmd_result r;
 
 	if (run_fn(do_umount, &ma, p->teardown_timeout, &r)) {
 		if (!r.timed_out && WIFEXITED(r.status))
-			snprintf(r.msg, sizeof(r.msg), "%s",
-				 strerror(WEXITSTATUS(r.status)));
+			snprintf(r.msg, sizeof(r.msg), "%s", strerror(WEXITSTATUS(r.status)));
 		emit_error("umount %s: %s", p->mountpoint, r.msg);
 		return false;
 	}
@@ -342,7 +432,7 @@ static bool teardown_umount(const struct plan *p, struct pmem *pm)
  */
 static bool teardown_disable(const struct plan *p, struct pmem *pm)
 {
-	char *argv[] = { "ndctl", "disable-namespace", pm->ns, NULL };
+	char *argv[] = {"ndctl", "disable-namespace", pm->ns, NULL};
 	struct cmd_result r;
 	uint64_t t0 = now_ns();
 	int ret;

@@ -17,9 +17,9 @@
 
 #include "agent.h"
 
-#define OUT_MAX		(1 << 20)
-#define POLL_MS		20
-#define REAP_GRACE_MS	3000
+#define OUT_MAX (1 << 20)
+#define POLL_MS 20
+#define REAP_GRACE_MS 3000
 
 uint64_t now_ns(void)
 {
@@ -31,7 +31,7 @@ uint64_t now_ns(void)
 
 static void sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -59,7 +59,7 @@ static int drain(int fd, struct cmd_result *r, size_t *len, size_t *cap)
 			*cap = ncap;
 		}
 		if (*len + n + 1 > *cap)
-			continue;	/* over OUT_MAX: drop, keep draining */
+			continue; /* over OUT_MAX: drop, keep draining */
 		memcpy(r->out + *len, tmp, n);
 		*len += n;
 		r->out[*len] = '\0';
@@ -67,8 +67,8 @@ static int drain(int fd, struct cmd_result *r, size_t *len, size_t *cap)
 }
 
 /* Wait for pid until the deadline; 1 = reaped, 0 = still running. */
-static int wait_until(pid_t pid, uint64_t deadline, int fd,
-		      struct cmd_result *r, size_t *len, size_t *cap)
+static int wait_until(pid_t pid, uint64_t deadline, int fd, struct cmd_result *r, size_t *len,
+		      size_t *cap)
 {
 	for (;;) {
 		pid_t w = waitpid(pid, &r->status, WNOHANG);
@@ -76,11 +76,11 @@ static int wait_until(pid_t pid, uint64_t deadline, int fd,
 		if (w == pid)
 			return 1;
 		if (w < 0 && errno != EINTR)
-			return 1;	/* ECHILD: nothing left to wait for */
+			return 1; /* ECHILD: nothing left to wait for */
 		if (now_ns() >= deadline)
 			return 0;
 		if (fd >= 0) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
 			if (poll(&pfd, 1, POLL_MS) > 0 && drain(fd, r, len, cap) == 0)
 				fd = -1;
@@ -102,13 +102,12 @@ static int exec_child(void *arg)
 	if (ea->out_fd >= 0 && dup2(ea->out_fd, STDOUT_FILENO) < 0)
 		return 126;
 	execvp(ea->argv[0], ea->argv);
-	fprintf(stderr, "zdbench-agent: exec %s: %s\n", ea->argv[0],
-		strerror(errno));
+	fprintf(stderr, "zdbench-agent: exec %s: %s\n", ea->argv[0], strerror(errno));
 	return 127;
 }
 
-static int run_child(int (*fn)(void *), void *arg, int timeout_s,
-		     int out_rd, int out_wr, struct cmd_result *r)
+static int run_child(int (*fn)(void *), void *arg, int timeout_s, int out_rd, int out_wr,
+		     struct cmd_result *r)
 {
 	size_t len = 0, cap = 0;
 	uint64_t deadline;
@@ -128,39 +127,34 @@ static int run_child(int (*fn)(void *), void *arg, int timeout_s,
 	/* Only the child writes: lets the reader see EOF. */
 	if (out_wr >= 0)
 		close(out_wr);
-	deadline = now_ns() + (uint64_t)(timeout_s > 0 ? timeout_s : 1) *
-		   1000000000ULL;
+	deadline = now_ns() + (uint64_t)(timeout_s > 0 ? timeout_s : 1) * 1000000000ULL;
 	if (wait_until(pid, deadline, out_rd, r, &len, &cap))
 		goto reaped;
 
 	r->timed_out = true;
 	kill(pid, SIGKILL);
-	if (wait_until(pid, now_ns() + REAP_GRACE_MS * 1000000ULL, out_rd, r,
-		       &len, &cap))
+	if (wait_until(pid, now_ns() + REAP_GRACE_MS * 1000000ULL, out_rd, r, &len, &cap))
 		goto reaped;
 	/* SIGKILL pending but not delivered: uninterruptible sleep. */
 	r->stuck = true;
 	snprintf(r->msg, sizeof(r->msg),
-		 "timed out after %d s; pid %d not reapable after SIGKILL (D state?)",
-		 timeout_s, (int)pid);
+		 "timed out after %d s; pid %d not reapable after SIGKILL (D state?)", timeout_s,
+		 (int)pid);
 	return -1;
 
 reaped:
 	if (out_rd >= 0)
 		drain(out_rd, r, &len, &cap);
 	if (r->timed_out) {
-		snprintf(r->msg, sizeof(r->msg), "timed out after %d s, killed",
-			 timeout_s);
+		snprintf(r->msg, sizeof(r->msg), "timed out after %d s, killed", timeout_s);
 		return -1;
 	}
 	if (WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0)
 		return 0;
 	if (WIFEXITED(r->status))
-		snprintf(r->msg, sizeof(r->msg), "exit status %d",
-			 WEXITSTATUS(r->status));
+		snprintf(r->msg, sizeof(r->msg), "exit status %d", WEXITSTATUS(r->status));
 	else if (WIFSIGNALED(r->status))
-		snprintf(r->msg, sizeof(r->msg), "killed by signal %d",
-			 WTERMSIG(r->status));
+		snprintf(r->msg, sizeof(r->msg), "killed by signal %d", WTERMSIG(r->status));
 	return -1;
 }
 
@@ -169,18 +163,16 @@ reaped:
  * is SIGKILLed; a child stuck in D state is left behind and reported.
  * Returns 0 if it exited with status 0.
  */
-int run_cmd(char *const argv[], int timeout_s, bool capture,
-	    struct cmd_result *r)
+int run_cmd(char *const argv[], int timeout_s, bool capture, struct cmd_result *r)
 {
-	struct exec_arg ea = { .argv = argv, .out_fd = -1 };
-	int pfd[2] = { -1, -1 };
+	struct exec_arg ea = {.argv = argv, .out_fd = -1};
+	int pfd[2] = {-1, -1};
 	int ret;
 
 	memset(r, 0, sizeof(*r));
 	if (capture) {
 		if (pipe2(pfd, O_CLOEXEC) < 0) {
-			snprintf(r->msg, sizeof(r->msg), "pipe: %s",
-				 strerror(errno));
+			snprintf(r->msg, sizeof(r->msg), "pipe: %s", strerror(errno));
 			return -1;
 		}
 		fcntl(pfd[0], F_SETFL, O_NONBLOCK);
@@ -314,8 +306,7 @@ int vmstat_read(const char *const keys[], uint64_t *vals, size_t n)
 	ret = read_file("/proc/vmstat", buf, sizeof(buf));
 	if (ret < 0)
 		return (int)ret;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *sp = strchr(line, ' ');
 
 		if (!sp)

@@ -21,54 +21,54 @@
 
 struct odirect {
 	const char *target;
-	size_t buf;		/* bytes */
-	size_t bs;		/* bytes per I/O */
+	size_t buf; /* bytes */
+	size_t bs;  /* bytes per I/O */
 	int64_t iters;
-	int advice;		/* madvise, or -1 for none */
+	int advice; /* madvise, or -1 for none */
 	bool write;
 
-	char path[256];		/* the buffer file on the DAX fs */
+	char path[256]; /* the buffer file on the DAX fs */
 	int buf_fd;
-	void *res;		/* address space reserved for placement */
+	void *res; /* address space reserved for placement */
 	size_t res_len;
-	char *map;		/* the DAX mapping, inside res */
+	char *map; /* the DAX mapping, inside res */
 	int dev_fd;
-	uint64_t span;		/* device bytes used, a multiple of bs */
+	uint64_t span; /* device bytes used, a multiple of bs */
 };
 
-static int parse(const struct wl_ctx *ctx, struct odirect *od, char *msg,
-		 size_t len)
+static int parse(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t len)
 {
 	const struct wl_spec *w = ctx->spec;
-	int64_t buf_kib = param_int(w, "buf_kib", 1024);
-	int64_t bs_kib = param_int(w, "bs_kib", 64);
 	const char *mapping = param_str(w, "mapping", "pte");
 	const char *rw = param_str(w, "rw", "read");
+	int64_t buf_kib, bs_kib;
 
 	od->target = param_str(w, "target", "/dev/nullb0");
-	od->iters = param_int(w, "iters", 1000);
-	if (bs_kib < 4 || bs_kib % 4 || buf_kib < bs_kib || buf_kib % bs_kib ||
-	    buf_kib > (1 << 24)) {
-		snprintf(msg, len, "bad buf_kib/bs_kib %lld/%lld: need bs a "
+	if (param_int(w, "buf_kib", 1024, 4, 1 << 24, &buf_kib, msg, len) ||
+	    param_int(w, "bs_kib", 64, 4, 1 << 20, &bs_kib, msg, len) ||
+	    param_int(w, "iters", 1000, 1, INT64_MAX, &od->iters, msg, len))
+		return -1;
+	if (bs_kib % 4 || buf_kib % bs_kib) {
+		snprintf(msg, len,
+			 "bad buf_kib/bs_kib %lld/%lld: need bs a "
 			 "multiple of 4 and buf a multiple of bs",
 			 (long long)buf_kib, (long long)bs_kib);
 		return -1;
 	}
-	if (od->iters < 1 || !od->target[0]) {
-		snprintf(msg, len, "bad iters or target");
+	if (!od->target[0]) {
+		snprintf(msg, len, "param target must be a non-empty string");
 		return -1;
 	}
 	od->buf = (size_t)buf_kib << 10;
 	od->bs = (size_t)bs_kib << 10;
-	if (!strcmp(mapping, "pte"))
+	if (!strcmp(mapping, "pte")) {
 		od->advice = MADV_NOHUGEPAGE;
-	else if (!strcmp(mapping, "pmd"))
+	} else if (!strcmp(mapping, "pmd")) {
 		od->advice = MADV_HUGEPAGE;
-	else if (!strcmp(mapping, "default"))
+	} else if (!strcmp(mapping, "default")) {
 		od->advice = -1;
-	else {
-		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)",
-			 mapping);
+	} else {
+		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)", mapping);
 		return -1;
 	}
 	if (strcmp(rw, "read") && strcmp(rw, "write")) {
@@ -84,8 +84,7 @@ static void buf_path(const struct wl_ctx *ctx, struct odirect *od)
 {
 	size_t i, n;
 
-	n = snprintf(od->path, sizeof(od->path), "%s/zdbench-",
-		     ctx->plan->mountpoint);
+	n = snprintf(od->path, sizeof(od->path), "%s/zdbench-", ctx->plan->mountpoint);
 	for (i = 0; ctx->spec->name[i] && n < sizeof(od->path) - 5; i++) {
 		char c = ctx->spec->name[i];
 
@@ -107,8 +106,8 @@ static int place_mapping(struct odirect *od, char *msg, size_t len)
 	void *p;
 
 	od->res_len = od->buf + 2 * PMD_SZ;
-	od->res = mmap(NULL, od->res_len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	od->res = mmap(NULL, od->res_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
 	if (od->res == MAP_FAILED) {
 		od->res = NULL;
 		snprintf(msg, len, "mmap reserve: %s", strerror(errno));
@@ -118,8 +117,8 @@ static int place_mapping(struct odirect *od, char *msg, size_t len)
 	addr = (base + PMD_SZ - 1) & ~(PMD_SZ - 1);
 	if (od->advice == MADV_NOHUGEPAGE)
 		addr += PAGE_SZ;
-	p = mmap((void *)addr, od->buf, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, od->buf_fd, 0);
+	p = mmap((void *)addr, od->buf, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, od->buf_fd,
+		 0);
 	if (p == MAP_FAILED) {
 		snprintf(msg, len, "mmap %s: %s", od->path, strerror(errno));
 		return -1;
@@ -128,8 +127,7 @@ static int place_mapping(struct odirect *od, char *msg, size_t len)
 	return 0;
 }
 
-static int advise(const struct wl_ctx *ctx, struct odirect *od, char *msg,
-		  size_t len)
+static int advise(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t len)
 {
 	if (od->advice < 0 || !madvise(od->map, od->buf, od->advice))
 		return 0;
@@ -143,22 +141,19 @@ static int advise(const struct wl_ctx *ctx, struct odirect *od, char *msg,
 	return 0;
 }
 
-static int map_buffer(const struct wl_ctx *ctx, struct odirect *od,
-		      char *msg, size_t len)
+static int map_buffer(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t len)
 {
 	size_t off;
 
 	buf_path(ctx, od);
-	od->buf_fd = open(od->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-			  0600);
+	od->buf_fd = open(od->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (od->buf_fd < 0) {
 		snprintf(msg, len, "open %s: %s", od->path, strerror(errno));
 		return -1;
 	}
 	/* Allocated blocks, so faults map pmem and never SIGBUS. */
 	if (fallocate(od->buf_fd, 0, 0, od->buf) < 0) {
-		snprintf(msg, len, "fallocate %s: %s", od->path,
-			 strerror(errno));
+		snprintf(msg, len, "fallocate %s: %s", od->path, strerror(errno));
 		return -1;
 	}
 	if (place_mapping(od, msg, len) || advise(ctx, od, msg, len))
@@ -174,11 +169,9 @@ static int open_target(struct odirect *od, char *msg, size_t len)
 	uint64_t size = 0;
 	struct stat st;
 
-	od->dev_fd = open(od->target, (od->write ? O_WRONLY : O_RDONLY) |
-			  O_DIRECT | O_CLOEXEC);
+	od->dev_fd = open(od->target, (od->write ? O_WRONLY : O_RDONLY) | O_DIRECT | O_CLOEXEC);
 	if (od->dev_fd < 0) {
-		snprintf(msg, len, "open %s O_DIRECT: %s", od->target,
-			 strerror(errno));
+		snprintf(msg, len, "open %s O_DIRECT: %s", od->target, strerror(errno));
 		return -1;
 	}
 	if (fstat(od->dev_fd, &st) < 0) {
@@ -193,8 +186,7 @@ static int open_target(struct odirect *od, char *msg, size_t len)
 	}
 	od->span = size / od->bs * od->bs;
 	if (!od->span) {
-		snprintf(msg, len, "%s: smaller than one block of %zu bytes",
-			 od->target, od->bs);
+		snprintf(msg, len, "%s: smaller than one block of %zu bytes", od->target, od->bs);
 		return -1;
 	}
 	return 0;
@@ -217,8 +209,7 @@ static int io_loop(const struct odirect *od, char *msg, size_t len)
 			n = pread(od->dev_fd, p, od->bs, (off_t)off);
 		if (n != (ssize_t)od->bs) {
 			snprintf(msg, len, "%s at %llu returned %zd: %s",
-				 od->write ? "pwrite" : "pread",
-				 (unsigned long long)off, n,
+				 od->write ? "pwrite" : "pread", (unsigned long long)off, n,
 				 n < 0 ? strerror(errno) : "short I/O");
 			return -1;
 		}
@@ -231,11 +222,11 @@ static int io_loop(const struct odirect *od, char *msg, size_t len)
 	return 0;
 }
 
-static int one_rep(const struct wl_ctx *ctx, const struct odirect *od,
-		   struct counters *cs, int rep, char *msg, size_t len)
+static int one_rep(const struct wl_ctx *ctx, const struct odirect *od, struct counters *cs, int rep,
+		   char *msg, size_t len)
 {
 	struct pin_stats p0, p1;
-	struct sample s = { .rep = rep, .cs = cs };
+	struct sample s = {.rep = rep, .cs = cs};
 	uint64_t t0, t1;
 	int ret;
 
@@ -258,15 +249,18 @@ static int one_rep(const struct wl_ctx *ctx, const struct odirect *od,
 	s.pins.released = p1.released - p0.released;
 	sample_emit(ctx, &s);
 	if (!s.pins.acquired) {
-		snprintf(msg, len, "rep %d: nr_foll_pin_acquired did not move: "
-			 "the I/O did not pin the DAX pages", rep);
+		snprintf(msg, len,
+			 "rep %d: nr_foll_pin_acquired did not move: "
+			 "the I/O did not pin the DAX pages",
+			 rep);
 		return -1;
 	}
 	/* Synchronous O_DIRECT unpins before returning: a gap is a leak. */
 	if (s.pins.acquired != s.pins.released) {
-		snprintf(msg, len, "rep %d: pins not balanced: acquired %llu, "
-			 "released %llu", rep,
-			 (unsigned long long)s.pins.acquired,
+		snprintf(msg, len,
+			 "rep %d: pins not balanced: acquired %llu, "
+			 "released %llu",
+			 rep, (unsigned long long)s.pins.acquired,
 			 (unsigned long long)s.pins.released);
 		return -1;
 	}
@@ -288,7 +282,7 @@ static void cleanup(struct odirect *od)
 
 static int odirect_run(const struct wl_ctx *ctx, char *msg, size_t len)
 {
-	struct odirect od = { .buf_fd = -1, .dev_fd = -1 };
+	struct odirect od = {.buf_fd = -1, .dev_fd = -1};
 	struct counters cs;
 	int rep, ret = -1;
 
@@ -297,9 +291,9 @@ static int odirect_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	if (map_buffer(ctx, &od, msg, len) || open_target(&od, msg, len))
 		goto out;
 	logmsg("odirect %s: %s %s, buf %zu KiB, bs %zu KiB, %lld iters, "
-	       "%d reps", ctx->spec->name, od.write ? "pwrite" : "pread",
-	       od.target, od.buf >> 10, od.bs >> 10, (long long)od.iters,
-	       ctx->spec->reps);
+	       "%d reps",
+	       ctx->spec->name, od.write ? "pwrite" : "pread", od.target, od.buf >> 10, od.bs >> 10,
+	       (long long)od.iters, ctx->spec->reps);
 	counters_open(&cs);
 	for (rep = 0; rep < ctx->spec->reps; rep++) {
 		if (one_rep(ctx, &od, &cs, rep, msg, len))

@@ -29,7 +29,7 @@ int pin_stats_read(struct pin_stats *ps)
 		"nr_foll_pin_acquired",
 		"nr_foll_pin_released",
 	};
-	uint64_t v[2] = { 0, 0 };
+	uint64_t v[2] = {0, 0};
 	int ret;
 
 	/*
@@ -52,8 +52,7 @@ void sample_emit(const struct wl_ctx *ctx, const struct sample *s)
 	jadd_int(o, "rep", s->rep);
 	jadd_int(o, "pages", (int64_t)s->pages);
 	jadd_int(o, "elapsed_ns", (int64_t)s->elapsed_ns);
-	jadd_double(o, "ns_per_page",
-		    s->pages ? (double)s->elapsed_ns / s->pages : 0.0);
+	jadd_double(o, "ns_per_page", s->pages ? (double)s->elapsed_ns / s->pages : 0.0);
 	jadd_int(o, "pin_acquired", (int64_t)s->pins.acquired);
 	jadd_int(o, "pin_released", (int64_t)s->pins.released);
 	if (s->cs)
