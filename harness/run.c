@@ -272,6 +272,21 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 		}
 		free(p);
 	}
+	{
+		struct json_object *boots, *b = json_object_new_object();
+
+		if (!json_object_object_get_ex(vc->run_json, "boots", &boots)) {
+			boots = json_object_new_array();
+			json_object_object_add(vc->run_json, "boots", boots);
+		}
+		json_object_object_add(b, "variant", json_object_new_string(k->variant));
+		json_object_object_add(b, "verdict", json_object_new_string(verdict_name(cl.verdict)));
+		json_object_object_add(b, "timeout", bo.timeout ? json_object_new_string(bo.timeout) : NULL);
+		json_object_object_add(b, "wall_secs", json_object_new_double(bo.wall_secs));
+		json_object_object_add(b, "boot_to_agent_secs", json_object_new_double(bo.boot_secs));
+		json_object_object_add(b, "qemu_exit", json_object_new_int(bo.exit_code));
+		json_object_array_add(boots, b);
+	}
 	zd_info("%s: %s in %.1fs (boot to agent %.1fs)%s%s", k->variant,
 		verdict_name(cl.verdict), bo.wall_secs, bo.boot_secs,
 		bo.timeout ? ", timeout: " : "", bo.timeout ? bo.timeout : "");

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End to end: really import and build Linux 6.12 (base), boot it in QEMU on
+ * emulated pmem, run the O_DIRECT-into-DAX workload and check the JSON the
+ * harness wrote. Then the bad-input cases: each must end in a clear error or
+ * a recorded verdict, never a hang or a harness crash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "classify.h"
+#include "proc.h"
+#include "result.h"
+#include "util.h"
+
+static char tmp[64];
+
+struct out {
+	int code;
+	char *text; /* stdout + stderr */
+	double secs;
+};
+
+static struct out zd(const char *first, ...)
+{
+	struct strv av = { 0 };
+	char *log = xasprintf("%s/cmd.log", tmp);
+	struct proc_opts o = { .out_path = log, .timeout = 3600 };
+	struct proc_result r;
+	struct out res = { 0 };
+	va_list ap;
+	double t0 = now_mono();
+
+	strv_push(&av, "build/zdbench");
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		strv_push(&av, a);
+	va_end(ap);
+	unlink(log);
+	assert_int_equal(proc_run(av.v, &o, &r), 0);
+	assert_false(r.timed_out);
+	res.code = r.exit_code;
+	res.text = read_file(log, NULL);
+	if (!res.text)
+		res.text = xstrdup("");
+	res.secs = now_mono() - t0;
+	print_message("$ %s\n  -> exit %d in %.1fs\n", strv_join(&av, " "), res.code, res.secs);
+	strv_free(&av);
+	free(log);
+	return res;
+}
+
+static void expect_in(const struct out *o, const char *needle)
+{
+	if (!strstr(o->text, needle))
+		fail_msg("output lacks '%s':\n%s", needle, o->text);
+}
+
+static int setup(void **state)
+{
+	strcpy(tmp, "/tmp/zd-e2e-XXXXXX");
+	if (!mkdtemp(tmp))
+		return -1;
+	if (!path_exists("build/zdbench") || !path_exists("build/agent/zdbench-agent")) {
+		fprintf(stderr, "build zdbench and the agent first (make all)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	return rm_rf(tmp);
+}
+
+static struct zd_result read_result(const char *dir, const char *variant,
+				    const char *wl)
+{
+	char *p = xasprintf("%s/%s/%s.json", dir, variant, wl), *err = NULL;
+	struct zd_result r;
+
+	if (result_read(p, &r, &err))
+		fail_msg("%s: %s", p, err);
+	free(p);
+	return r;
+}
+
+static bool check_ok(const struct zd_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->nr_checks; i++)
+		if (!strcmp(r->checks[i].name, name))
+			return r->checks[i].ok;
+	return false;
+}
+
+/* The main job: base on memmap pmem, KVM probed (falls back to TCG here). */
+static void test_base_end_to_end(void **state)
+{
+	char *dir = xasprintf("%s/run-base", tmp);
+	char *con = xasprintf("%s/base/console.log", dir);
+	char *runj = xasprintf("%s/run.json", dir);
+	struct out o = zd("run", "-o", dir, "--reps", "3", "--accel", "auto", NULL);
+	struct zd_result r;
+	struct classification cl;
+	struct json_object *rj;
+
+	if (o.code != 0)
+		fail_msg("zdbench run failed:\n%s", o.text);
+	expect_in(&o, "odirect-read-pte");
+	r = read_result(dir, "base", "odirect-read-pte");
+	assert_string_equal(r.verdict, "clean");
+	assert_true(r.ok);
+	assert_null(r.timeout);
+	assert_int_equal(r.nr_samples, 3);
+	for (size_t i = 0; i < r.nr_samples; i++) {
+		const struct zd_sample *s = &r.samples[i];
+
+		assert_true(s->pin_acquired > 0);
+		assert_int_equal(s->pin_acquired, s->pin_released);
+		/* 2000 reads of 64 KiB into a DAX buffer: one pin per page. */
+		assert_true(s->pin_acquired >= (int64_t)s->pages);
+		assert_int_equal(s->pages, 2000 * 16);
+		assert_true(s->ns_per_page > 0);
+	}
+	assert_true(check_ok(&r, "namespace_mode"));
+	assert_true(check_ok(&r, "queue_dax"));
+	assert_true(check_ok(&r, "statx_dax"));
+	assert_true(check_ok(&r, "struct_pages"));
+	assert_non_null(r.commit);
+	assert_int_equal(strlen(r.config_hash), 64);
+	assert_non_null(strstr(r.kernel_cmdline, "memmap=512M!1024M"));
+	assert_string_equal(r.accel, "tcg");
+	/* The console, classified on its own, agrees: clean, phases marked. */
+	assert_int_equal(classify_file(con, &cl), 0);
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "clean");
+	assert_true(cl.reached_init);
+	classification_free(&cl);
+	{
+		char *text = read_file(con, NULL);
+
+		assert_non_null(strstr(text, "zdbench: phase teardown begin"));
+		free(text);
+	}
+	rj = zd_json_read(runj);
+	assert_non_null(rj);
+	assert_string_equal(jstr(rj, "status"), "complete");
+	assert_string_equal(jstr(rj, "schema"), "zdbench.run/1");
+	assert_non_null(strstr(jstr(rj, "reproducer"), "zdbench run"));
+	json_object_put(rj);
+	result_free(&r);
+	free(dir);
+	free(con);
+	free(runj);
+	free(o.text);
+}
+
+/* Unchanged inputs: the second build runs no make at all. */
+static void test_build_cached(void **state)
+{
+	struct out o = zd("build", "base", NULL);
+
+	assert_int_equal(o.code, 0);
+	expect_in(&o, "base cached ");
+	expect_in(&o, "no make");
+	assert_true(o.secs < 60);
+	free(o.text);
+}
+
+static void test_missing_kernel_source(void **state)
+{
+	char *cache = xasprintf("general.cache_dir=%s/emptycache", tmp);
+	struct out o = zd("build", "-s", cache, "-s", "kernel.tarball=/nonexistent/linux.tar.xz", NULL);
+
+	assert_int_equal(o.code, 2);
+	expect_in(&o, "kernel source tarball /nonexistent/linux.tar.xz not found");
+	free(o.text);
+	free(cache);
+}
+
+static void test_qemu_missing(void **state)
+{
+	struct out o = zd("run", "-s", "qemu.binary=/nonexistent/qemu-system-x86_64",
+			  "-o", tmp, NULL);
+
+	assert_int_equal(o.code, 2);
+	expect_in(&o, "/nonexistent/qemu-system-x86_64 not found");
+	free(o.text);
+}
+
+static void test_broken_fragment(void **state)
+{
+	char *frag = xasprintf("%s/broken.config", tmp);
+	char *set = xasprintf("kernel.fragments=fragments/base.config %s", frag);
+	const char *text = "CONFIG_ZONE_DEVICE=y\nthis is not kconfig\n";
+	struct out o;
+
+	assert_int_equal(write_file_atomic(frag, text, strlen(text)), 0);
+	o = zd("build", "-s", set, NULL);
+	assert_int_equal(o.code, 2);
+	expect_in(&o, "broken.config:2: not a Kconfig assignment");
+	free(o.text);
+	free(frag);
+	free(set);
+}
+
+static void test_option_kconfig_drops(void **state)
+{
+	char *frag = xasprintf("%s/dropped.config", tmp);
+	char *set = xasprintf("kernel.fragments=fragments/base.config %s", frag);
+	const char *text = "CONFIG_ZDBENCH_NO_SUCH_OPTION=y\nCONFIG_KASAN=y\n";
+	struct out o;
+
+	assert_int_equal(write_file_atomic(frag, text, strlen(text)), 0);
+	o = zd("build", "-s", set, NULL);
+	assert_int_equal(o.code, 2);
+	expect_in(&o, "Kconfig dropped requested options");
+	expect_in(&o, "CONFIG_ZDBENCH_NO_SUCH_OPTION=y (got unset)");
+	free(o.text);
+	free(frag);
+	free(set);
+}
+
+/* A kernel that panics is a recorded verdict, not a harness failure. */
+static void test_kernel_panics(void **state)
+{
+	char *dir = xasprintf("%s/run-panic", tmp);
+	struct out o = zd("run", "-o", dir, "--accel", "tcg", "--reps", "1",
+			  "-s", "qemu.extra_cmdline=rdinit=/nonexistent root=/dev/nonexistent",
+			  "-s", "qemu.boot_timeout=240", NULL);
+	struct zd_result r;
+
+	assert_int_equal(o.code, 1);
+	r = read_result(dir, "base", "odirect-read-pte");
+	assert_string_equal(r.verdict, "crash");
+	assert_false(r.ok);
+	assert_true(r.signatures.n >= 1);
+	assert_non_null(strstr(r.signatures.v[0], "PANIC:"));
+	result_free(&r);
+	free(dir);
+	free(o.text);
+}
+
+/* A guest that cannot boot in time is killed and the timeout recorded. */
+static void test_boot_timeout(void **state)
+{
+	char *dir = xasprintf("%s/run-timeout", tmp);
+	struct out o = zd("run", "-o", dir, "--accel", "tcg", "--reps", "1",
+			  "-s", "qemu.boot_timeout=1", NULL);
+	struct zd_result r;
+
+	assert_int_equal(o.code, 1);
+	assert_true(o.secs < 120);
+	r = read_result(dir, "base", "odirect-read-pte");
+	assert_string_equal(r.timeout, "boot");
+	assert_false(r.ok);
+	assert_true(!strcmp(r.verdict, "infra") || !strcmp(r.verdict, "crash"));
+	result_free(&r);
+	free(dir);
+	free(o.text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base_end_to_end),
+		cmocka_unit_test(test_build_cached),
+		cmocka_unit_test(test_missing_kernel_source),
+		cmocka_unit_test(test_qemu_missing),
+		cmocka_unit_test(test_broken_fragment),
+		cmocka_unit_test(test_option_kconfig_drops),
+		cmocka_unit_test(test_kernel_panics),
+		cmocka_unit_test(test_boot_timeout),
+	};
+
+	return cmocka_run_group_tests_name("e2e", tests, setup, teardown);
+}
