@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "wlkind.h"
 
 enum ktype { K_STR, K_UINT, K_BOOL, K_LIST, K_ENUM };
 
@@ -27,12 +28,8 @@ static const char *const src_choices[] = { "debian", "tree", NULL };
 static const char *const accel_choices[] = { "auto", "tcg", "kvm", NULL };
 static const char *const clock_choices[] = { "wall", "icount", NULL };
 static const char *const pmem_choices[] = { "memmap", "nvdimm", NULL };
-static const char *const kind_choices[] = { "odirect", NULL };
-static const char *const map_choices[] = { "pte", "pmd", NULL };
-static const char *const rw_choices[] = { "read", "write", NULL };
 
 #define C(f) offsetof(struct zd_config, f)
-#define W(f) offsetof(struct zd_workload, f)
 
 static const struct key_desc keys[] = {
 	{ "general", "cache_dir", K_STR, C(cache_dir) },
@@ -62,13 +59,6 @@ static const struct key_desc keys[] = {
 	{ "run", "variants", K_LIST, C(variants) },
 	{ "run", "workloads", K_LIST, C(run_workloads) },
 	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
-	{ "workload", "kind", K_ENUM, W(kind), kind_choices },
-	{ "workload", "target", K_STR, W(target) },
-	{ "workload", "mapping", K_ENUM, W(mapping), map_choices },
-	{ "workload", "rw", K_ENUM, W(rw), rw_choices },
-	{ "workload", "buf_kib", K_UINT, W(buf_kib), NULL, 4, 1 << 22 },
-	{ "workload", "bs_kib", K_UINT, W(bs_kib), NULL, 4, 1 << 16 },
-	{ "workload", "iters", K_UINT, W(iters), NULL, 1, 1u << 30 },
 };
 
 extern const char _binary_config_example_start[];
@@ -101,9 +91,42 @@ static void workload_free(struct zd_workload *w)
 {
 	free(w->name);
 	free(w->kind);
-	free(w->target);
-	free(w->mapping);
-	free(w->rw);
+	free(w->kind_origin);
+	for (size_t i = 0; i < w->nr_params; i++) {
+		free(w->params[i].key);
+		free(w->params[i].val);
+		free(w->params[i].origin);
+	}
+}
+
+const char *workload_param(const struct zd_workload *w, const char *key)
+{
+	for (size_t i = 0; i < w->nr_params; i++)
+		if (!strcmp(w->params[i].key, key))
+			return w->params[i].val;
+	return NULL;
+}
+
+void workload_set_param(struct zd_workload *w, const char *key,
+			const char *val, const char *origin, int line)
+{
+	struct zd_param *p = NULL;
+
+	for (size_t i = 0; i < w->nr_params; i++)
+		if (!strcmp(w->params[i].key, key))
+			p = &w->params[i];
+	if (!p) {
+		if (w->nr_params == ZD_MAX_PARAMS)
+			return;
+		p = &w->params[w->nr_params++];
+		p->key = xstrdup(key);
+	} else {
+		free(p->val);
+		free(p->origin);
+	}
+	p->val = xstrdup(val);
+	p->origin = xstrdup(origin);
+	p->line = line;
 }
 
 void config_free(struct zd_config *c)
@@ -111,10 +134,7 @@ void config_free(struct zd_config *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		char *base = keys[i].section[0] == 'w' ? NULL : (char *)c;
-
-		if (!base)
-			continue;
+		char *base = (char *)c;
 		if (keys[i].type == K_STR || keys[i].type == K_ENUM)
 			free(*(char **)(base + keys[i].off));
 		else if (keys[i].type == K_LIST)
@@ -231,6 +251,8 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 	const char *sec = section;
 	char *base = (char *)c;
 
+	(void)sec;
+
 	if (str_starts(section, "workload ")) {
 		const char *name = section + strlen("workload ");
 		struct zd_workload *w;
@@ -242,8 +264,19 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 		w = workload_get(c, name);
 		if (!w)
 			return fail(c, origin, line, "too many workloads");
-		sec = "workload";
-		base = (char *)w;
+		/* Parameters are checked against the kind's table once all is read. */
+		if (!strcmp(key, "kind")) {
+			free(w->kind);
+			free(w->kind_origin);
+			w->kind = xstrdup(value);
+			w->kind_origin = xstrdup(origin);
+			w->kind_line = line;
+		} else if (w->nr_params == ZD_MAX_PARAMS) {
+			return fail(c, origin, line, "too many keys in [%s]", section);
+		} else {
+			workload_set_param(w, key, value, origin, line);
+		}
+		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		if (strcmp(keys[i].section, sec))
@@ -380,25 +413,6 @@ int config_set_override(struct zd_config *c, const char *assignment)
 	return ret;
 }
 
-static int validate_workload(struct zd_config *c, const struct zd_workload *w)
-{
-	if (!w->kind)
-		return fail(c, "config", 0, "[workload %s]: key 'kind' is required", w->name);
-	if (!w->target || w->target[0] != '/')
-		return fail(c, "config", 0,
-			    "[workload %s]: key 'target' must be a device path in the guest",
-			    w->name);
-	if (!w->buf_kib || !w->bs_kib || !w->iters)
-		return fail(c, "config", 0,
-			    "[workload %s]: buf_kib, bs_kib and iters are required",
-			    w->name);
-	if (w->buf_kib % 4 || w->bs_kib % 4 || w->bs_kib > w->buf_kib)
-		return fail(c, "config", 0,
-			    "[workload %s]: bs_kib and buf_kib must be multiples of 4 and bs_kib <= buf_kib",
-			    w->name);
-	return 0;
-}
-
 int config_validate(struct zd_config *c)
 {
 	unsigned int end = c->pmem_start_mib + c->pmem_size_mib;
@@ -428,15 +442,13 @@ int config_validate(struct zd_config *c)
 		return fail(c, "config", 0, "[run] variants is empty");
 	if (!c->run_workloads.n)
 		return fail(c, "config", 0, "[run] workloads is empty");
-	for (size_t i = 0; i < c->run_workloads.n; i++) {
-		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
-
-		if (!w)
+	for (size_t i = 0; i < c->nr_workloads; i++)
+		if (wl_validate(c, &c->workloads[i]))
+			return -1;
+	for (size_t i = 0; i < c->run_workloads.n; i++)
+		if (!config_workload(c, c->run_workloads.v[i]))
 			return fail(c, "config", 0,
 				    "[run] workloads: no [workload %s] section",
 				    c->run_workloads.v[i]);
-		if (validate_workload(c, w))
-			return -1;
-	}
 	return 0;
 }

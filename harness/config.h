@@ -13,14 +13,22 @@ struct zd_list {
 	size_t n;
 };
 
-/* One [workload NAME] section: a named, parameterised workload. */
+#define ZD_MAX_PARAMS 24
+
+struct zd_param {
+	char *key, *val;
+	char *origin;	/* file (or "command line") and line, for errors */
+	int line;
+};
+
+/* One [workload NAME] section: a named workload of a kind (wlkind.c). */
 struct zd_workload {
 	char *name;
-	char *kind;	/* odirect */
-	char *target;	/* O_DIRECT target device in the guest */
-	char *mapping;	/* pte | pmd */
-	char *rw;	/* read | write */
-	unsigned int buf_kib, bs_kib, iters;
+	char *kind;
+	char *kind_origin;
+	int kind_line;
+	struct zd_param params[ZD_MAX_PARAMS];
+	size_t nr_params;
 };
 
 struct zd_config {
@@ -76,5 +84,8 @@ int config_validate(struct zd_config *c);
 const struct zd_workload *config_workload(const struct zd_config *c,
 					  const char *name);
 void list_set(struct zd_list *l, const char *value);
+const char *workload_param(const struct zd_workload *w, const char *key);
+void workload_set_param(struct zd_workload *w, const char *key,
+			const char *val, const char *origin, int line);
 
 #endif

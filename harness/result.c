@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *result_param(const struct zd_result *r, const char *key)
+{
+	for (size_t i = 0; i < r->param_keys.n; i++)
+		if (!strcmp(r->param_keys.v[i], key))
+			return r->param_vals.v[i];
+	return NULL;
+}
+
 const char *jstr(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -89,8 +97,7 @@ static void counters_free(struct zd_sample *s)
 void result_free(struct zd_result *r)
 {
 	char **strs[] = {
-		&r->run_id, &r->variant, &r->workload, &r->kind, &r->target,
-		&r->mapping, &r->rw, &r->commit, &r->kernel_key, &r->config_hash,
+		&r->run_id, &r->variant, &r->workload, &r->kind, &r->commit, &r->kernel_key, &r->config_hash,
 		&r->compiler, &r->patches_hash, &r->backend, &r->accel, &r->clock,
 		&r->kernel_cmdline, &r->qemu_cmdline, &r->pmem, &r->guest_kernel,
 		&r->verdict, &r->timeout, &r->msg, &r->reproducer,
@@ -106,6 +113,8 @@ void result_free(struct zd_result *r)
 		free(r->checks[i].value);
 	}
 	strv_free(&r->signatures);
+	strv_free(&r->param_keys);
+	strv_free(&r->param_vals);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -184,12 +193,15 @@ struct json_object *result_to_json(const struct zd_result *r)
 	add_str(o, "variant", r->variant);
 	add_str(wl, "name", r->workload);
 	add_str(wl, "kind", r->kind);
-	add_str(params, "target", r->target);
-	add_str(params, "mapping", r->mapping);
-	add_str(params, "rw", r->rw);
-	add_int(params, "buf_kib", r->buf_kib);
-	add_int(params, "bs_kib", r->bs_kib);
-	add_int(params, "iters", r->iters);
+	for (size_t i = 0; i < r->param_keys.n; i++) {
+		uint64_t u;
+
+		/* Numbers stay numbers in JSON; everything else is a string. */
+		if (!parse_u64(r->param_vals.v[i], &u))
+			add_int(params, r->param_keys.v[i], (int64_t)u);
+		else
+			add_str(params, r->param_keys.v[i], r->param_vals.v[i]);
+	}
 	json_object_object_add(wl, "params", params);
 	json_object_object_add(o, "workload", wl);
 	add_str(k, "commit", r->commit);
@@ -278,12 +290,12 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	json_object_object_get_ex(wl, "params", &params);
 	r->workload = dupj(wl, "name");
 	r->kind = dupj(wl, "kind");
-	r->target = dupj(params, "target");
-	r->mapping = dupj(params, "mapping");
-	r->rw = dupj(params, "rw");
-	r->buf_kib = jint(params, "buf_kib", 0);
-	r->bs_kib = jint(params, "bs_kib", 0);
-	r->iters = jint(params, "iters", 0);
+	if (params && json_object_is_type(params, json_type_object)) {
+		json_object_object_foreach(params, pk, pv) {
+			strv_push(&r->param_keys, pk);
+			strv_push(&r->param_vals, json_object_get_string(pv));
+		}
+	}
 	json_object_object_get_ex(o, "kernel", &k);
 	r->commit = dupj(k, "commit");
 	r->kernel_key = dupj(k, "key");

@@ -39,9 +39,8 @@ struct zd_check {
 
 struct zd_result {
 	char *run_id, *variant, *workload, *kind;
-	/* workload parameters as given */
-	char *target, *mapping, *rw;
-	unsigned int buf_kib, bs_kib, iters;
+	/* workload parameters as run (defaults filled in) */
+	struct strv param_keys, param_vals;
 	/* kernel */
 	char *commit, *kernel_key, *config_hash, *compiler, *patches_hash;
 	/* boot */
@@ -62,6 +61,7 @@ struct zd_result {
 };
 
 void result_init(struct zd_result *r);
+const char *result_param(const struct zd_result *r, const char *key);
 void result_free(struct zd_result *r);
 struct zd_sample *result_add_sample(struct zd_result *r);
 void result_add_check(struct zd_result *r, const char *name, bool ok,

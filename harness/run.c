@@ -23,6 +23,7 @@
 #include "ksrc.h"
 #include "proc.h"
 #include "util.h"
+#include "wlkind.h"
 
 struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 			      const char *variant)
@@ -49,12 +50,14 @@ struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 		json_object_object_add(wo, "name", json_object_new_string(w->name));
 		json_object_object_add(wo, "kind", json_object_new_string(w->kind));
 		json_object_object_add(wo, "reps", json_object_new_int(c->reps));
-		json_object_object_add(pa, "target", json_object_new_string(w->target));
-		json_object_object_add(pa, "buf_kib", json_object_new_int(w->buf_kib));
-		json_object_object_add(pa, "bs_kib", json_object_new_int(w->bs_kib));
-		json_object_object_add(pa, "iters", json_object_new_int(w->iters));
-		json_object_object_add(pa, "mapping", json_object_new_string(w->mapping ? w->mapping : "pte"));
-		json_object_object_add(pa, "rw", json_object_new_string(w->rw ? w->rw : "read"));
+		for (size_t j = 0; j < w->nr_params; j++) {
+			const struct zd_param *pp = &w->params[j];
+
+			json_object_object_add(pa, pp->key,
+					       wl_param_is_uint(w->kind, pp->key) ?
+					       json_object_new_int64(strtoull(pp->val, NULL, 10)) :
+					       json_object_new_string(pp->val));
+		}
 		json_object_object_add(wo, "params", pa);
 		json_object_array_add(wa, wo);
 	}
@@ -206,12 +209,10 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 		r->variant = xstrdup(k->variant);
 		r->workload = xstrdup(w->name);
 		r->kind = xstrdup(w->kind);
-		r->target = xstrdup(w->target);
-		r->mapping = xstrdup(w->mapping ? w->mapping : "pte");
-		r->rw = xstrdup(w->rw ? w->rw : "read");
-		r->buf_kib = w->buf_kib;
-		r->bs_kib = w->bs_kib;
-		r->iters = w->iters;
+		for (size_t j = 0; j < w->nr_params; j++) {
+			strv_push(&r->param_keys, w->params[j].key);
+			strv_push(&r->param_vals, w->params[j].val);
+		}
 		r->commit = xstrdup(k->commit);
 		r->kernel_key = xstrdup(k->key);
 		r->config_hash = xstrdup(k->config_hash);

@@ -31,7 +31,7 @@ static void test_builtin_defaults_valid(void **state)
 	assert_int_equal(c->variants.n, 1);
 	assert_string_equal(c->variants.v[0], "base");
 	assert_non_null(config_workload(c, "odirect-read-pte"));
-	assert_int_equal(config_workload(c, "odirect-read-pte")->bs_kib, 64);
+	assert_string_equal(workload_param(config_workload(c, "odirect-read-pte"), "bs_kib"), "64");
 	config_free(c);
 }
 
@@ -108,7 +108,8 @@ static void test_override_beats_file(void **state)
 	assert_int_equal(config_set_override(c, "run.reps=7"), 0);
 	assert_int_equal(c->reps, 7);
 	assert_int_equal(config_set_override(c, "workload odirect-read-pte.iters=5"), 0);
-	assert_int_equal(config_workload(c, "odirect-read-pte")->iters, 5);
+	assert_int_equal(config_validate(c), 0);
+	assert_string_equal(workload_param(config_workload(c, "odirect-read-pte"), "iters"), "5");
 	assert_int_not_equal(config_set_override(c, "run.nokey=1"), 0);
 	assert_non_null(strstr(c->err, "command line: unknown key 'nokey'"));
 	config_free(c);
@@ -133,8 +134,22 @@ static void test_new_workload_section(void **state)
 		"w.ini"), 0);
 	assert_int_equal(config_validate(c), 0);
 	assert_int_equal(c->run_workloads.n, 2);
-	assert_string_equal(config_workload(c, "w2")->mapping, "pmd");
+	assert_string_equal(workload_param(config_workload(c, "w2"), "mapping"), "pmd");
+	/* defaults filled in for what the section left out */
+	assert_string_equal(workload_param(config_workload(c, "w2"), "rw"), "read");
 	config_free(c);
+}
+
+static void test_workload_params_checked(void **state)
+{
+	expect_error("[workload w]\nkind = odirect\nbogus = 1\n",
+		     "test.ini:3: unknown key 'bogus' for kind odirect in [workload w]");
+	expect_error("[workload w]\nkind = odirect\nmapping = huge\n",
+		     "test.ini:3: key 'mapping': 'huge' is not one of: pte pmd");
+	expect_error("[workload w]\nkind = odirect\n\niters = x\n", "test.ini:4: key 'iters'");
+	expect_error("[workload w]\nkind = nope\n", "test.ini:2: [workload w]: unknown kind 'nope'");
+	expect_error("[workload w]\nbuf_kib = 4\n", "[workload w]: key 'kind' is required");
+	expect_error("[workload w]\nkind = odirect\nbuf_kib = 64\nbs_kib = 128\n", "bs_kib <= buf_kib");
 }
 
 static void test_missing_file(void **state)
@@ -161,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_override_beats_file),
 		cmocka_unit_test(test_override_syntax),
 		cmocka_unit_test(test_new_workload_section),
+		cmocka_unit_test(test_workload_params_checked),
 		cmocka_unit_test(test_missing_file),
 	};
 

@@ -24,12 +24,10 @@ static void fill(struct zd_result *r)
 	r->variant = xstrdup("base");
 	r->workload = xstrdup("odirect-read-pte");
 	r->kind = xstrdup("odirect");
-	r->target = xstrdup("/dev/nullb0");
-	r->mapping = xstrdup("pte");
-	r->rw = xstrdup("read");
-	r->buf_kib = 1024;
-	r->bs_kib = 64;
-	r->iters = 2000;
+	strv_push(&r->param_keys, "target");
+	strv_push(&r->param_vals, "/dev/nullb0");
+	strv_push(&r->param_keys, "bs_kib");
+	strv_push(&r->param_vals, "64");
 	r->commit = xstrdup("0123456789abcdef0123456789abcdef01234567");
 	r->accel = xstrdup("tcg");
 	r->clock = xstrdup("icount");
@@ -67,7 +65,8 @@ static void test_round_trip(void **state)
 	assert_string_equal(b.variant, "base");
 	assert_string_equal(b.workload, "odirect-read-pte");
 	assert_string_equal(b.clock, "icount");
-	assert_int_equal(b.bs_kib, 64);
+	assert_string_equal(result_param(&b, "bs_kib"), "64");
+	assert_string_equal(result_param(&b, "target"), "/dev/nullb0");
 	assert_int_equal(b.nr_samples, 3);
 	assert_int_equal(b.samples[2].elapsed_ns, 150000002ULL);
 	assert_true(b.samples[1].ns_per_page == 4787.25);

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "wlkind.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const map_choices[] = { "pte", "pmd", NULL };
+static const char *const rw_choices[] = { "read", "write", NULL };
+
+static const struct wl_param_spec odirect_params[] = {
+	{ "target", WP_STR, NULL, 0, 0, "/dev/nullb0", "O_DIRECT device in the guest (not the DAX fs)" },
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "size of the MAP_SHARED DAX-file buffer" },
+	{ "bs_kib", WP_UINT, NULL, 4, 1 << 16, "64", "bytes per I/O (one pin per page)" },
+	{ "iters", WP_UINT, NULL, 1, 1u << 30, "2000", "I/Os per repetition" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "rw", WP_ENUM, rw_choices, 0, 0, "read", "read: device writes the buffer (FOLL_WRITE pins)" },
+	{ NULL },
+};
+
+static char *odirect_validate(const struct zd_workload *w)
+{
+	unsigned int buf = atoi(workload_param(w, "buf_kib"));
+	unsigned int bs = atoi(workload_param(w, "bs_kib"));
+	const char *t = workload_param(w, "target");
+
+	if (buf % 4 || bs % 4 || bs > buf)
+		return xstrdup("bs_kib and buf_kib must be multiples of 4 and bs_kib <= buf_kib");
+	if (t[0] != '/')
+		return xstrdup("target must be a device path in the guest");
+	return NULL;
+}
+
+static const struct wl_kind kinds[] = {
+	{ "odirect", "O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
+	  odirect_params, odirect_validate },
+};
+
+const struct wl_kind *wl_kind_find(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kinds[i].name, name))
+			return &kinds[i];
+	return NULL;
+}
+
+const struct wl_kind *wl_kind_at(size_t i)
+{
+	return i < ARRAY_SIZE(kinds) ? &kinds[i] : NULL;
+}
+
+static const struct wl_param_spec *spec(const struct wl_kind *k, const char *key)
+{
+	for (const struct wl_param_spec *p = k->params; p->key; p++)
+		if (!strcmp(p->key, key))
+			return p;
+	return NULL;
+}
+
+bool wl_param_is_uint(const char *kind, const char *key)
+{
+	const struct wl_kind *k = wl_kind_find(kind);
+	const struct wl_param_spec *p = k ? spec(k, key) : NULL;
+
+	return p && p->type == WP_UINT;
+}
+
+static int where_fail(struct zd_config *c, const struct zd_param *p,
+		      const char *fmt, const char *a, const char *b)
+{
+	char *msg = xasprintf(fmt, a, b);
+
+	if (!c->err) {
+		if (p && p->line > 0)
+			c->err = xasprintf("%s:%d: %s", p->origin, p->line, msg);
+		else
+			c->err = xasprintf("%s: %s", p ? p->origin : "config", msg);
+	}
+	free(msg);
+	return -1;
+}
+
+static int check_value(struct zd_config *c, const struct zd_workload *w,
+		       const struct zd_param *p, const struct wl_param_spec *s)
+{
+	uint64_t u;
+
+	if (s->type == WP_UINT) {
+		if (parse_u64(p->val, &u) || u < s->min || u > s->max) {
+			char *rng = xasprintf("an integer in [%u, %u]", s->min, s->max);
+
+			where_fail(c, p, "key '%s': not %s", p->key, rng);
+			free(rng);
+			return -1;
+		}
+	} else if (s->type == WP_ENUM) {
+		struct sbuf sb = { 0 };
+
+		for (const char *const *ch = s->choices; *ch; ch++)
+			if (!strcmp(*ch, p->val))
+				return 0;
+		sbuf_addf(&sb, "key '%%s': '%%s' is not one of:");
+		for (const char *const *ch = s->choices; *ch; ch++)
+			sbuf_addf(&sb, " %s", *ch);
+		where_fail(c, p, sb.buf, p->key, p->val);
+		sbuf_free(&sb);
+		return -1;
+	}
+	(void)w;
+	return 0;
+}
+
+int wl_validate(struct zd_config *c, struct zd_workload *w)
+{
+	const struct wl_kind *k = wl_kind_find(w->kind);
+	char *msg;
+
+	if (!w->kind)
+		return where_fail(c, NULL, "[workload %s]: key 'kind' is required%s", w->name, "");
+	if (!k) {
+		struct zd_param at = { .origin = w->kind_origin, .line = w->kind_line };
+
+		return where_fail(c, &at, "[workload %s]: unknown kind '%s' (zdbench workloads kinds)",
+				  w->name, w->kind);
+	}
+	for (size_t i = 0; i < w->nr_params; i++) {
+		const struct wl_param_spec *s = spec(k, w->params[i].key);
+
+		if (!s) {
+			char *m = xasprintf("unknown key '%%s' for kind %s in [workload %s]%%s",
+					    k->name, w->name);
+
+			where_fail(c, &w->params[i], m, w->params[i].key, "");
+			free(m);
+			return -1;
+		}
+		if (check_value(c, w, &w->params[i], s))
+			return -1;
+	}
+	for (const struct wl_param_spec *s = k->params; s->key; s++) {
+		if (workload_param(w, s->key))
+			continue;
+		if (!s->dflt)
+			return where_fail(c, NULL, "[workload %s]: key '%s' is required", w->name, s->key);
+		workload_set_param(w, s->key, s->dflt, "<default>", 0);
+	}
+	if (k->validate && (msg = k->validate(w))) {
+		where_fail(c, NULL, "[workload %s]: %s", w->name, msg);
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
