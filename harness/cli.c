@@ -49,23 +49,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Shell-quote an argument, for the reproducer line only (never executed). */
-static void quote_arg(struct sbuf *sb, const char *a)
-{
-	if (*a && !strpbrk(a, " \t'\"\\$`!*?;&|<>()[]{}~#")) {
-		sbuf_addstr(sb, a);
-		return;
-	}
-	sbuf_addstr(sb, "'");
-	for (const char *p = a; *p; p++) {
-		if (*p == '\'')
-			sbuf_addstr(sb, "'\\''");
-		else
-			sbuf_add(sb, p, 1);
-	}
-	sbuf_addstr(sb, "'");
-}
-
 int cli_parse(int argc, char **argv, struct cli *cli, const char *usage)
 {
 	struct strv sets = { 0 }, variants = { 0 }, workloads = { 0 };
@@ -76,7 +59,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, const char *usage)
 	sbuf_addstr(&repro, "zdbench");
 	for (int i = 0; i < argc; i++) {
 		sbuf_addstr(&repro, " ");
-		quote_arg(&repro, argv[i]);
+		sbuf_add_quoted(&repro, argv[i]);
 	}
 	cli->reproducer = repro.buf;
 	optind = 1;

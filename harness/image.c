@@ -78,6 +78,8 @@ static int ldd_libs(const char *bin, struct strv *libs)
 		return -1;
 	}
 	/* Static binaries make ldd exit 1 with "not a dynamic executable". */
+	if (!out.buf)
+		return 0;
 	for (line = strtok_r(out.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *p = strstr(line, "=> ");
 		char path[4096];
@@ -152,7 +154,7 @@ static char *tool_version(const char *path, const char *name)
 	if (!strcmp(name, "busybox"))
 		argv[1] = "--help";
 	if (!strcmp(name, "mke2fs"))
-		o.quiet_stderr = false;
+		o.merge_stderr = true, o.quiet_stderr = false;
 	proc_run(argv, &o, &r);
 	v = out.buf ? strtok(out.buf, "\n") : NULL;
 	v = xasprintf("%s %s", name, v ? trim(v) : "unknown");

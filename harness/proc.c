@@ -36,7 +36,7 @@ static void child_setup(const struct proc_opts *o, int pfd[2])
 			fd = open("/dev/null", O_WRONLY);
 			dup2(fd, 2);
 			close(fd);
-		} else if (!o->capture) {
+		} else if (!o->capture || o->merge_stderr) {
 			dup2(pfd[1], 2);
 		}
 		close(pfd[0]);

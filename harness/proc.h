@@ -21,6 +21,7 @@ struct proc_opts {
 	const char *in_path;	  /* stdin from this file, else /dev/null */
 	double timeout;		  /* seconds; 0: none */
 	bool quiet_stderr;	  /* with capture/line_cb: stderr to /dev/null */
+	bool merge_stderr;	  /* with capture: stderr captured too */
 };
 
 struct proc_result {

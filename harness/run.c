@@ -263,7 +263,7 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	judge(res, n, &bo, &cl, &rep);
 	for (size_t i = 0; i < n; i++) {
 		char *p = xasprintf("%s/%s.json", dir, res[i].workload);
-		char *cmd = strv_join(&bo.argv, " ");
+		char *cmd = strv_join_quoted(&bo.argv);
 
 		res[i].kernel_cmdline = xstrdup(bo.cmdline ? bo.cmdline : "");
 		res[i].qemu_cmdline = cmd;

@@ -458,3 +458,31 @@ char *expand_home(const char *path)
 		return xasprintf("%s%s", home, path + 1);
 	return xstrdup(path);
 }
+
+void sbuf_add_quoted(struct sbuf *sb, const char *a)
+{
+	if (*a && !strpbrk(a, " \t\n'\"\\$`!*?;&|<>()[]{}~#")) {
+		sbuf_addstr(sb, a);
+		return;
+	}
+	sbuf_addstr(sb, "'");
+	for (const char *p = a; *p; p++) {
+		if (*p == '\'')
+			sbuf_addstr(sb, "'\\''");
+		else
+			sbuf_add(sb, p, 1);
+	}
+	sbuf_addstr(sb, "'");
+}
+
+char *strv_join_quoted(const struct strv *sv)
+{
+	struct sbuf sb = { 0 };
+
+	for (size_t i = 0; i < sv->n; i++) {
+		if (i)
+			sbuf_addstr(&sb, " ");
+		sbuf_add_quoted(&sb, sv->v[i]);
+	}
+	return sb.buf ? sb.buf : xstrdup("");
+}

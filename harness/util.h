@@ -39,6 +39,9 @@ void strv_push(struct strv *sv, const char *s);
 void strv_pushf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strv_free(struct strv *sv);
 char *strv_join(const struct strv *sv, const char *sep);
+/* Shell-quoted, for provenance and reproducer lines only: never executed. */
+void sbuf_add_quoted(struct sbuf *sb, const char *arg);
+char *strv_join_quoted(const struct strv *sv);
 
 int mkdir_p(const char *path, unsigned int mode);
 bool path_exists(const char *path);
