@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <openssl/evp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,6 +454,12 @@ int parse_u64(const char *s, uint64_t *out)
 char *expand_home(const char *path)
 {
 	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (!home || !*home) {
+		pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
 
 	if (path[0] == '~' && (path[1] == '/' || !path[1]) && home)
 		return xasprintf("%s%s", home, path + 1);

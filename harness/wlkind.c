@@ -34,9 +34,44 @@ static char *odirect_validate(const struct zd_workload *w)
 	return NULL;
 }
 
+static const char *const gup_op_choices[] = { "gup-fast", "pin-fast", "gup-basic", "pin-basic",
+					       NULL };
+
+static const struct wl_param_spec gup_params[] = {
+	{ "op", WP_ENUM, gup_op_choices, 0, 0, "gup-fast", "gup_test command: GUP/PIN, fast/slow path" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "8192", "size of the MAP_SHARED DAX-file buffer" },
+	{ "pages_per_call", WP_UINT, NULL, 1, 1 << 20, "512", "gup_test nr_pages_per_call" },
+	{ "iters", WP_UINT, NULL, 1, 1 << 24, "10", "gup_test ioctls per repetition" },
+	{ "write", WP_UINT, NULL, 0, 1, "0", "1: FOLL_WRITE (never FOLL_TOUCH/0x2: FOLL_GET on 6.12)" },
+	{ NULL },
+};
+
+static char *pmd_buf_validate(const struct zd_workload *w)
+{
+	unsigned int buf = atoi(workload_param(w, "buf_kib"));
+
+	if (buf % 4)
+		return xstrdup("buf_kib must be a multiple of 4");
+	if (!strcmp(workload_param(w, "mapping"), "pmd") && buf % 2048)
+		return xstrdup("buf_kib must be a multiple of 2048 for mapping = pmd");
+	return NULL;
+}
+
+static const struct wl_param_spec vmsplice_params[] = {
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 20, "1024", "DAX buffer spliced into the pipe (pipe size)" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "hold_s", WP_UINT, NULL, 0, 3600, "20", "seconds the pipe holds the pages (across teardown)" },
+	{ NULL },
+};
+
 static const struct wl_kind kinds[] = {
 	{ "odirect", "O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
 	  odirect_params, odirect_validate },
+	{ "gup", "gup_test GUP/PIN benchmark (fast or slow path) on a DAX-mmap buffer",
+	  gup_params, pmd_buf_validate },
+	{ "vmsplice", "FOLL_GET refs on DAX pages held in an unread pipe across teardown",
+	  vmsplice_params, pmd_buf_validate },
 };
 
 const struct wl_kind *wl_kind_find(const char *name)

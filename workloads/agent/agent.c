@@ -178,9 +178,10 @@ static bool run_workload(const struct plan *p, const struct pmem *pm, const stru
 
 	snprintf(phase, sizeof(phase), "workload:%s", w->name);
 	phase_begin(phase);
-	if (ops)
+	if (ops) {
 		ok = ops->run(&ctx, msg, sizeof(msg)) == 0;
-	else {
+		pgmap_refs_emit(phase);
+	} else {
 		snprintf(msg, sizeof(msg), "unknown workload kind \"%s\"", w->kind);
 		ok = false;
 	}
@@ -229,11 +230,17 @@ static bool run_plan(const struct plan *p)
 		if (!run_workload(p, &pm, &p->workloads[i]))
 			ok = false;
 	}
-	if (!p->teardown)
+	if (ready)
+		pgmap_refs_emit("before teardown");
+	if (!p->teardown) {
+		holders_wait();
 		return ok;
+	}
 	phase_begin("teardown");
 	down = pmem_teardown(p, &pm);
 	phase_end("teardown", down);
+	/* vmsplice holders release their pages after (or during) teardown. */
+	holders_wait();
 	return ok && down;
 }
 

@@ -167,9 +167,33 @@ struct sample {
 
 const struct workload_ops *workload_find(const char *kind);
 int pin_stats_read(struct pin_stats *ps);
+struct json_object *sample_json(const struct wl_ctx *ctx, const struct sample *s);
 void sample_emit(const struct wl_ctx *ctx, const struct sample *s);
+
+/* daxbuf.c: a prefaulted PTE- or PMD-mapped MAP_SHARED DAX file buffer */
+struct daxbuf {
+	size_t len;	/* bytes, set by the caller */
+	bool pmd;	/* set by the caller: PMD (else PTE) mapping */
+	char path[256];
+	int fd;
+	void *res;	/* reserved address range, contains map */
+	size_t res_len;
+	char *map;
+};
+
+int daxbuf_mapping(const char *s, bool *pmd);
+int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len);
+void daxbuf_unmap(struct daxbuf *b, bool unlink_file);
+void pgmap_refs_emit(const char *when);
 
 /* wl_odirect.c */
 extern const struct workload_ops wl_odirect_ops;
+
+/* wl_gup.c */
+extern const struct workload_ops wl_gup_ops;
+
+/* wl_vmsplice.c */
+extern const struct workload_ops wl_vmsplice_ops;
+void holders_wait(void);
 
 #endif /* ZDBENCH_AGENT_H */

@@ -7,9 +7,11 @@
 
 #include "agent.h"
 
-/* New kinds (gup_test, vmsplice, futex, fio) add one line here. */
+/* New kinds (futex, fio) add one line here. */
 static const struct workload_ops *const workloads[] = {
 	&wl_odirect_ops,
+	&wl_gup_ops,
+	&wl_vmsplice_ops,
 };
 
 const struct workload_ops *workload_find(const char *kind)
@@ -43,7 +45,8 @@ int pin_stats_read(struct pin_stats *ps)
 	return ret;
 }
 
-void sample_emit(const struct wl_ctx *ctx, const struct sample *s)
+/* The sample line, for kinds that add their own fields before emit(). */
+struct json_object *sample_json(const struct wl_ctx *ctx, const struct sample *s)
 {
 	struct json_object *o = msg_new("sample");
 
@@ -57,5 +60,10 @@ void sample_emit(const struct wl_ctx *ctx, const struct sample *s)
 	jadd_int(o, "pin_released", (int64_t)s->pins.released);
 	if (s->cs)
 		json_object_object_add(o, "counters", counters_json(s->cs));
-	emit(o);
+	return o;
+}
+
+void sample_emit(const struct wl_ctx *ctx, const struct sample *s)
+{
+	emit(sample_json(ctx, s));
 }
