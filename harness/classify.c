@@ -39,17 +39,17 @@ static const struct {
 	[P_KASAN] = { "BUG: KASAN: (?<msg>[\\w-]+) in (?<func>[\\w.]+)", "KASAN", S_CRASH },
 	[P_PCPU] = { "percpu ref \\((?<func>[^)]*)\\) <= 0 \\(-?\\d+\\) after switching to atomic", "PCPU_UNDERFLOW", S_FAIL },
 	[P_PCPU2] = { "percpu_ref_switch_to_atomic_rcu\\(\\): percpu_ref underflow", "PCPU_UNDERFLOW_LINE", S_NOTE },
-	[P_WARNING] = { "WARNING: CPU: \\d+ PID: \\d+ at (?<file>\\S+):\\d+ (?<func>[\\w.]+)\\+0x", "WARNING", S_FAIL },
+	[P_WARNING] = { "WARNING: CPU: \\d+ PID: \\d+ at (?<file>[^\\s:]+):\\d+(?: (?<func>[\\w.]+)\\+0x)?", "WARNING", S_FAIL },
 	[P_HUNG] = { "INFO: task (?<msg>.+?):\\d+ blocked for more than \\d+ seconds", "HUNG_TASK", S_HANG },
-	[P_SOFTLOCKUP] = { "BUG: soft lockup - CPU#\\d+ stuck", "SOFT_LOCKUP", S_HANG },
+	[P_SOFTLOCKUP] = { "BUG: soft lockup - CPU#\\d+ stuck for \\d+s! \\[(?<msg>.+?):\\d+\\]", "SOFT_LOCKUP", S_HANG },
 	[P_RCU] = { "rcu: INFO: (?<msg>\\w+) (?:detected stalls|self-detected stall)", "RCU_STALL", S_HANG },
-	[P_BADPAGE] = { "BUG: Bad page state in process", "BAD_PAGE_STATE", S_FAIL },
-	[P_BADMAP] = { "BUG: Bad page map in process", "BAD_PAGE_MAP", S_FAIL },
-	[P_BADRSS] = { "BUG: Bad rss-counter state", "BAD_RSS_COUNTER", S_FAIL },
+	[P_BADPAGE] = { "BUG: Bad page state in process (?<msg>\\S+)", "BAD_PAGE_STATE", S_FAIL },
+	[P_BADMAP] = { "BUG: Bad page map in process (?<msg>\\S+)", "BAD_PAGE_MAP", S_FAIL },
+	[P_BADRSS] = { "BUG: Bad rss-counter state mm:\\S+ type:(?<msg>\\S+)", "BAD_RSS_COUNTER", S_FAIL },
 	[P_REFCOUNT] = { "refcount_t: (?<msg>[a-z ;-]+)", "REFCOUNT_T", S_FAIL },
 	[P_VMBUG] = { "page dumped because: (?<msg>VM_(?:BUG|WARN)_ON\\w*)", "VM_BUG_ON", S_FAIL },
 	[P_RIP] = { "RIP: 00\\d\\d:(?<func>[\\w.]+)\\+0x", NULL, S_NOTE },
-	[P_FRAME] = { "^\\s*(?:\\? )?(?<func>[\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+", NULL, S_NOTE },
+	[P_FRAME] = { "^(?:\\[\\s*\\d+\\.\\d+\\])?(?:\\[\\s*[CT]\\d+\\])?\\s*(?:\\? )?(?<func>[\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+", NULL, S_NOTE },
 	[P_PHASE] = { "zdbench: phase (?<msg>\\S+) begin", NULL, S_NOTE },
 	[P_INIT] = { "Run /init as init process|Run \\S+ as init process", NULL, S_NOTE },
 	[P_LINUX] = { "Linux version \\d", NULL, S_NOTE },
@@ -146,13 +146,19 @@ static bool boring_frame(const char *f)
 
 struct state {
 	char *phase;
-	ssize_t pending_hung;	/* finding index awaiting its stack */
-	ssize_t pending_oops;	/* crash finding awaiting RIP */
-	unsigned int hung_frames;
+	ssize_t collect;	/* finding whose stack is being read, or -1 */
+	unsigned int frames, collect_lines;
+	bool top_set;		/* hung task key got its first real frame */
+	ssize_t pending_oops;	/* crash finding awaiting its RIP */
+	ssize_t await_msg;	/* 4.x layout: WARNING first, message next */
+	ssize_t await_func;	/* WARNING line wrapped before its function */
+	struct sbuf cut_msg;	/* 6.x layout: message between cut and WARNING */
+	bool in_cut;
 };
 
-static struct finding *add(struct classification *cl, int id, const char *key,
-			   const struct state *st, const char *line)
+static struct finding *add(struct classification *cl, const char *cls,
+			   const char *key, const struct state *st,
+			   const char *line)
 {
 	struct finding *f;
 
@@ -161,7 +167,8 @@ static struct finding *add(struct classification *cl, int id, const char *key,
 			return NULL; /* repeated report of the same thing */
 	cl->f = xrealloc(cl->f, (cl->n + 1) * sizeof(*cl->f));
 	f = &cl->f[cl->n++];
-	f->cls = xstrdup(pats[id].cls);
+	memset(f, 0, sizeof(*f));
+	f->cls = xstrdup(cls);
 	f->key = xstrdup(key);
 	f->phase = xstrdup(st->phase);
 	f->detail = strndup(line, 300);
@@ -175,11 +182,172 @@ static void set_key(struct finding *f, const char *key)
 	f->key = xstrdup(key);
 }
 
+static void stop_collect(struct state *st)
+{
+	st->collect = -1;
+	st->frames = 0;
+	st->collect_lines = 0;
+	st->top_set = false;
+}
+
+/* Frames after a finding form its stack; a hung task's key names the first
+ * frame that is not the scheduler or a generic wait. */
+static bool on_frame(struct classification *cl, struct state *st, const char *s,
+		     size_t len)
+{
+	struct finding *f;
+	char *fn, *tmp;
+
+	if (st->collect < 0)
+		return false;
+	if (++st->collect_lines > 80 || strstr(s, "---[ end trace") || strstr(s, "</TASK>")) {
+		stop_collect(st);
+		return false;
+	}
+	if (!match(P_FRAME, s, len))
+		return false;
+	f = &cl->f[st->collect];
+	fn = group(P_FRAME, s, "func");
+	if (!fn)
+		return true;
+	if (st->frames++ < 12) {
+		tmp = f->stack ? xasprintf("%s<%s", f->stack, fn) : xstrdup(fn);
+		free(f->stack);
+		f->stack = tmp;
+	}
+	if (!strcmp(f->cls, "HUNG_TASK") && !st->top_set && !boring_frame(fn) &&
+	    !strstr(s, "? ")) {
+		tmp = xasprintf("INFO:task_blocked:%s", fn);
+		set_key(f, tmp);
+		free(tmp);
+		st->top_set = true;
+	}
+	free(fn);
+	return true;
+}
+
+static bool on_rip(struct classification *cl, struct state *st, const char *s,
+		   size_t len)
+{
+	struct finding *f;
+	char *fn, *key;
+
+	if (st->pending_oops < 0 || !match(P_RIP, s, len))
+		return false;
+	fn = group(P_RIP, s, "func");
+	/* One RIP line serves the whole oops: "BUG: ...", "Oops: ...". */
+	for (size_t i = st->pending_oops; i < cl->n; i++) {
+		f = &cl->f[i];
+		if (strcmp(f->cls, "OOPS") && strcmp(f->cls, "PAGE_FAULT") &&
+		    strcmp(f->cls, "NULL_DEREF") && strcmp(f->cls, "GPF"))
+			continue;
+		key = xasprintf("%s:%s", f->key, fn ? fn : "?");
+		set_key(f, key);
+		free(key);
+	}
+	free(fn);
+	st->pending_oops = -1;
+	return true;
+}
+
+static bool boilerplate(const char *s)
+{
+	static const char *const skip[] = {
+		"Modules linked in", "CPU:", "Hardware name", "RIP:", "Call Trace",
+		"Tainted:", "---[", "RSP:", "Code:",
+	};
+	const char *p = s;
+
+	if (*p == '[') /* printk time stamp */
+		p = strchr(p, ']') ? strchr(p, ']') + 1 : p;
+	while (*p == ' ')
+		p++;
+	for (size_t i = 0; i < ARRAY_SIZE(skip); i++)
+		if (str_starts(p, skip[i]))
+			return true;
+	return !*p;
+}
+
+static char *strip_ts(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '[' && strchr(p, ']'))
+		p = strchr(p, ']') + 1;
+	while (*p == ' ')
+		p++;
+	return xstrdup(p);
+}
+
+static char *finding_key(int id, char *a, char *b)
+{
+	char *key;
+
+	if (id == P_PANIC && b && strchr(b, '.'))
+		*strchr(b, '.') = '\0'; /* first sentence: hints vary */
+	if (id == P_PCPU && a && strchr(a, ' '))
+		*strchr(a, ' ') = '\0'; /* "dax_pmem_percpu_release [dax_pmem]" */
+	if (id == P_WARNING && a)
+		key = xasprintf("WARNING:at_%s:%s", b ? b : "?", a);
+	else if (id == P_WARNING)
+		key = xasprintf("WARNING:at_%s", b ? b : "?"); /* func follows */
+	else if (id == P_PCPU)
+		key = xasprintf("percpu_ref_underflow:%s", a ? a : "?");
+	else if (id == P_KASAN)
+		key = xasprintf("KASAN:%s_in_%s", b ? b : "?", a ? a : "?");
+	else
+		key = xasprintf("%s:%s", pats[id].cls, b ? b : (a ? a : ""));
+	normalise(key);
+	return key;
+}
+
+static void on_finding(struct classification *cl, struct state *st, int id,
+		       const char *s)
+{
+	char *a = group(id, s, "func"), *b = group(id, s, "file"), *key;
+	struct finding *f;
+
+	if (!b)
+		b = group(id, s, "msg");
+	key = finding_key(id, a, b);
+	f = add(cl, pats[id].cls, key, st, s);
+	stop_collect(st);
+	if (f) {
+		st->collect = f - cl->f;
+		if (id == P_WARNING && !a)
+			st->await_func = f - cl->f;
+		if (id == P_WARNING && st->in_cut && st->cut_msg.len)
+			f->msg = xstrdup(st->cut_msg.buf);
+		else if (id == P_WARNING)
+			st->await_msg = f - cl->f;
+		if ((id == P_OOPS || id == P_PAGE_FAULT || id == P_NULL || id == P_GPF) &&
+		    st->pending_oops < 0)
+			st->pending_oops = f - cl->f;
+	}
+	if (id == P_WARNING)
+		st->in_cut = false;
+	free(key);
+	free(a);
+	free(b);
+}
+
 static void on_line(struct classification *cl, struct state *st, char *s,
 		    size_t len)
 {
-	char *a, *b, *key;
+	ssize_t await = st->await_msg, await_func = st->await_func;
 
+	st->await_msg = -1;
+	st->await_func = -1;
+	if (await_func >= 0 && match(P_FRAME, s, len)) {
+		char *fn = group(P_FRAME, s, "func");
+		char *key = xasprintf("%s:%s", cl->f[await_func].key, fn ? fn : "?");
+
+		set_key(&cl->f[await_func], key);
+		free(key);
+		free(fn);
+		st->await_msg = await;
+		return;
+	}
 	if (match(P_LINUX, s, len))
 		cl->kernel_started = true;
 	if (match(P_INIT, s, len))
@@ -187,61 +355,45 @@ static void on_line(struct classification *cl, struct state *st, char *s,
 	if (match(P_PHASE, s, len)) {
 		free(st->phase);
 		st->phase = group(P_PHASE, s, "msg");
+		stop_collect(st);
 		return;
 	}
-	if (st->pending_hung >= 0 && match(P_FRAME, s, len)) {
-		a = group(P_FRAME, s, "func");
-		if (a && !boring_frame(a) && st->hung_frames++ == 0) {
-			struct finding *f = &cl->f[st->pending_hung];
-
-			key = xasprintf("INFO:task_blocked:%s", a);
-			set_key(f, key);
-			free(key);
-			st->pending_hung = -1;
-		}
-		free(a);
+	if (strstr(s, "------------[ cut here ]------------")) {
+		st->in_cut = true;
+		st->cut_msg.len = 0;
+		if (st->cut_msg.buf)
+			st->cut_msg.buf[0] = '\0';
 		return;
 	}
-	if (st->pending_oops >= 0 && match(P_RIP, s, len)) {
-		struct finding *f = &cl->f[st->pending_oops];
-
-		a = group(P_RIP, s, "func");
-		key = xasprintf("%s:%s", f->key, a ? a : "?");
-		set_key(f, key);
-		free(key);
-		free(a);
-		st->pending_oops = -1;
+	if (on_rip(cl, st, s, len))
 		return;
-	}
 	for (int id = 0; id < P_RIP; id++) {
-		struct finding *f;
-
-		if (!pats[id].cls || pats[id].sev == S_NOTE || !match(id, s, len))
+		if (!pats[id].cls || !match(id, s, len))
 			continue;
-		a = group(id, s, "func");
-		b = group(id, s, "file");
-		if (!b)
-			b = group(id, s, "msg");
-		if (id == P_PANIC && b && strchr(b, '.'))
-			*strchr(b, '.') = '\0'; /* first sentence: hints vary */
-		if (id == P_WARNING)
-			key = xasprintf("WARNING:at_%s:%s", b ? b : "?", a ? a : "?");
-		else if (id == P_PCPU)
-			key = xasprintf("percpu_ref_underflow:%s", a ? a : "?");
-		else
-			key = xasprintf("%s:%s", pats[id].cls, b ? b : (a ? a : ""));
-		normalise(key);
-		f = add(cl, id, key, st, s);
-		if (f && id == P_HUNG) {
-			st->pending_hung = f - cl->f;
-			st->hung_frames = 0;
+		if (pats[id].sev == S_NOTE)
+			break; /* a known line, but not a failure of its own */
+		if (st->in_cut && id != P_WARNING && st->cut_msg.len < 512) {
+			char *m = strip_ts(s);
+
+			sbuf_addf(&st->cut_msg, "%s%s", st->cut_msg.len ? " / " : "", m);
+			free(m);
 		}
-		if (f && (id == P_OOPS || id == P_PAGE_FAULT || id == P_NULL || id == P_GPF))
-			st->pending_oops = f - cl->f;
-		free(key);
-		free(a);
-		free(b);
+		on_finding(cl, st, id, s);
 		return;
+	}
+	if (on_frame(cl, st, s, len))
+		return;
+	if (await >= 0 && !boilerplate(s)) {
+		cl->f[await].msg = strip_ts(s);
+		return;
+	}
+	if (st->in_cut && st->cut_msg.len < 512 && !boilerplate(s)) {
+		char *m = strip_ts(s);
+
+		if (st->cut_msg.len)
+			sbuf_addstr(&st->cut_msg, " / ");
+		sbuf_addstr(&st->cut_msg, m);
+		free(m);
 	}
 }
 
@@ -263,7 +415,8 @@ static size_t sanitize(char *s, size_t len)
 
 int classify_stream(FILE *in, struct classification *cl)
 {
-	struct state st = { .pending_hung = -1, .pending_oops = -1 };
+	struct state st = { .collect = -1, .pending_oops = -1, .await_msg = -1,
+			    .await_func = -1 };
 	char *buf = xmalloc(MAX_LINE + 1);
 	int ch;
 	size_t n = 0;
@@ -292,8 +445,9 @@ int classify_stream(FILE *in, struct classification *cl)
 		n = sanitize(buf, n);
 		on_line(cl, &st, buf, n);
 	}
+	cl->last_phase = st.phase;
+	sbuf_free(&st.cut_msg);
 	free(buf);
-	free(st.phase);
 	return 0;
 }
 
@@ -312,37 +466,53 @@ int classify_file(const char *path, struct classification *cl)
 	return ret;
 }
 
+static void synthetic(struct classification *cl, const char *cls, const char *key)
+{
+	struct state st = { .phase = cl->last_phase ? cl->last_phase : "boot" };
+
+	add(cl, cls, key, &st, key);
+}
+
+static enum zd_verdict sev_of(const char *cls)
+{
+	if (!strcmp(cls, "BOOT"))
+		return V_CRASH;
+	if (!strcmp(cls, "TIMEOUT"))
+		return V_HANG;
+	for (int id = 0; id < P_NR; id++)
+		if (pats[id].cls && !strcmp(pats[id].cls, cls))
+			return pats[id].sev == S_CRASH ? V_CRASH :
+			       pats[id].sev == S_HANG ? V_HANG : V_FAIL;
+	return V_FAIL;
+}
+
 void classify_finish(struct classification *cl, const char *timeout)
 {
 	enum zd_verdict v = V_CLEAN;
+	bool boot_timeout = timeout && !strcmp(timeout, "boot");
 
+	if (cl->kernel_started && !cl->reached_init)
+		synthetic(cl, "BOOT", "BOOT:never_reached_init");
+	if (timeout) {
+		char *key = xasprintf("TIMEOUT:%s", timeout);
+
+		/* A boot timeout is the harness's business unless the kernel
+		 * itself failed to get to init (counted above). */
+		synthetic(cl, boot_timeout ? "TIMEOUT_BOOT" : "TIMEOUT", key);
+		free(key);
+	}
 	for (size_t i = 0; i < cl->n; i++) {
-		const char *c = cl->f[i].cls;
-		enum zd_verdict fv = V_FAIL;
+		enum zd_verdict fv;
 
-		for (int id = 0; id < P_NR; id++)
-			if (pats[id].cls && !strcmp(pats[id].cls, c))
-				fv = pats[id].sev == S_CRASH ? V_CRASH :
-				     pats[id].sev == S_HANG ? V_HANG : V_FAIL;
-		if (fv > v || (v == V_INFRA))
+		if (!strcmp(cl->f[i].cls, "TIMEOUT_BOOT"))
+			continue;
+		fv = sev_of(cl->f[i].cls);
+		if (fv > v)
 			v = fv;
 	}
-	if (v == V_CLEAN && timeout) {
-		/* No kernel output at all is QEMU's problem, not the kernel's. */
-		if (!cl->kernel_started)
-			v = V_INFRA;
-		else if (!strcmp(timeout, "boot") && !cl->reached_init)
-			v = V_CRASH;
-		else if (!strcmp(timeout, "boot"))
-			v = V_INFRA;
-		else
-			v = V_HANG;
-	} else if (v < V_HANG && timeout && strcmp(timeout, "boot")) {
-		v = V_HANG;
-	}
-	if (v == V_CLEAN && cl->kernel_started && !cl->reached_init)
-		v = V_CRASH; /* a boot that never reached init */
-	if (v == V_CLEAN && !cl->kernel_started)
+	/* No kernel output, or a boot timeout after init with nothing wrong
+	 * on the console: QEMU's or the agent's trouble, not the kernel's. */
+	if (v == V_CLEAN && (!cl->kernel_started || boot_timeout))
 		v = V_INFRA;
 	cl->verdict = v;
 }
@@ -354,7 +524,10 @@ void classification_free(struct classification *cl)
 		free(cl->f[i].key);
 		free(cl->f[i].phase);
 		free(cl->f[i].detail);
+		free(cl->f[i].stack);
+		free(cl->f[i].msg);
 	}
+	free(cl->last_phase);
 	free(cl->f);
 	memset(cl, 0, sizeof(*cl));
 }

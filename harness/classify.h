@@ -15,6 +15,8 @@ struct finding {
 	char *key;	/* normalised signature, same failure => same key */
 	char *phase;	/* workload phase the agent had marked, or "boot" */
 	char *detail;	/* the matching line */
+	char *msg;	/* a WARNING's message line(s), either layout */
+	char *stack;	/* up to 12 frames, innermost first: a<b<c */
 	unsigned long line;
 };
 
@@ -24,6 +26,7 @@ struct classification {
 	bool reached_init;	/* "Run /init as init process" seen */
 	bool kernel_started;	/* "Linux version" seen */
 	unsigned long lines;
+	char *last_phase;	/* phase marked last (timeouts are tied to it) */
 	enum zd_verdict verdict;
 };
 

@@ -28,10 +28,14 @@ static void print_json(const struct classification *cl)
 		json_object_object_add(f, "phase", json_object_new_string(cl->f[i].phase));
 		json_object_object_add(f, "line", json_object_new_int64(cl->f[i].line));
 		json_object_object_add(f, "text", json_object_new_string(cl->f[i].detail));
+		if (cl->f[i].msg)
+			json_object_object_add(f, "message", json_object_new_string(cl->f[i].msg));
+		if (cl->f[i].stack)
+			json_object_object_add(f, "stack", json_object_new_string(cl->f[i].stack));
 		json_object_array_add(a, f);
 	}
 	json_object_object_add(o, "findings", a);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
@@ -68,9 +72,14 @@ int cmd_check_log(int argc, char **argv)
 		print_json(&cl);
 	} else {
 		printf("verdict: %s\n", verdict_name(cl.verdict));
-		for (size_t i = 0; i < cl.n; i++)
+		for (size_t i = 0; i < cl.n; i++) {
 			printf("  %-16s %s (phase %s, line %lu)\n", cl.f[i].cls,
 			       cl.f[i].key, cl.f[i].phase, cl.f[i].line);
+			if (cl.f[i].msg)
+				printf("  %-16s message: %s\n", "", cl.f[i].msg);
+			if (cl.f[i].stack)
+				printf("  %-16s stack: %s\n", "", cl.f[i].stack);
+		}
 	}
 	ret = cl.verdict == V_CLEAN ? 0 : 1;
 	classification_free(&cl);

@@ -67,6 +67,23 @@ static void on_line(struct json_object *o, struct zd_result *res, size_t n,
 		strv_push(&rep->pmem, json_object_to_json_string(o));
 	} else if (!strcmp(type, "phase")) {
 		long t = jint(o, "taint", -1);
+		const char *name = jstr(o, "phase"), *state = jstr(o, "state");
+
+		if (name && state && !strcmp(state, "begin")) {
+			struct zd_phase *p = result_add_phase(&rep->phases, name);
+
+			p->taint_begin = t;
+			p->t_begin_ns = jint(o, "t_ns", 0);
+		} else if (name && state && rep->phases.nr_phases) {
+			struct zd_phase *p = &rep->phases.phases[rep->phases.nr_phases - 1];
+
+			if (!strcmp(p->name, name)) {
+				p->ended = true;
+				p->ok = jbool(o, "ok", false);
+				p->taint_end = t;
+				p->t_end_ns = jint(o, "t_ns", 0);
+			}
+		}
 
 		if (t >= 0 && rep->taint_first < 0)
 			rep->taint_first = t;
@@ -135,5 +152,6 @@ void agent_report_free(struct agent_report *rep)
 	}
 	strv_free(&rep->errors);
 	strv_free(&rep->pmem);
+	result_free(&rep->phases);
 	memset(rep, 0, sizeof(*rep));
 }

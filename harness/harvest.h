@@ -14,6 +14,7 @@ struct agent_report {
 	struct strv pmem;	 /* raw JSON of the pmem lines */
 	unsigned int bad_lines;	 /* lines that were not JSON objects */
 	long taint_first, taint_last;
+	struct zd_result phases;	 /* only .phases used: shared by all workloads */
 };
 
 /*

@@ -115,7 +115,43 @@ void result_free(struct zd_result *r)
 	strv_free(&r->signatures);
 	strv_free(&r->param_keys);
 	strv_free(&r->param_vals);
+	for (size_t i = 0; i < r->nr_findings; i++) {
+		struct zd_finding *f = &r->findings[i];
+
+		free(f->cls);
+		free(f->key);
+		free(f->phase);
+		free(f->text);
+		free(f->msg);
+		free(f->stack);
+	}
+	free(r->findings);
+	for (size_t i = 0; i < r->nr_phases; i++)
+		free(r->phases[i].name);
+	free(r->phases);
 	memset(r, 0, sizeof(*r));
+}
+
+struct zd_finding *result_add_finding(struct zd_result *r)
+{
+	struct zd_finding *f;
+
+	r->findings = xrealloc(r->findings, (r->nr_findings + 1) * sizeof(*f));
+	f = &r->findings[r->nr_findings++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+struct zd_phase *result_add_phase(struct zd_result *r, const char *name)
+{
+	struct zd_phase *p;
+
+	r->phases = xrealloc(r->phases, (r->nr_phases + 1) * sizeof(*p));
+	p = &r->phases[r->nr_phases++];
+	memset(p, 0, sizeof(*p));
+	p->name = xstrdup(name);
+	p->taint_begin = p->taint_end = -1;
+	return p;
 }
 
 struct zd_sample *result_add_sample(struct zd_result *r)
@@ -237,6 +273,39 @@ struct json_object *result_to_json(const struct zd_result *r)
 	for (size_t i = 0; i < r->signatures.n; i++)
 		json_object_array_add(sig, json_object_new_string(r->signatures.v[i]));
 	json_object_object_add(o, "signatures", sig);
+	{
+		struct json_object *fa = json_object_new_array();
+		struct json_object *pa = json_object_new_array();
+
+		for (size_t i = 0; i < r->nr_findings; i++) {
+			const struct zd_finding *f = &r->findings[i];
+			struct json_object *fo = json_object_new_object();
+
+			add_str(fo, "class", f->cls);
+			add_str(fo, "key", f->key);
+			add_str(fo, "phase", f->phase);
+			add_int(fo, "line", f->line);
+			add_str(fo, "text", f->text);
+			add_str(fo, "message", f->msg);
+			add_str(fo, "stack", f->stack);
+			json_object_array_add(fa, fo);
+		}
+		json_object_object_add(o, "findings", fa);
+		for (size_t i = 0; i < r->nr_phases; i++) {
+			const struct zd_phase *p = &r->phases[i];
+			struct json_object *po = json_object_new_object();
+
+			add_str(po, "name", p->name);
+			json_object_object_add(po, "ok", json_object_new_boolean(p->ok));
+			json_object_object_add(po, "ended", json_object_new_boolean(p->ended));
+			add_int(po, "taint_begin", p->taint_begin);
+			add_int(po, "taint_end", p->taint_end);
+			add_int(po, "t_begin_ns", p->t_begin_ns);
+			add_int(po, "t_end_ns", p->t_end_ns);
+			json_object_array_add(pa, po);
+		}
+		json_object_object_add(o, "phases", pa);
+	}
 	add_str(o, "reproducer", r->reproducer);
 	return o;
 }
@@ -328,6 +397,31 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 		for (size_t i = 0; i < json_object_array_length(a); i++)
 			strv_push(&r->signatures,
 				  json_object_get_string(json_object_array_get_idx(a, i)));
+	if (json_object_object_get_ex(o, "findings", &a) && json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			struct json_object *fo = json_object_array_get_idx(a, i);
+			struct zd_finding *f = result_add_finding(r);
+
+			f->cls = dupj(fo, "class");
+			f->key = dupj(fo, "key");
+			f->phase = dupj(fo, "phase");
+			f->text = dupj(fo, "text");
+			f->msg = dupj(fo, "message");
+			f->stack = dupj(fo, "stack");
+			f->line = jint(fo, "line", 0);
+		}
+	if (json_object_object_get_ex(o, "phases", &a) && json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			struct json_object *po = json_object_array_get_idx(a, i);
+			struct zd_phase *p = result_add_phase(r, jstr(po, "name") ? jstr(po, "name") : "?");
+
+			p->ok = jbool(po, "ok", false);
+			p->ended = jbool(po, "ended", false);
+			p->taint_begin = jint(po, "taint_begin", -1);
+			p->taint_end = jint(po, "taint_end", -1);
+			p->t_begin_ns = jint(po, "t_begin_ns", 0);
+			p->t_end_ns = jint(po, "t_end_ns", 0);
+		}
 	r->reproducer = dupj(o, "reproducer");
 	if (!r->variant || !r->workload || !r->verdict) {
 		*err = xstrdup("missing one of: variant, workload.name, verdict");

@@ -37,6 +37,20 @@ struct zd_check {
 	bool ok;
 };
 
+/* A console finding, as the classifier saw it. */
+struct zd_finding {
+	char *cls, *key, *phase, *text, *msg, *stack;
+	unsigned long line;
+};
+
+/* A phase the agent announced: taint and guest time at its ends. */
+struct zd_phase {
+	char *name;
+	bool ok, ended;
+	int64_t taint_begin, taint_end;
+	int64_t t_begin_ns, t_end_ns;
+};
+
 struct zd_result {
 	char *run_id, *variant, *workload, *kind;
 	/* workload parameters as run (defaults filled in) */
@@ -57,11 +71,17 @@ struct zd_result {
 	char *timeout;	/* NULL, or boot | step | teardown */
 	char *msg;
 	struct strv signatures;
+	struct zd_finding *findings;
+	size_t nr_findings;
+	struct zd_phase *phases;
+	size_t nr_phases;
 	char *reproducer;
 };
 
 void result_init(struct zd_result *r);
 const char *result_param(const struct zd_result *r, const char *key);
+struct zd_finding *result_add_finding(struct zd_result *r);
+struct zd_phase *result_add_phase(struct zd_result *r, const char *name);
 void result_free(struct zd_result *r);
 struct zd_sample *result_add_sample(struct zd_result *r);
 void result_add_check(struct zd_result *r, const char *name, bool ok,

@@ -159,8 +159,27 @@ static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 		for (size_t j = 0; j < rep->nr_checks; j++)
 			result_add_check(r, rep->checks[j].name, rep->checks[j].ok,
 					 rep->checks[j].value);
-		for (size_t j = 0; j < cl->n; j++)
-			strv_pushf(&r->signatures, "%s@%s", cl->f[j].key, cl->f[j].phase);
+		for (size_t j = 0; j < cl->n; j++) {
+			const struct finding *cf = &cl->f[j];
+			struct zd_finding *f = result_add_finding(r);
+
+			strv_pushf(&r->signatures, "%s@%s", cf->key, cf->phase);
+			f->cls = xstrdup(cf->cls);
+			f->key = xstrdup(cf->key);
+			f->phase = xstrdup(cf->phase);
+			f->text = xstrdup(cf->detail ? cf->detail : "");
+			f->msg = cf->msg ? xstrdup(cf->msg) : NULL;
+			f->stack = cf->stack ? xstrdup(cf->stack) : NULL;
+			f->line = cf->line;
+		}
+		for (size_t j = 0; j < rep->phases.nr_phases; j++) {
+			const struct zd_phase *sp = &rep->phases.phases[j];
+			struct zd_phase *p = result_add_phase(r, sp->name);
+			char *nm = p->name;
+
+			*p = *sp;
+			p->name = nm;
+		}
 		if (bo->timeout)
 			r->timeout = xstrdup(bo->timeout);
 		if (!bo->saw_hello && v == V_CLEAN)
