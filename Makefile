@@ -20,7 +20,7 @@ HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(BUILD)/harness/%.o) $(BUILD)/harnes
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
-.PHONY: all deps run check unit e2e bench agent clean format
+.PHONY: all deps run check unit e2e bench agent clean format fuzz
 all: $(BUILD)/zdbench agent
 
 deps:
@@ -66,9 +66,25 @@ check: all $(UNIT_TESTS) $(E2E_TESTS)
 
 bench: all
 	scripts/bench.sh
+	scripts/bench-classify.sh
 
 format:
 	clang-format -i harness/*.c harness/*.h workloads/agent/*.c workloads/agent/*.h tests/*/*.c
 
 clean:
 	rm -rf $(BUILD)
+
+# libFuzzer target for the console classifier (clang). The corpus seeds are
+# the console logs in tests/data/console.
+FUZZ_SECONDS ?= 60
+$(BUILD)/fuzz/fuzz_classify: tests/fuzz/fuzz_classify.c harness/classify.c harness/util.c
+	@mkdir -p $(@D)
+	clang -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -Iharness \
+		$(shell pkg-config --cflags libpcre2-8) -o $@ $^ \
+		$(shell pkg-config --libs libpcre2-8 libcrypto)
+
+fuzz: $(BUILD)/fuzz/fuzz_classify
+	@mkdir -p $(BUILD)/fuzz/corpus
+	cp tests/data/console/*.log $(BUILD)/fuzz/corpus/
+	$(BUILD)/fuzz/fuzz_classify -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-timeout=10 -rss_limit_mb=512 $(BUILD)/fuzz/corpus

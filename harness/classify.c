@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define MAX_LINE 4096
+#define BLOCK (1 << 16)
 
 enum sev { S_FAIL, S_HANG, S_CRASH, S_NOTE };
 
@@ -331,6 +332,29 @@ static void on_finding(struct classification *cl, struct state *st, int id,
 	free(b);
 }
 
+/*
+ * Most console lines are none of our business: a cheap literal prefilter
+ * keeps the regular expressions for lines that contain a trigger word.
+ * Every pattern above contains one of these words.
+ */
+static bool interesting(const struct state *st, const char *s)
+{
+	static const char *const needles[] = {
+		"WARNING", "BUG", "Oops", "panic", "percpu", "INFO:", "rcu:",
+		"refcount_t", "page dumped", "general protection", "zdbench:",
+		"Run ", "Linux version", "cut here", "RIP:",
+	};
+
+	if ((st->collect >= 0 || st->await_func >= 0) && strstr(s, "+0x"))
+		return true;
+	if (st->await_msg >= 0 || st->in_cut || st->collect >= 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(needles); i++)
+		if (strstr(s, needles[i]))
+			return true;
+	return false;
+}
+
 static void on_line(struct classification *cl, struct state *st, char *s,
 		    size_t len)
 {
@@ -413,12 +437,20 @@ static size_t sanitize(char *s, size_t len)
 	return w;
 }
 
+static void end_line(struct classification *cl, struct state *st, char *buf,
+		     size_t n)
+{
+	cl->lines++;
+	n = sanitize(buf, n);
+	if (interesting(st, buf))
+		on_line(cl, st, buf, n);
+}
+
 int classify_stream(FILE *in, struct classification *cl)
 {
 	struct state st = { .collect = -1, .pending_oops = -1, .await_msg = -1,
 			    .await_func = -1 };
-	char *buf = xmalloc(MAX_LINE + 1);
-	int ch;
+	char *buf = xmalloc(MAX_LINE + 1), *blk = xmalloc(BLOCK);
 	size_t n = 0;
 
 	memset(cl, 0, sizeof(*cl));
@@ -427,27 +459,36 @@ int classify_stream(FILE *in, struct classification *cl)
 		return -1;
 	}
 	st.phase = xstrdup("boot");
-	/* Byte loop with a bounded line: a line of gigabytes cannot grow memory. */
-	while ((ch = getc_unlocked(in)) != EOF) {
-		if (ch != '\n' && n < MAX_LINE) {
-			buf[n++] = (char)ch;
-			continue;
+	/* Block reads, bounded lines: a line of gigabytes cannot grow memory. */
+	for (;;) {
+		size_t got = fread(blk, 1, BLOCK, in), off = 0;
+
+		if (!got)
+			break;
+		while (off < got) {
+			char *nl = memchr(blk + off, '\n', got - off);
+			size_t take = (nl ? (size_t)(nl - blk) : got) - off;
+
+			if (n < MAX_LINE) {
+				size_t room = MAX_LINE - n;
+
+				memcpy(buf + n, blk + off, take < room ? take : room);
+				n += take < room ? take : room;
+			}
+			off += take;
+			if (!nl)
+				break;
+			off++; /* the newline */
+			end_line(cl, &st, buf, n);
+			n = 0;
 		}
-		if (ch != '\n')
-			continue; /* overlong: rest of the line is dropped */
-		cl->lines++;
-		n = sanitize(buf, n);
-		on_line(cl, &st, buf, n);
-		n = 0;
 	}
-	if (n) {
-		cl->lines++;
-		n = sanitize(buf, n);
-		on_line(cl, &st, buf, n);
-	}
+	if (n)
+		end_line(cl, &st, buf, n);
 	cl->last_phase = st.phase;
 	sbuf_free(&st.cut_msg);
 	free(buf);
+	free(blk);
 	return 0;
 }
 

@@ -2,12 +2,15 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+
+#include "util.h"
 
 #include "builtin.h"
 #include "classify.h"
 
 static const char usage[] =
-	"usage: zdbench check-log FILE [--json] [--timeout boot|step|teardown]\n"
+	"usage: zdbench check-log FILE|- [--json] [--stats] [--timeout boot|step|teardown]\n"
 	"\n"
 	"Classify a kernel console log: verdict (clean, fail, hang, crash, infra)\n"
 	"and one signature per finding. Exit 0 clean, 1 otherwise, 2 on error.\n";
@@ -43,18 +46,21 @@ int cmd_check_log(int argc, char **argv)
 {
 	struct classification cl;
 	const char *file = NULL, *timeout = NULL;
-	bool json = false;
+	bool json = false, stats = false;
+	double t0 = now_mono();
 	int ret;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--stats")) {
+			stats = true;
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
 			timeout = argv[++i];
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("%s", usage);
 			return 0;
-		} else if (!file && argv[i][0] != '-') {
+		} else if (!file && (argv[i][0] != '-' || !strcmp(argv[i], "-"))) {
 			file = argv[i];
 		} else {
 			fprintf(stderr, "%s", usage);
@@ -65,7 +71,7 @@ int cmd_check_log(int argc, char **argv)
 		fprintf(stderr, "%s", usage);
 		return 2;
 	}
-	if (classify_file(file, &cl))
+	if (!strcmp(file, "-") ? classify_stream(stdin, &cl) : classify_file(file, &cl))
 		return 2;
 	classify_finish(&cl, timeout);
 	if (json) {
@@ -80,6 +86,13 @@ int cmd_check_log(int argc, char **argv)
 			if (cl.f[i].stack)
 				printf("  %-16s stack: %s\n", "", cl.f[i].stack);
 		}
+	}
+	if (stats) {
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr, "check-log: %lu lines in %.3f s, peak RSS %ld KiB\n",
+			cl.lines, now_mono() - t0, ru.ru_maxrss);
 	}
 	ret = cl.verdict == V_CLEAN ? 0 : 1;
 	classification_free(&cl);

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -128,12 +131,117 @@ static void test_timeouts(void **state)
 	fclose(f);
 }
 
+/* Several GB through a pipe: the classifier streams, memory stays flat. */
+static void test_several_gb_stream(void **state)
+{
+	int fd[2];
+	pid_t pid;
+	FILE *in;
+	struct classification cl;
+	struct rusage ru;
+	const unsigned long long total = 2ULL << 30;
+
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static char chunk[1 << 16];
+		const char *line = "[    1.000000] EXT4-fs (pmem0): mounted filesystem r/w with ordered data mode\n";
+		size_t ll = strlen(line), off = 0;
+		unsigned long long sent = 0;
+
+		close(fd[0]);
+		while (off + ll < sizeof(chunk)) {
+			memcpy(chunk + off, line, ll);
+			off += ll;
+		}
+		/* one failure in the middle of it all */
+		memcpy(chunk, "WARNING: CPU: 0 PID: 1 at mm/gup.c:1 try_grab_folio+0x1/0x2\n", 60);
+		while (sent < total) {
+			ssize_t w = write(fd[1], chunk, off);
+
+			if (w <= 0)
+				_exit(1);
+			sent += w;
+			if (sent > off)
+				memcpy(chunk, line, ll < 60 ? ll : 60);
+		}
+		_exit(0);
+	}
+	close(fd[1]);
+	in = fdopen(fd[0], "r");
+	assert_non_null(in);
+	assert_int_equal(classify_stream(in, &cl), 0);
+	fclose(in);
+	waitpid(pid, NULL, 0);
+	classify_finish(&cl, NULL);
+	assert_true(cl.lines > 20000000);
+	assert_int_equal(cl.n, 1);
+	getrusage(RUSAGE_SELF, &ru);
+	assert_true(ru.ru_maxrss < 64 * 1024); /* KiB */
+	classification_free(&cl);
+}
+
+/* Cut anywhere, CPUs interleaved: never a crash, the best verdict left. */
+static void test_truncated_and_interleaved(void **state)
+{
+	size_t len;
+	char *text = read_file(CORPUS "/specgup-observed.log", &len);
+	char *other = read_file(CORPUS "/warn-dax-evict.log", NULL);
+	struct sbuf mix = { 0 };
+	char *a, *b, *sa, *sb;
+	struct classification cl;
+
+	assert_non_null(text);
+	for (size_t cut = 0; cut < len; cut += 7) {
+		FILE *f = fmemopen(text, cut ? cut : 1, "r");
+
+		assert_int_equal(classify_stream(f, &cl), 0);
+		classify_finish(&cl, NULL);
+		fclose(f);
+		classification_free(&cl);
+	}
+	/* line-wise interleaving of two consoles */
+	a = strtok_r(text, "\n", &sa);
+	b = strtok_r(other, "\n", &sb);
+	while (a || b) {
+		if (a) {
+			sbuf_addf(&mix, "%s\n", a);
+			a = strtok_r(NULL, "\n", &sa);
+		}
+		if (b) {
+			sbuf_addf(&mix, "%s\n", b);
+			b = strtok_r(NULL, "\n", &sb);
+		}
+	}
+	{
+		FILE *f = fmemopen(mix.buf, mix.len, "r");
+		bool pcpu = false, dax = false;
+
+		classify_stream(f, &cl);
+		fclose(f);
+		classify_finish(&cl, NULL);
+		for (size_t i = 0; i < cl.n; i++) {
+			pcpu |= !strcmp(cl.f[i].key, "percpu_ref_underflow:dev_pagemap_percpu_release");
+			dax |= !strcmp(cl.f[i].key, "WARNING:at_fs/dax.c:dax_disassociate_entry");
+		}
+		assert_true(pcpu);
+		assert_true(dax);
+		classification_free(&cl);
+	}
+	sbuf_free(&mix);
+	free(text);
+	free(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_same_failure_same_key),
 		cmocka_unit_test(test_timeouts),
+		cmocka_unit_test(test_truncated_and_interleaved),
+		cmocka_unit_test(test_several_gb_stream),
 	};
 
 	return cmocka_run_group_tests_name("classify", tests, NULL, NULL);
