@@ -13,6 +13,8 @@ int cmd_check_log(int argc, char **argv);
 int cmd_workloads(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_source(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
+int cmd_bisect_run(int argc, char **argv);
 
 /* Options every command that needs a config accepts (cli.c). */
 struct cli {
@@ -22,6 +24,11 @@ struct cli {
 	struct strv positional;
 	char *reproducer;
 	bool help;
+	/* bisection options (bisect, bisect-run) */
+	const char *good, *bad, *signature, *metric, *tree;
+	double threshold;	/* relative, from "5%" */
+	unsigned int runs;
+	bool higher_is_better;
 };
 
 /*

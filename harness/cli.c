@@ -32,7 +32,8 @@ char *project_dir(void)
 	return xstrdup(exe[0] ? exe : "/");
 }
 
-enum { O_VARIANT = 256, O_WORKLOAD, O_REPS, O_CLOCK, O_ACCEL, O_PMEM };
+enum { O_VARIANT = 256, O_WORKLOAD, O_REPS, O_CLOCK, O_ACCEL, O_PMEM,
+       O_GOOD, O_BAD, O_SIG, O_METRIC, O_THRESH, O_RUNS, O_TREE, O_HIB };
 
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -46,6 +47,14 @@ static const struct option longopts[] = {
 	{ "clock", required_argument, NULL, O_CLOCK },
 	{ "accel", required_argument, NULL, O_ACCEL },
 	{ "pmem", required_argument, NULL, O_PMEM },
+	{ "good", required_argument, NULL, O_GOOD },
+	{ "bad", required_argument, NULL, O_BAD },
+	{ "signature", required_argument, NULL, O_SIG },
+	{ "metric", required_argument, NULL, O_METRIC },
+	{ "threshold", required_argument, NULL, O_THRESH },
+	{ "runs", required_argument, NULL, O_RUNS },
+	{ "tree", required_argument, NULL, O_TREE },
+	{ "higher-is-better", no_argument, NULL, O_HIB },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -76,6 +85,32 @@ int cli_parse(int argc, char **argv, struct cli *cli, const char *usage)
 		case O_CLOCK: strv_pushf(&sets, "qemu.clock=%s", optarg); break;
 		case O_ACCEL: strv_pushf(&sets, "qemu.accel=%s", optarg); break;
 		case O_PMEM: strv_pushf(&sets, "qemu.pmem=%s", optarg); break;
+		case O_GOOD: cli->good = optarg; break;
+		case O_BAD: cli->bad = optarg; break;
+		case O_SIG: cli->signature = optarg; break;
+		case O_METRIC: cli->metric = optarg; break;
+		case O_TREE: cli->tree = optarg; break;
+		case O_HIB: cli->higher_is_better = true; break;
+		case O_THRESH: {
+			char *end;
+
+			cli->threshold = strtod(optarg, &end) / (*end == '%' ? 100.0 : 1.0);
+			if (end == optarg || (*end && strcmp(end, "%")) || cli->threshold <= 0) {
+				fprintf(stderr, "zdbench: --threshold %s: expected e.g. 5%% or 0.05\n", optarg);
+				goto out;
+			}
+			break;
+		}
+		case O_RUNS: {
+			uint64_t u;
+
+			if (parse_u64(optarg, &u) || !u || u > 1000) {
+				fprintf(stderr, "zdbench: --runs %s: expected 1..1000\n", optarg);
+				goto out;
+			}
+			cli->runs = u;
+			break;
+		}
 		default:
 			fprintf(stderr, "%s", usage);
 			goto out;

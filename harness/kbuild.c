@@ -258,6 +258,11 @@ int variant_patches(const struct zd_config *c, const char *variant,
 	int lineno = 0, ret = -1;
 
 	out->n = 0;
+	/* "HEAD": the tree exactly as checked out (bisection), no series. */
+	if (!strcmp(variant, ZD_VARIANT_HEAD)) {
+		ret = 0;
+		goto out;
+	}
 	if (!is_dir(dir)) {
 		zd_err("unknown variant '%s': no folder %s", variant, dir);
 		goto out;

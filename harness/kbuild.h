@@ -8,6 +8,9 @@
 #include "ksrc.h"
 #include "util.h"
 
+/* Pseudo-variant: build the tree's working copy as it is (bisection). */
+#define ZD_VARIANT_HEAD "HEAD"
+
 struct zd_kernel {
 	char *variant;
 	char *key;	   /* content hash: tree + patches + fragments + compiler */

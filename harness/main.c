@@ -18,6 +18,8 @@ static const struct cmd commands[] = {
 	{ "build", cmd_build, "build one or more kernel variants (cached)" },
 	{ "boot", cmd_boot, "boot one variant with the configured workloads" },
 	{ "source", cmd_source, "import the kernel source if needed; print its path" },
+	{ "bisect", cmd_bisect, "find the first bad commit between two revisions" },
+	{ "bisect-run", cmd_bisect_run, "one step for 'git bisect run' (0 good, 1 bad, 125 skip, 128 abort)" },
 	{ "check-log", cmd_check_log, "classify a kernel console log" },
 	{ "workloads", cmd_workloads, "list the configured workloads" },
 	{ "config", cmd_config, "check a config file and print the effective values" },

@@ -389,7 +389,7 @@ static int write_run_json(const struct variant_ctx *vc)
 	return ret;
 }
 
-int run_matrix(const struct zd_config *c, const struct run_opts *o,
+int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir)
 {
 	struct variant_ctx vc = { .c = c, .o = o };
@@ -402,6 +402,7 @@ int run_matrix(const struct zd_config *c, const struct run_opts *o,
 	char *qemu = NULL;
 	int ret = 2, worst = 0;
 
+	o->failed_stage = STAGE_SETUP;
 	vc.be = backend_find(o->backend ? o->backend : "qemu");
 	if (!vc.be) {
 		zd_err("unknown backend '%s'", o->backend);
@@ -413,13 +414,17 @@ int run_matrix(const struct zd_config *c, const struct run_opts *o,
 		       c->qemu);
 		goto out;
 	}
+	o->failed_stage = STAGE_SOURCE;
 	if (ksrc_prepare(c, &src))
 		goto out;
+	o->failed_stage = STAGE_BUILD;
 	for (built = 0; built < nv; built++)
 		if (kbuild_variant(c, &src, c->variants.v[built], &ks[built]))
 			goto out;
+	o->failed_stage = STAGE_IMAGE;
 	if (image_build(c, &img))
 		goto out;
+	o->failed_stage = STAGE_BOOT;
 	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
 	if (mkdir_p(rd, 0755)) {
 		zd_err("cannot create %s: %s", rd, strerror(errno));
@@ -462,6 +467,7 @@ int run_matrix(const struct zd_config *c, const struct run_opts *o,
 		goto out;
 	print_summary(stdout, res, nv * nw);
 	printf("\nresults: %s\n", rd);
+	o->failed_stage = STAGE_NONE;
 	ret = worst;
 out:
 	for (size_t i = 0; i < nv * nw; i++)

@@ -12,10 +12,13 @@ struct run_opts {
 	const char *backend;	/* "qemu" */
 	const char *out_dir;	/* explicit run folder, else results_dir/<id> */
 	const char *reproducer;	/* the command line that reproduces this run */
+	/* out: the stage a harness error (exit 2) came from */
+	enum { STAGE_NONE, STAGE_SETUP, STAGE_SOURCE, STAGE_BUILD, STAGE_IMAGE,
+	       STAGE_BOOT } failed_stage;
 };
 
 /* Exit status: 0 all clean, 1 some run not clean, 2 harness error. */
-int run_matrix(const struct zd_config *c, const struct run_opts *o,
+int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
 /* The plan the agent reads (/zdbench/plan.json). */
 struct json_object *plan_json(const struct zd_config *c, const char *run_id,

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End to end, the kernel variants of kernels/ (see docs/variants.md): build
+ * base, zone-hook, spec-gup and single-ref, boot each in QEMU (TCG) on
+ * emulated pmem, run GUP workloads on FS-DAX pages, tear the namespace down
+ * and assert on the classified console and on the agent's JSON lines.
+ *
+ * Three invocations of `zdbench run`, nine boots, the same four kernels:
+ *  - S1: PTE-mapped GUP-fast, PIN-fast and O_DIRECT, then teardown, on all
+ *    four variants in one run. spec-gup goes first: it must underflow the
+ *    pgmap percpu_ref and hang in memunmap_pages, be killed at the teardown
+ *    timeout, and the run must go on with the next variant.
+ *  - negative controls on spec-gup: PMD-mapped fast paths and PTE-mapped
+ *    slow paths stay balanced, teardown is clean.
+ *  - S2: FOLL_GET references held in an unread pipe across teardown.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "proc.h"
+#include "result.h"
+#include "util.h"
+
+static char tmp[64];
+static char *cfg;
+
+/* GUP workloads: 4 MiB = 1024 pages, 2 gup_test passes per repetition. */
+#define GUP_PAGES 1024
+#define GUP_ITERS 2
+#define REPS 2
+#define HOLD_S 20
+
+static const char cfg_text[] =
+	"[workload gup-fast-pte]\nkind = gup\nop = gup-fast\nmapping = pte\n"
+	"buf_kib = 4096\niters = 2\n\n"
+	"[workload pin-fast-pte]\nkind = gup\nop = pin-fast\nmapping = pte\n"
+	"buf_kib = 4096\niters = 2\n\n"
+	"[workload odirect-pte]\nkind = odirect\nmapping = pte\nbuf_kib = 1024\n"
+	"bs_kib = 64\niters = 200\n\n"
+	"[workload gup-fast-pmd]\nkind = gup\nop = gup-fast\nmapping = pmd\n"
+	"buf_kib = 4096\niters = 2\n\n"
+	"[workload pin-fast-pmd]\nkind = gup\nop = pin-fast\nmapping = pmd\n"
+	"buf_kib = 4096\niters = 2\n\n"
+	"[workload gup-basic-pte]\nkind = gup\nop = gup-basic\nmapping = pte\n"
+	"buf_kib = 4096\niters = 2\n\n"
+	"[workload pin-basic-pte]\nkind = gup\nop = pin-basic\nmapping = pte\n"
+	"buf_kib = 4096\niters = 2\n\n"
+	"[workload hold-pte]\nkind = vmsplice\nmapping = pte\nbuf_kib = 1024\n"
+	"hold_s = 20\n";
+
+struct out {
+	int code;
+	char *text; /* stdout + stderr */
+	double secs;
+};
+
+static struct out zdv(const char *const *args)
+{
+	struct strv av = { 0 };
+	char *log = xasprintf("%s/cmd.log", tmp);
+	struct proc_opts o = { .out_path = log, .timeout = 7200 };
+	struct proc_result r;
+	struct out res = { 0 };
+	double t0 = now_mono();
+
+	strv_push(&av, "build/zdbench");
+	for (; *args; args++)
+		strv_push(&av, *args);
+	unlink(log);
+	assert_int_equal(proc_run(av.v, &o, &r), 0);
+	assert_false(r.timed_out);
+	res.code = r.exit_code;
+	res.text = read_file(log, NULL);
+	if (!res.text)
+		res.text = xstrdup("");
+	res.secs = now_mono() - t0;
+	print_message("$ %s\n  -> exit %d in %.1fs\n", strv_join(&av, " "), res.code, res.secs);
+	strv_free(&av);
+	free(log);
+	return res;
+}
+
+static int setup(void **state)
+{
+	strcpy(tmp, "/tmp/zd-e2e-v-XXXXXX");
+	if (!mkdtemp(tmp))
+		return -1;
+	if (!path_exists("build/zdbench") || !path_exists("build/agent/zdbench-agent")) {
+		fprintf(stderr, "build zdbench and the agent first (make all)\n");
+		return -1;
+	}
+	cfg = xasprintf("%s/variants.ini", tmp);
+	return write_file_atomic(cfg, cfg_text, strlen(cfg_text));
+}
+
+static int teardown(void **state)
+{
+	free(cfg);
+	return rm_rf(tmp);
+}
+
+static struct zd_result read_result(const char *dir, const char *variant, const char *wl)
+{
+	char *p = xasprintf("%s/%s/%s.json", dir, variant, wl), *err = NULL;
+	struct zd_result r;
+
+	if (result_read(p, &r, &err))
+		fail_msg("%s: %s", p, err);
+	free(p);
+	return r;
+}
+
+static bool has_sig(const struct zd_result *r, const char *sig)
+{
+	for (size_t i = 0; i < r->signatures.n; i++)
+		if (!strcmp(r->signatures.v[i], sig))
+			return true;
+	return false;
+}
+
+static bool has_sig_prefix(const struct zd_result *r, const char *prefix)
+{
+	for (size_t i = 0; i < r->signatures.n; i++)
+		if (str_starts(r->signatures.v[i], prefix))
+			return true;
+	return false;
+}
+
+static void expect_sig(const struct zd_result *r, const char *sig)
+{
+	if (!has_sig(r, sig)) {
+		char *all = strv_join(&r->signatures, " ");
+
+		fail_msg("%s/%s: no signature %s (have: %s)", r->variant, r->workload, sig, all);
+	}
+}
+
+/* The agent's JSON lines (results.jsonl) of one boot. */
+struct lines {
+	struct json_object **v;
+	size_t n;
+};
+
+static struct lines read_lines(const char *dir, const char *variant)
+{
+	char *p = xasprintf("%s/%s/results.jsonl", dir, variant);
+	char *text = read_file(p, NULL), *line, *next;
+	struct lines l = { 0 };
+
+	if (!text)
+		fail_msg("cannot read %s", p);
+	for (line = text; line && *line; line = next) {
+		struct json_object *o;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		o = json_tokener_parse(line);
+		if (!o)
+			continue;
+		l.v = xrealloc(l.v, (l.n + 1) * sizeof(*l.v));
+		l.v[l.n++] = o;
+	}
+	free(text);
+	free(p);
+	return l;
+}
+
+static void lines_free(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		json_object_put(l->v[i]);
+	free(l->v);
+}
+
+static struct json_object *find_line(const struct lines *l, const char *type, const char *key,
+				     const char *val)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *t = jstr(l->v[i], "type"), *v = key ? jstr(l->v[i], key) : NULL;
+
+		if (t && !strcmp(t, type) && (!key || (v && !strcmp(v, val))))
+			return l->v[i];
+	}
+	return NULL;
+}
+
+static struct json_object *phase_line(const struct lines *l, const char *phase, const char *state)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *t = jstr(l->v[i], "type");
+
+		if (t && !strcmp(t, "phase") && !strcmp(jstr(l->v[i], "phase"), phase) &&
+		    !strcmp(jstr(l->v[i], "state"), state))
+			return l->v[i];
+	}
+	return NULL;
+}
+
+/* The FS-DAX pgmap's net count after workload wl (pgmap_refs), or INT64_MIN. */
+static int64_t pgmap_net(const struct lines *l, const char *wl, int64_t *pages)
+{
+	char *when = xasprintf("workload:%s", wl);
+	struct json_object *o = find_line(l, "pgmap_refs", "when", when), *arr;
+
+	free(when);
+	if (!o || !json_object_object_get_ex(o, "pgmaps", &arr))
+		return INT64_MIN;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+
+		if (!strcmp(jstr(e, "type"), "fsdax")) {
+			if (pages)
+				*pages = jint(e, "pages", 0);
+			return jint(e, "net", 0);
+		}
+	}
+	return INT64_MIN;
+}
+
+static const char *const s1_wls[] = { "gup-fast-pte", "pin-fast-pte", "odirect-pte" };
+
+static void expect_s1_clean(const char *dir, const char *variant)
+{
+	struct lines l = read_lines(dir, variant);
+	struct json_object *te = phase_line(&l, "teardown", "end");
+	int64_t pages = 0;
+
+	for (size_t w = 0; w < ARRAY_SIZE(s1_wls); w++) {
+		struct zd_result r = read_result(dir, variant, s1_wls[w]);
+		int64_t net = pgmap_net(&l, s1_wls[w], &pages);
+
+		if (strcmp(r.verdict, "clean"))
+			fail_msg("%s/%s: verdict %s (%s)", variant, s1_wls[w], r.verdict,
+				 r.msg ? r.msg : "");
+		assert_true(r.ok);
+		assert_null(r.timeout);
+		assert_int_equal(r.signatures.n, 0);
+		assert_int_equal(r.nr_samples, REPS);
+		for (size_t i = 0; i < r.nr_samples; i++) {
+			assert_true(r.samples[i].ns_per_page > 0);
+			if (w == 0) {
+				assert_int_equal(r.samples[i].pages, GUP_PAGES * GUP_ITERS);
+				assert_int_equal(r.samples[i].pin_acquired, 0);
+			} else if (w == 1) {
+				assert_int_equal(r.samples[i].pin_acquired, GUP_PAGES * GUP_ITERS);
+				assert_int_equal(r.samples[i].pin_released, GUP_PAGES * GUP_ITERS);
+			}
+		}
+		/* The oracle: nothing left over after each workload. */
+		if (!strcmp(variant, "base"))
+			assert_true(net == INT64_MIN); /* no pgmap_refs in stock 6.12 */
+		else if (!strcmp(variant, "zone-hook"))
+			assert_int_equal(net, 1);
+		else if (!strcmp(variant, "single-ref"))
+			assert_int_equal(net, 1 + pages);
+		result_free(&r);
+	}
+	assert_non_null(te);
+	assert_true(jbool(te, "ok", false));
+	assert_non_null(find_line(&l, "done", NULL, NULL));
+	assert_true(jbool(find_line(&l, "done", NULL, NULL), "ok", false));
+	lines_free(&l);
+}
+
+/*
+ * S1 on all four variants, one run: spec-gup first (underflow + hang,
+ * killed at the teardown timeout), then base, zone-hook and single-ref
+ * clean with teardown completed.
+ */
+static void test_s1_pte_gup_fast(void **state)
+{
+	char *dir = xasprintf("%s/s1", tmp);
+	const char *args[] = { "run", "--accel", "tcg", "-c", cfg, "-o", dir,
+			       "--variant", "spec-gup", "--variant", "base",
+			       "--variant", "zone-hook", "--variant", "single-ref",
+			       "--workload", "gup-fast-pte", "--workload", "pin-fast-pte",
+			       "--workload", "odirect-pte", "--reps", "2",
+			       "-s", "qemu.teardown_timeout=60", "-s", "qemu.hung_task_timeout=10",
+			       NULL };
+	struct out o = zdv(args);
+	struct lines l;
+	int64_t net, pages = 0;
+
+	/* spec-gup hangs: not all clean, but no harness error. */
+	if (o.code != 1)
+		fail_msg("zdbench run: exit %d, expected 1:\n%s", o.code, o.text);
+
+	for (size_t w = 0; w < ARRAY_SIZE(s1_wls); w++) {
+		struct zd_result r = read_result(dir, "spec-gup", s1_wls[w]);
+
+		assert_string_equal(r.verdict, "hang");
+		assert_non_null(r.timeout);
+		assert_string_equal(r.timeout, "teardown");
+		assert_false(r.ok);
+		expect_sig(&r, "percpu_ref_underflow:dev_pagemap_percpu_release@teardown");
+		expect_sig(&r, "WARNING:at_lib/percpu-refcount.c:percpu_ref_switch_to_atomic_rcu"
+			       "@teardown");
+		expect_sig(&r, "INFO:task_blocked:memunmap_pages@teardown");
+		/* The workloads themselves ran fine: the samples are recorded. */
+		assert_int_equal(r.nr_samples, REPS);
+		result_free(&r);
+	}
+	/*
+	 * Drift is visible before teardown: every GUP-fast FOLL_GET was
+	 * dropped from the pgmap without being taken (1 each), then every
+	 * PIN-fast (1024 each).
+	 */
+	l = read_lines(dir, "spec-gup");
+	net = pgmap_net(&l, "gup-fast-pte", &pages);
+	assert_int_equal(net, 1 - (int64_t)GUP_PAGES * GUP_ITERS * REPS);
+	net = pgmap_net(&l, "pin-fast-pte", NULL);
+	assert_int_equal(net, 1 - (int64_t)GUP_PAGES * GUP_ITERS * REPS * 1025);
+	assert_true(pgmap_net(&l, "odirect-pte", NULL) < net);
+	assert_non_null(phase_line(&l, "teardown", "begin"));
+	assert_null(phase_line(&l, "teardown", "end"));
+	assert_null(find_line(&l, "done", NULL, NULL));
+	lines_free(&l);
+	{
+		char *con = xasprintf("%s/spec-gup/console.log", dir);
+		char *text = read_file(con, NULL);
+
+		assert_non_null(text);
+		assert_non_null(strstr(text, "percpu ref (dev_pagemap_percpu_release) <= 0 ("));
+		assert_non_null(strstr(text, "after switching to atomic"));
+		free(text);
+		free(con);
+	}
+
+	/* ... and the run went on: the other three are clean. */
+	expect_s1_clean(dir, "base");
+	expect_s1_clean(dir, "zone-hook");
+	expect_s1_clean(dir, "single-ref");
+	free(dir);
+	free(o.text);
+}
+
+/* spec-gup negative controls: PMD-mapped fast GUP and slow GUP are hooked. */
+static void test_specgup_negative_controls(void **state)
+{
+	static const char *const wls[] = { "gup-fast-pmd", "pin-fast-pmd", "gup-basic-pte",
+					   "pin-basic-pte" };
+	char *dir = xasprintf("%s/controls", tmp);
+	const char *args[] = { "run", "--accel", "tcg", "-c", cfg, "-o", dir,
+			       "--variant", "spec-gup", "--workload", "gup-fast-pmd",
+			       "--workload", "pin-fast-pmd", "--workload", "gup-basic-pte",
+			       "--workload", "pin-basic-pte", "--reps", "2",
+			       "-s", "qemu.teardown_timeout=60", "-s", "qemu.hung_task_timeout=10",
+			       NULL };
+	struct out o = zdv(args);
+	struct lines l;
+
+	if (o.code != 0)
+		fail_msg("zdbench run: exit %d, expected 0:\n%s", o.code, o.text);
+	l = read_lines(dir, "spec-gup");
+	for (size_t w = 0; w < ARRAY_SIZE(wls); w++) {
+		struct zd_result r = read_result(dir, "spec-gup", wls[w]);
+
+		assert_string_equal(r.verdict, "clean");
+		assert_true(r.ok);
+		assert_null(r.timeout);
+		assert_int_equal(r.signatures.n, 0);
+		assert_int_equal(r.nr_samples, REPS);
+		/* Balanced after every workload, not just at the end. */
+		assert_int_equal(pgmap_net(&l, wls[w], NULL), 1);
+		result_free(&r);
+	}
+	assert_true(jbool(phase_line(&l, "teardown", "end"), "ok", false));
+	lines_free(&l);
+	free(dir);
+	free(o.text);
+}
+
+/*
+ * S2: 256 PTE-mapped pages vmspliced into a pipe nobody reads, held for
+ * HOLD_S seconds across umount + disable-namespace.
+ */
+static void test_s2_held_references(void **state)
+{
+	static const char *const vs[] = { "zone-hook", "single-ref", "base", "spec-gup" };
+	char *dir = xasprintf("%s/s2", tmp);
+	const char *args[] = { "run", "--accel", "tcg", "-c", cfg, "-o", dir,
+			       "--variant", "zone-hook", "--variant", "single-ref",
+			       "--variant", "base", "--variant", "spec-gup",
+			       "--workload", "hold-pte", "--reps", "1",
+			       "-s", "qemu.teardown_timeout=120", "-s", "qemu.hung_task_timeout=5",
+			       NULL };
+	struct out o = zdv(args);
+
+	assert_true(o.code == 0 || o.code == 1);
+	for (size_t v = 0; v < ARRAY_SIZE(vs); v++) {
+		struct zd_result r = read_result(dir, vs[v], "hold-pte");
+		struct lines l = read_lines(dir, vs[v]);
+		struct json_object *tb = phase_line(&l, "teardown", "begin");
+		struct json_object *te = phase_line(&l, "teardown", "end");
+		struct json_object *h = find_line(&l, "hold", "workload", "hold-pte");
+		int64_t t_rel;
+
+		assert_non_null(tb);
+		assert_non_null(te);
+		assert_non_null(h);
+		assert_int_equal(jint(h, "pages", 0), 256);
+		t_rel = jint(h, "t_release_ns", 0);
+		assert_true(t_rel > 0);
+		/* umount evicts the inode with its pages still referenced: all variants. */
+		expect_sig(&r, "WARNING:at_fs/dax.c:dax_disassociate_entry@teardown");
+		if (v < 2) {
+			/* Teardown waits for the pipe, then completes cleanly. */
+			assert_true(jint(te, "t_ns", 0) >= t_rel);
+			assert_true(jint(te, "t_ns", 0) - jint(tb, "t_ns", 0) >=
+				    (HOLD_S - 5) * 1000000000LL);
+			assert_true(jbool(te, "ok", false));
+			assert_null(r.timeout);
+			expect_sig(&r, "INFO:task_blocked:memunmap_pages@teardown");
+			assert_false(has_sig_prefix(&r, "percpu_ref_underflow"));
+			assert_false(has_sig_prefix(&r, "OOPS"));
+			assert_int_equal(jint(h, "exit_status", -1), 0);
+		} else {
+			/*
+			 * base and spec-gup (PTE helper: its references were never
+			 * counted): teardown does not wait for the pipe.
+			 */
+			assert_true(jint(te, "t_ns", 0) < t_rel);
+			assert_false(has_sig(&r, "INFO:task_blocked:memunmap_pages@teardown"));
+		}
+		lines_free(&l);
+		result_free(&r);
+	}
+	free(dir);
+	free(o.text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_s1_pte_gup_fast),
+		cmocka_unit_test(test_specgup_negative_controls),
+		cmocka_unit_test(test_s2_held_references),
+	};
+
+	return cmocka_run_group_tests_name("variants", tests, setup, teardown);
+}
