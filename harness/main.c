@@ -18,6 +18,7 @@ static const struct cmd commands[] = {
 	{ "build", cmd_build, "build one or more kernel variants (cached)" },
 	{ "boot", cmd_boot, "boot one variant with the configured workloads" },
 	{ "source", cmd_source, "import the kernel source if needed; print its path" },
+	{ "compare", cmd_compare, "statistics between two result sets; exit 1 on a regression" },
 	{ "bisect", cmd_bisect, "find the first bad commit between two revisions" },
 	{ "bisect-run", cmd_bisect_run, "one step for 'git bisect run' (0 good, 1 bad, 125 skip, 128 abort)" },
 	{ "check-log", cmd_check_log, "classify a kernel console log" },
