@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plots (gnuplot, scripts in plot/) and the HTML report of a run: a table
+ * per workload and the PNG plots, in one self-contained folder that opens
+ * in a browser without a server.
+ */
+#define _GNU_SOURCE
+#include "plot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc.h"
+#include "stats.h"
+#include "util.h"
+
+static void add_unique(struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strcmp(sv->v[i], s))
+			return;
+	strv_push(sv, s);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int run_set_load(const char *dir, struct run_set *rs)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct strv subs = { 0 };
+
+	memset(rs, 0, sizeof(*rs));
+	rs->dir = xstrdup(dir);
+	if (!d) {
+		zd_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		char *sub = path_join(dir, de->d_name);
+
+		if (de->d_name[0] != '.' && strcmp(de->d_name, "plots") && is_dir(sub))
+			strv_push(&subs, de->d_name);
+		free(sub);
+	}
+	closedir(d);
+	if (subs.n)
+		qsort(subs.v, subs.n, sizeof(char *), cmp_names);
+	/* base first: it is what the others are read against */
+	for (size_t i = 0; i < subs.n; i++)
+		if (!strcmp(subs.v[i], "base") && i) {
+			char *t = subs.v[0];
+
+			subs.v[0] = subs.v[i];
+			subs.v[i] = t;
+		}
+	for (size_t i = 0; i < subs.n; i++) {
+		char *vd = path_join(dir, subs.v[i]);
+		DIR *vdir = opendir(vd);
+
+		while (vdir && (de = readdir(vdir))) {
+			char *p, *err = NULL;
+			struct zd_result r;
+
+			if (!str_ends(de->d_name, ".json") || !strcmp(de->d_name, "plan.json"))
+				continue;
+			p = path_join(vd, de->d_name);
+			if (result_read(p, &r, &err)) {
+				zd_err("%s", err);
+				free(err);
+			} else {
+				rs->res = xrealloc(rs->res, (rs->n + 1) * sizeof(r));
+				rs->res[rs->n++] = r;
+				add_unique(&rs->variants, r.variant);
+				add_unique(&rs->workloads, r.workload);
+			}
+			free(p);
+		}
+		if (vdir)
+			closedir(vdir);
+		free(vd);
+	}
+	strv_free(&subs);
+	if (!rs->n) {
+		zd_err("%s: no results", dir);
+		return -1;
+	}
+	return 0;
+}
+
+void run_set_free(struct run_set *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		result_free(&rs->res[i]);
+	free(rs->res);
+	free(rs->dir);
+	strv_free(&rs->variants);
+	strv_free(&rs->workloads);
+	memset(rs, 0, sizeof(*rs));
+}
+
+const struct zd_result *run_set_get(const struct run_set *rs,
+				    const char *variant, const char *workload)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (!strcmp(rs->res[i].variant, variant) &&
+		    !strcmp(rs->res[i].workload, workload))
+			return &rs->res[i];
+	return NULL;
+}
+
+int gnuplot(const char *project_dir, const char *script, const struct strv *vars)
+{
+	struct strv av = { 0 };
+	struct sbuf e = { 0 };
+	struct proc_opts o = { .timeout = 120, .out_path = "/dev/null" };
+	struct proc_result r;
+	int ret;
+
+	/* gnuplot string literals: single quotes, doubled to escape */
+	for (size_t i = 0; i + 1 < vars->n; i += 2) {
+		sbuf_addf(&e, "%s='", vars->v[i]);
+		for (const char *p = vars->v[i + 1]; *p; p++)
+			sbuf_addstr(&e, *p == '\'' ? "''" : (char[]){ *p, 0 });
+		sbuf_addstr(&e, "';");
+	}
+	strv_push(&av, "gnuplot");
+	strv_push(&av, "-e");
+	strv_push(&av, e.buf ? e.buf : "");
+	strv_pushf(&av, "%s/plot/%s.gp", project_dir, script);
+	ret = proc_run(av.v, &o, &r);
+	if (r.exec_failed)
+		zd_err("gnuplot not found: install gnuplot-nox (scripts/install-deps.sh)");
+	else if (ret || r.exit_code || r.timed_out)
+		zd_err("gnuplot %s failed (exit %d)", script, r.exit_code);
+	ret = ret || r.exit_code || r.timed_out || r.exec_failed ? -1 : 0;
+	strv_free(&av);
+	sbuf_free(&e);
+	return ret;
+}
+
+char *html_escape(const char *s)
+{
+	struct sbuf sb = { 0 };
+
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': sbuf_addstr(&sb, "&lt;"); break;
+		case '>': sbuf_addstr(&sb, "&gt;"); break;
+		case '&': sbuf_addstr(&sb, "&amp;"); break;
+		case '"': sbuf_addstr(&sb, "&quot;"); break;
+		default: sbuf_add(&sb, s, 1);
+		}
+	}
+	return sb.buf ? sb.buf : xstrdup("");
+}
+
+/* A file name from a workload name: letters, digits, - and _ only. */
+static char *safe(const char *s)
+{
+	char *o = xstrdup(s);
+
+	for (char *p = o; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_')
+			*p = '_';
+	return o;
+}
+
+static double vmin(const struct zd_result *r)
+{
+	double m = INFINITY;
+
+	for (size_t i = 0; i < r->nr_samples; i++)
+		m = fmin(m, r->samples[i].ns_per_page);
+	return m;
+}
+
+static double vmax(const struct zd_result *r)
+{
+	double m = -INFINITY;
+
+	for (size_t i = 0; i < r->nr_samples; i++)
+		m = fmax(m, r->samples[i].ns_per_page);
+	return m;
+}
+
+static double med(const struct zd_result *r)
+{
+	double *v = xcalloc(r->nr_samples + 1, sizeof(double)), m;
+
+	for (size_t i = 0; i < r->nr_samples; i++)
+		v[i] = r->samples[i].ns_per_page;
+	m = median_of(v, r->nr_samples);
+	free(v);
+	return m;
+}
+
+static int plot_workload(const char *project_dir, const struct run_set *rs,
+			 const char *pdir, const char *wl)
+{
+	char *name = safe(wl);
+	char *bars_tsv = xasprintf("%s/%s-bars.tsv", pdir, name);
+	char *strip_tsv = xasprintf("%s/%s-strip.tsv", pdir, name);
+	struct sbuf bt = { 0 }, st = { 0 }, xt = { 0 };
+	struct strv vars = { 0 };
+	int ret = -1, nv = 0;
+
+	for (size_t v = 0; v < rs->variants.n; v++) {
+		const struct zd_result *r = run_set_get(rs, rs->variants.v[v], wl);
+
+		if (!r || !r->nr_samples)
+			continue;
+		sbuf_addf(&bt, "%s\t%.3f\t%.3f\t%.3f\n", r->variant, med(r), vmin(r), vmax(r));
+		for (size_t i = 0; i < r->nr_samples; i++)
+			sbuf_addf(&st, "%d\t%s\t%.3f\n", nv, r->variant, r->samples[i].ns_per_page);
+		sbuf_addf(&xt, "%s\"%s\" %d", nv ? ", " : "(", r->variant, nv);
+		nv++;
+	}
+	if (!nv) {
+		ret = 0; /* nothing measured (e.g. every boot failed): no plot */
+		goto out;
+	}
+	if (write_file_atomic(bars_tsv, bt.buf, bt.len) ||
+	    write_file_atomic(strip_tsv, st.buf, st.len))
+		goto out;
+	strv_push(&vars, "data");
+	strv_push(&vars, bars_tsv);
+	strv_push(&vars, "out");
+	strv_pushf(&vars, "%s/%s-bars", pdir, name);
+	strv_push(&vars, "title");
+	strv_pushf(&vars, "%s: median ns/page, min..max", wl);
+	strv_push(&vars, "ylabel");
+	strv_push(&vars, "ns per page");
+	if (gnuplot(project_dir, "bars", &vars))
+		goto out;
+	strv_free(&vars);
+	strv_push(&vars, "data");
+	strv_push(&vars, strip_tsv);
+	strv_push(&vars, "out");
+	strv_pushf(&vars, "%s/%s-strip", pdir, name);
+	strv_push(&vars, "title");
+	strv_pushf(&vars, "%s: every repetition", wl);
+	strv_push(&vars, "ylabel");
+	strv_push(&vars, "ns per page");
+	strv_push(&vars, "nvar");
+	strv_pushf(&vars, "%d", nv);
+	sbuf_addstr(&xt, ")");
+	strv_push(&vars, "xt");
+	strv_push(&vars, xt.buf);
+	/* nvar is a number: gnuplot gets it as a string; the script uses it in xrange */
+	if (gnuplot(project_dir, "strip", &vars))
+		goto out;
+	ret = 0;
+out:
+	strv_free(&vars);
+	sbuf_free(&bt);
+	sbuf_free(&st);
+	sbuf_free(&xt);
+	free(bars_tsv);
+	free(strip_tsv);
+	free(name);
+	return ret;
+}
+
+static void html_table(struct sbuf *h, const struct run_set *rs, const char *wl)
+{
+	const struct zd_result *base = NULL;
+
+	sbuf_addstr(h, "<table><tr><th>variant</th><th>n</th><th>median ns/page</th>"
+		       "<th>min</th><th>max</th><th>vs first</th><th>verdict</th><th>signatures</th></tr>\n");
+	for (size_t v = 0; v < rs->variants.n; v++) {
+		const struct zd_result *r = run_set_get(rs, rs->variants.v[v], wl);
+		char *vn, *sig;
+		struct sbuf sg = { 0 };
+
+		if (!r)
+			continue;
+		if (!base && r->nr_samples)
+			base = r;
+		for (size_t i = 0; i < r->signatures.n; i++)
+			sbuf_addf(&sg, "%s%s", i ? "<br>" : "", r->signatures.v[i]);
+		vn = html_escape(r->variant);
+		sig = html_escape(sg.buf ? sg.buf : "");
+		/* the escaped <br> comes back as text: restore line breaks */
+		{
+			struct sbuf fixed = { 0 };
+
+			for (char *p = sig; *p; p++) {
+				if (str_starts(p, "&lt;br&gt;")) {
+					sbuf_addstr(&fixed, "<br>");
+					p += strlen("&lt;br&gt;") - 1;
+				} else {
+					sbuf_add(&fixed, p, 1);
+				}
+			}
+			free(sig);
+			sig = fixed.buf ? fixed.buf : xstrdup("");
+		}
+		if (r->nr_samples)
+			sbuf_addf(h, "<tr><td>%s</td><td>%zu</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%+.2f%%</td>",
+				  vn, r->nr_samples, med(r), vmin(r), vmax(r),
+				  base ? 100 * (med(r) - med(base)) / med(base) : 0.0);
+		else
+			sbuf_addf(h, "<tr><td>%s</td><td>0</td><td>-</td><td>-</td><td>-</td><td>-</td>", vn);
+		sbuf_addf(h, "<td class=\"%s\">%s%s%s</td><td>%s</td></tr>\n", r->verdict, r->verdict,
+			  r->timeout ? " (timeout: " : "", r->timeout ? r->timeout : "", sig);
+		if (r->timeout)
+			sbuf_addstr(h, "");
+		free(vn);
+		free(sig);
+		sbuf_free(&sg);
+	}
+	sbuf_addstr(h, "</table>\n");
+}
+
+int plot_run(const char *project_dir, const struct run_set *rs)
+{
+	char *pdir = path_join(rs->dir, "plots"), *index = path_join(rs->dir, "index.html");
+	struct sbuf h = { 0 };
+	char *title = html_escape(rs->dir);
+	int ret = -1;
+
+	mkdir_p(pdir, 0755);
+	sbuf_addf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>zdbench %s</title>\n"
+		      "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+		      "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+		      "td.clean{color:#2a7a2a}td.fail,td.hang,td.crash{color:#b22;font-weight:bold}"
+		      "td.infra{color:#a60}img{max-width:100%%;margin:8px 0}</style></head><body>\n"
+		      "<h1>zdbench run %s</h1>\n", title, title);
+	for (size_t w = 0; w < rs->workloads.n; w++) {
+		const char *wl = rs->workloads.v[w];
+		char *name = safe(wl), *ew = html_escape(wl);
+
+		if (plot_workload(project_dir, rs, pdir, wl)) {
+			free(name);
+			free(ew);
+			goto out;
+		}
+		sbuf_addf(&h, "<h2>%s</h2>\n", ew);
+		html_table(&h, rs, wl);
+		char *png = xasprintf("%s/%s-bars.png", pdir, name);
+
+		if (path_exists(png))
+			sbuf_addf(&h, "<p><a href=\"plots/%s-bars.svg\"><img class=\"plot\" src=\"plots/%s-bars.png\" alt=\"%s bars\"></a>"
+				      "<a href=\"plots/%s-strip.svg\"><img class=\"plot\" src=\"plots/%s-strip.png\" alt=\"%s samples\"></a></p>\n",
+				  name, name, ew, name, name, ew);
+		free(png);
+		free(name);
+		free(ew);
+	}
+	/* Lets a headless browser (and the e2e test) tell whether every plot loaded. */
+	sbuf_addstr(&h, "<p>Generated by zdbench plot. Metric: ns per page (lower is better); "
+		        "see run.json for provenance.</p>\n"
+		        "<script>window.addEventListener('load', function () {"
+		        "var i = Array.prototype.slice.call(document.images);"
+		        "document.body.setAttribute('data-plots-loaded', i.filter(function (x) {"
+		        "return x.complete && x.naturalWidth > 0; }).length + '/' + i.length); });"
+		        "</script>\n</body></html>\n");
+	ret = write_file_atomic(index, h.buf, h.len);
+	if (ret)
+		zd_err("cannot write %s: %s", index, strerror(errno));
+out:
+	sbuf_free(&h);
+	free(title);
+	free(pdir);
+	free(index);
+	return ret;
+}
