@@ -17,6 +17,7 @@ int cmd_bisect(int argc, char **argv);
 int cmd_bisect_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_nightly(int argc, char **argv);
 
 /* Options every command that needs a config accepts (cli.c). */
 struct cli {

@@ -20,6 +20,7 @@ static const struct cmd commands[] = {
 	{ "source", cmd_source, "import the kernel source if needed; print its path" },
 	{ "compare", cmd_compare, "statistics between two result sets; exit 1 on a regression" },
 	{ "plot", cmd_plot, "gnuplot PNG/SVG plots and an HTML report of a run" },
+	{ "nightly", cmd_nightly, "run, append to history, change points, new failures, report" },
 	{ "bisect", cmd_bisect, "find the first bad commit between two revisions" },
 	{ "bisect-run", cmd_bisect_run, "one step for 'git bisect run' (0 good, 1 bad, 125 skip, 128 abort)" },
 	{ "check-log", cmd_check_log, "classify a kernel console log" },

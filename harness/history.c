@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "history.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "changepoint.h"
+#include "result.h"
+#include "stats.h"
+#include "util.h"
+
+#define HISTORY_SCHEMA "zdbench.history/1"
+
+struct json_object *history_doc(const struct run_set *rs, const char *run_id,
+				const char *commit, long when)
+{
+	struct json_object *d = json_object_new_object();
+	struct json_object *series = json_object_new_object();
+	struct json_object *runs = json_object_new_array();
+
+	json_object_object_add(d, "schema", json_object_new_string(HISTORY_SCHEMA));
+	json_object_object_add(d, "run_id", json_object_new_string(run_id));
+	json_object_object_add(d, "time", json_object_new_int64(when));
+	json_object_object_add(d, "commit", json_object_new_string(commit ? commit : ""));
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct zd_result *r = &rs->res[i];
+		struct json_object *ro = json_object_new_object();
+		struct json_object *sa = json_object_new_array();
+		double *v = xcalloc(r->nr_samples + 1, sizeof(double));
+
+		for (size_t j = 0; j < r->nr_samples; j++)
+			v[j] = r->samples[j].ns_per_page;
+		if (r->nr_samples) {
+			char *key = xasprintf("%s/%s/ns_per_page", r->variant, r->workload);
+			struct json_object *so = json_object_new_object();
+
+			json_object_object_add(so, "median", json_object_new_double(median_of(v, r->nr_samples)));
+			json_object_object_add(so, "n", json_object_new_int(r->nr_samples));
+			json_object_object_add(series, key, so);
+			free(key);
+		}
+		free(v);
+		json_object_object_add(ro, "variant", json_object_new_string(r->variant));
+		json_object_object_add(ro, "workload", json_object_new_string(r->workload));
+		json_object_object_add(ro, "verdict", json_object_new_string(r->verdict));
+		for (size_t j = 0; j < r->signatures.n; j++)
+			json_object_array_add(sa, json_object_new_string(r->signatures.v[j]));
+		json_object_object_add(ro, "signatures", sa);
+		json_object_array_add(runs, ro);
+	}
+	json_object_object_add(d, "series", series);
+	json_object_object_add(d, "runs", runs);
+	return d;
+}
+
+int history_append(const char *hdir, const char *run_id, struct json_object *doc)
+{
+	char *path = xasprintf("%s/%s.json", hdir, run_id);
+	char *tmp = xasprintf("%s/.%s.tmp", hdir, run_id);
+	int ret = -1;
+
+	mkdir_p(hdir, 0755);
+	if (zd_json_write(tmp, doc))
+		goto out;
+	/* link() fails if the name exists: history is append-only */
+	if (link(tmp, path)) {
+		zd_err("cannot add %s to the history: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	unlink(tmp);
+	ret = 0;
+out:
+	free(path);
+	free(tmp);
+	return ret;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int history_load(const char *hdir, struct json_object ***docs, size_t *n)
+{
+	DIR *d = opendir(hdir);
+	struct dirent *de;
+	struct strv names = { 0 };
+
+	*docs = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && str_ends(de->d_name, ".json"))
+			strv_push(&names, de->d_name);
+	closedir(d);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char *p = path_join(hdir, names.v[i]);
+		struct json_object *o = zd_json_read(p);
+		const char *s = jstr(o, "schema");
+
+		if (!o || !s || strcmp(s, HISTORY_SCHEMA)) {
+			zd_err("%s: not a history document; skipped", p);
+			json_object_put(o);
+		} else {
+			*docs = xrealloc(*docs, (*n + 1) * sizeof(**docs));
+			(*docs)[(*n)++] = o;
+		}
+		free(p);
+	}
+	strv_free(&names);
+	return 0;
+}
+
+void history_free(struct json_object **docs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_object_put(docs[i]);
+	free(docs);
+}
+
+void hist_report_free(struct hist_report *rep)
+{
+	strv_free(&rep->new_failures);
+	strv_free(&rep->changes);
+	memset(rep, 0, sizeof(*rep));
+}
+
+static bool doc_has_sig(struct json_object *doc, const char *sig)
+{
+	struct json_object *runs;
+
+	if (!json_object_object_get_ex(doc, "runs", &runs))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		struct json_object *sa;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(runs, i), "signatures", &sa))
+			continue;
+		for (size_t j = 0; j < json_object_array_length(sa); j++)
+			if (!strcmp(json_object_get_string(json_object_array_get_idx(sa, j)), sig))
+				return true;
+	}
+	return false;
+}
+
+static void new_failures(struct json_object **docs, size_t n, struct hist_report *rep)
+{
+	struct json_object *runs;
+
+	if (!n || !json_object_object_get_ex(docs[n - 1], "runs", &runs))
+		return;
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		struct json_object *sa;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(runs, i), "signatures", &sa))
+			continue;
+		for (size_t j = 0; j < json_object_array_length(sa); j++) {
+			const char *sig = json_object_get_string(json_object_array_get_idx(sa, j));
+			bool seen = false;
+
+			for (size_t k = 0; k + 1 < n && !seen; k++)
+				seen = doc_has_sig(docs[k], sig);
+			for (size_t k = 0; k < rep->new_failures.n && !seen; k++)
+				seen = !strcmp(rep->new_failures.v[k], sig);
+			if (!seen)
+				strv_push(&rep->new_failures, sig);
+		}
+	}
+}
+
+static char *safe_name(const char *s)
+{
+	char *o = xstrdup(s);
+
+	for (char *p = o; *p; p++)
+		if (*p == '/' || *p == ' ' || *p == ':')
+			*p = '_';
+	return o;
+}
+
+static void date_of(long t, char *buf, size_t n)
+{
+	time_t tt = t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%d", &tm);
+}
+
+/* One series: values over the nights that have it, change points, a plot. */
+static void analyse_series(const char *project_dir, const char *pdir,
+			   struct json_object **docs, size_t n, const char *key,
+			   struct hist_report *rep, struct sbuf *html)
+{
+	double *x = xcalloc(n + 1, sizeof(double));
+	size_t *night = xcalloc(n + 1, sizeof(size_t)), m = 0, cps[16], nc;
+	struct sbuf data = { 0 }, cpd = { 0 };
+	char *name = safe_name(key), *dpath, *cpath, *out;
+	struct strv vars = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *series, *so;
+		char date[32];
+
+		if (!json_object_object_get_ex(docs[i], "series", &series) ||
+		    !json_object_object_get_ex(series, key, &so))
+			continue;
+		x[m] = jdouble(so, "median", 0);
+		night[m] = i;
+		date_of(jint(docs[i], "time", 0), date, sizeof(date));
+		sbuf_addf(&data, "%zu\t%s\t%.4f\n", i, date, x[m]);
+		m++;
+	}
+	nc = m >= 10 ? edivisive(x, m, NULL, cps, 16) : 0;
+	for (size_t c = 0; c < nc; c++) {
+		double before = median_of(x + (c ? cps[c - 1] : 0), cps[c] - (c ? cps[c - 1] : 0));
+		size_t end = c + 1 < nc ? cps[c + 1] : m;
+		double after = median_of(x + cps[c], end - cps[c]);
+		char date[32];
+
+		date_of(jint(docs[night[cps[c]]], "time", 0), date, sizeof(date));
+		strv_pushf(&rep->changes, "%s: night %zu (%s, %s): %.1f -> %.1f (%+.2f%%)", key,
+			   night[cps[c]], date, jstr(docs[night[cps[c]]], "run_id"), before,
+			   after, 100 * (after - before) / before);
+		sbuf_addf(&cpd, "%zu\t%.4f\n", night[cps[c]], x[cps[c]]);
+	}
+	dpath = xasprintf("%s/%s.tsv", pdir, name);
+	cpath = xasprintf("%s/%s-cp.tsv", pdir, name);
+	out = xasprintf("%s/%s", pdir, name);
+	write_file_atomic(dpath, data.buf ? data.buf : "", data.len);
+	write_file_atomic(cpath, cpd.buf ? cpd.buf : "", cpd.len);
+	strv_push(&vars, "data");
+	strv_push(&vars, dpath);
+	strv_push(&vars, "cps");
+	strv_push(&vars, nc ? cpath : "");
+	strv_push(&vars, "out");
+	strv_push(&vars, out);
+	strv_push(&vars, "title");
+	strv_pushf(&vars, "%s (%zu nights, %zu change points)", key, m, nc);
+	strv_push(&vars, "ylabel");
+	strv_push(&vars, "median ns per page");
+	if (m && !gnuplot(project_dir, "trend", &vars)) {
+		char *ek = html_escape(key);
+
+		sbuf_addf(html, "<h3>%s</h3><p><a href=\"plots/%s.svg\"><img src=\"plots/%s.png\" alt=\"%s\"></a></p>\n",
+			  ek, name, name, ek);
+		free(ek);
+	}
+	strv_free(&vars);
+	sbuf_free(&data);
+	sbuf_free(&cpd);
+	free(dpath);
+	free(cpath);
+	free(out);
+	free(name);
+	free(x);
+	free(night);
+}
+
+int history_analyse(const char *project_dir, const char *hdir, struct hist_report *rep)
+{
+	struct json_object **docs;
+	struct strv keys = { 0 };
+	struct sbuf html = { 0 };
+	char *pdir = path_join(hdir, "plots"), *index = path_join(hdir, "index.html");
+	size_t n;
+	int ret = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	if (history_load(hdir, &docs, &n))
+		goto out;
+	rep->nights = n;
+	mkdir_p(pdir, 0755);
+	new_failures(docs, n, rep);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *series;
+
+		if (!json_object_object_get_ex(docs[i], "series", &series))
+			continue;
+		json_object_object_foreach(series, k, v) {
+			bool have = false;
+
+			(void)v;
+			for (size_t j = 0; j < keys.n && !have; j++)
+				have = !strcmp(keys.v[j], k);
+			if (!have)
+				strv_push(&keys, k);
+		}
+	}
+	sbuf_addf(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>zdbench nightly</title>"
+		  "<style>body{font-family:sans-serif;margin:2em}img{max-width:100%%}li.new{color:#b22}</style>"
+		  "</head><body><h1>zdbench nightly history (%zu nights)</h1>\n", n);
+	{
+		struct sbuf plots = { 0 };
+
+		for (size_t i = 0; i < keys.n; i++)
+			analyse_series(project_dir, pdir, docs, n, keys.v[i], rep, &plots);
+		sbuf_addstr(&html, "<h2>New failure signatures (last night)</h2><ul>\n");
+		for (size_t i = 0; i < rep->new_failures.n; i++) {
+			char *e = html_escape(rep->new_failures.v[i]);
+
+			sbuf_addf(&html, "<li class=\"new\">%s</li>\n", e);
+			free(e);
+		}
+		sbuf_addf(&html, "%s</ul>\n<h2>Change points (E-divisive means, permutation test p &lt; 0.05)</h2><ul>\n",
+			  rep->new_failures.n ? "" : "<li>none</li>");
+		for (size_t i = 0; i < rep->changes.n; i++) {
+			char *e = html_escape(rep->changes.v[i]);
+
+			sbuf_addf(&html, "<li>%s</li>\n", e);
+			free(e);
+		}
+		sbuf_addf(&html, "%s</ul>\n<h2>Trends</h2>\n%s", rep->changes.n ? "" : "<li>none</li>",
+			  plots.buf ? plots.buf : "");
+		sbuf_free(&plots);
+	}
+	sbuf_addstr(&html, "<script>window.addEventListener('load', function () {"
+		    "var i = Array.prototype.slice.call(document.images);"
+		    "document.body.setAttribute('data-plots-loaded', i.filter(function (x) {"
+		    "return x.complete && x.naturalWidth > 0; }).length + '/' + i.length); });"
+		    "</script></body></html>\n");
+	ret = write_file_atomic(index, html.buf, html.len);
+out:
+	history_free(docs, n);
+	strv_free(&keys);
+	sbuf_free(&html);
+	free(pdir);
+	free(index);
+	return ret;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_HISTORY_H
+#define ZD_HISTORY_H
+
+#include <json-c/json.h>
+
+#include "plot.h"
+
+/*
+ * Nightly history: results/history/<run-id>.json, one document per run
+ * ("zdbench.history/1"), never rewritten. Series are keyed
+ * variant/workload/metric.
+ */
+struct json_object *history_doc(const struct run_set *rs, const char *run_id,
+				const char *commit, long when);
+/* Add a document; refuses to overwrite one that exists. */
+int history_append(const char *hdir, const char *run_id, struct json_object *doc);
+/* Every document, oldest first. */
+int history_load(const char *hdir, struct json_object ***docs, size_t *n);
+void history_free(struct json_object **docs, size_t n);
+
+struct hist_report {
+	struct strv new_failures;	/* signatures never seen before the last night */
+	struct strv changes;		/* "series: night N (date): before -> after" */
+	size_t nights;
+};
+
+/* Change points (E-divisive) per series, new failures, trend plots, index.html. */
+int history_analyse(const char *project_dir, const char *hdir,
+		    struct hist_report *rep);
+void hist_report_free(struct hist_report *rep);
+
+#endif
