@@ -31,6 +31,7 @@ struct cli {
 	const char *good, *bad, *signature, *metric, *tree;
 	double threshold;	/* relative, from "5%" */
 	unsigned int runs;
+	unsigned int interleave;
 	bool higher_is_better;
 };
 

@@ -33,7 +33,7 @@ char *project_dir(void)
 }
 
 enum { O_VARIANT = 256, O_WORKLOAD, O_REPS, O_CLOCK, O_ACCEL, O_PMEM,
-       O_GOOD, O_BAD, O_SIG, O_METRIC, O_THRESH, O_RUNS, O_TREE, O_HIB };
+       O_GOOD, O_BAD, O_SIG, O_METRIC, O_THRESH, O_RUNS, O_TREE, O_HIB, O_INTERLEAVE };
 
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -55,6 +55,7 @@ static const struct option longopts[] = {
 	{ "runs", required_argument, NULL, O_RUNS },
 	{ "tree", required_argument, NULL, O_TREE },
 	{ "higher-is-better", no_argument, NULL, O_HIB },
+	{ "interleave", required_argument, NULL, O_INTERLEAVE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -99,6 +100,16 @@ int cli_parse(int argc, char **argv, struct cli *cli, const char *usage)
 				fprintf(stderr, "zdbench: --threshold %s: expected e.g. 5%% or 0.05\n", optarg);
 				goto out;
 			}
+			break;
+		}
+		case O_INTERLEAVE: {
+			uint64_t u;
+
+			if (parse_u64(optarg, &u) || !u || u > 100) {
+				fprintf(stderr, "zdbench: --interleave %s: expected 1..100 boots per variant\n", optarg);
+				goto out;
+			}
+			cli->interleave = u;
 			break;
 		}
 		case O_RUNS: {

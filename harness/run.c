@@ -207,6 +207,7 @@ static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 
 struct variant_ctx {
 	const struct zd_config *c;
+	unsigned int rounds;	/* --interleave: boots per variant, alternating */
 	const struct run_opts *o;
 	const struct backend_ops *be;
 	const char *run_id, *run_dir, *accel;
@@ -246,12 +247,80 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 	}
 }
 
+static int verdict_rank(const char *v)
+{
+	static const char *const order[] = { "clean", "infra", "fail", "hang", "crash" };
+
+	for (int i = 0; i < 5; i++)
+		if (v && !strcmp(v, order[i]))
+			return i;
+	return 0;
+}
+
+/* Fold one interleaved boot's result into the variant's accumulated one. */
+static void merge_result(struct zd_result *acc, struct zd_result *r)
+{
+	unsigned int base_rep = acc->nr_samples;
+
+	if (!acc->verdict) {
+		*acc = *r;
+		memset(r, 0, sizeof(*r));
+		return;
+	}
+	for (size_t i = 0; i < r->nr_samples; i++) {
+		struct zd_sample *s = result_add_sample(acc);
+
+		*s = r->samples[i];
+		s->rep += base_rep;
+		memset(&r->samples[i], 0, sizeof(r->samples[i]));
+	}
+	r->nr_samples = 0;
+	if (verdict_rank(r->verdict) > verdict_rank(acc->verdict)) {
+		free(acc->verdict);
+		acc->verdict = xstrdup(r->verdict);
+	}
+	acc->ok = acc->ok && r->ok;
+	if (!acc->timeout && r->timeout)
+		acc->timeout = xstrdup(r->timeout);
+	if (!acc->msg && r->msg)
+		acc->msg = xstrdup(r->msg);
+	for (size_t i = 0; i < r->signatures.n; i++) {
+		bool have = false;
+
+		for (size_t j = 0; j < acc->signatures.n && !have; j++)
+			have = !strcmp(acc->signatures.v[j], r->signatures.v[i]);
+		if (!have)
+			strv_push(&acc->signatures, r->signatures.v[i]);
+	}
+	for (size_t i = 0; i < r->nr_findings; i++) {
+		struct zd_finding *f = result_add_finding(acc);
+
+		*f = r->findings[i];
+		memset(&r->findings[i], 0, sizeof(r->findings[i]));
+	}
+}
+
+static int write_results(const char *dir, struct zd_result *res, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = xasprintf("%s/%s.json", dir, res[i].workload);
+		int e = result_write(p, &res[i]);
+
+		free(p);
+		if (e)
+			return -1;
+	}
+	return 0;
+}
+
 static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
-		       struct zd_result *res)
+		       struct zd_result *acc, unsigned int round)
 {
 	const struct zd_config *c = vc->c;
 	size_t n = c->run_workloads.n;
-	char *dir = path_join(vc->run_dir, k->variant);
+	char *vdir = path_join(vc->run_dir, k->variant);
+	char *dir = vc->rounds > 1 ? xasprintf("%s/boot%u", vdir, round) : xstrdup(vdir);
+	struct zd_result *res = vc->rounds > 1 ? xcalloc(n, sizeof(*res)) : acc;
 	char *initrd = path_join(dir, "initrd.cpio"), *planp = path_join(dir, "plan.json");
 	char *con = path_join(dir, "console.log"), *resl = path_join(dir, "results.jsonl");
 	char *qlog = path_join(dir, "qemu.log");
@@ -268,9 +337,25 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 
 	mkdir_p(dir, 0755);
 	init_results(vc, k, res);
+	if (vc->rounds > 1) {
+		/* each of the alternating boots does its share of repetitions */
+		struct json_object *wa;
+		unsigned int per = (c->reps + vc->rounds - 1) / vc->rounds;
+
+		json_object_object_get_ex(plan, "workloads", &wa);
+		for (size_t i = 0; i < json_object_array_length(wa); i++)
+			json_object_object_add(json_object_array_get_idx(wa, i), "reps",
+					       json_object_new_int(per));
+	}
 	if (zd_json_write(planp, plan) || image_with_plan(vc->img, plan, initrd))
 		goto out;
-	zd_info("booting %s (%s, clock %s)", k->variant, vc->accel, c->clock);
+	{
+		char rbuf[48] = "";
+
+		if (vc->rounds > 1)
+			snprintf(rbuf, sizeof(rbuf), " round %u/%u", round + 1, vc->rounds);
+		zd_info("booting %s%s (%s, clock %s)", k->variant, rbuf, vc->accel, c->clock);
+	}
 	if (vc->be->boot(&req, &bo) && bo.start_failed)
 		goto out;
 	unlink(initrd); /* a copy of the cached image: plan.json is kept */
@@ -281,16 +366,17 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 		zd_err("cannot read %s", resl);
 	judge(res, n, &bo, &cl, &rep);
 	for (size_t i = 0; i < n; i++) {
-		char *p = xasprintf("%s/%s.json", dir, res[i].workload);
-		char *cmd = strv_join_quoted(&bo.argv);
-
 		res[i].kernel_cmdline = xstrdup(bo.cmdline ? bo.cmdline : "");
-		res[i].qemu_cmdline = cmd;
-		if (result_write(p, &res[i])) {
-			free(p);
+		res[i].qemu_cmdline = strv_join_quoted(&bo.argv);
+	}
+	if (write_results(dir, res, n))
+		goto out;
+	if (vc->rounds > 1) {
+		for (size_t i = 0; i < n; i++)
+			merge_result(&acc[i], &res[i]);
+		/* the merged result so far: a killed run keeps what it measured */
+		if (write_results(vdir, acc, n))
 			goto out;
-		}
-		free(p);
 	}
 	{
 		struct json_object *boots, *b = json_object_new_object();
@@ -300,6 +386,7 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 			json_object_object_add(vc->run_json, "boots", boots);
 		}
 		json_object_object_add(b, "variant", json_object_new_string(k->variant));
+		json_object_object_add(b, "round", json_object_new_int(round));
 		json_object_object_add(b, "verdict", json_object_new_string(verdict_name(cl.verdict)));
 		json_object_object_add(b, "timeout", bo.timeout ? json_object_new_string(bo.timeout) : NULL);
 		json_object_object_add(b, "wall_secs", json_object_new_double(bo.wall_secs));
@@ -312,6 +399,12 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 		bo.timeout ? ", timeout: " : "", bo.timeout ? bo.timeout : "");
 	ret = 0;
 out:
+	if (vc->rounds > 1) {
+		for (size_t i = 0; i < n; i++)
+			result_free(&res[i]);
+		free(res);
+	}
+	free(vdir);
 	json_object_put(plan);
 	boot_out_free(&bo);
 	classification_free(&cl);
@@ -392,7 +485,7 @@ static int write_run_json(const struct variant_ctx *vc)
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir)
 {
-	struct variant_ctx vc = { .c = c, .o = o };
+	struct variant_ctx vc = { .c = c, .o = o, .rounds = o->interleave ? o->interleave : 1 };
 	struct zd_ksrc src = { 0 };
 	struct zd_image img = { 0 };
 	struct zd_kernel *ks = xcalloc(c->variants.n, sizeof(*ks));
@@ -454,13 +547,18 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 
 		json_object_object_get_ex(vc.run_json, "kernels", &kernels);
 		json_object_array_add(kernels, kernel_json(&ks[v]));
-		if (run_variant(&vc, &ks[v], &res[v * nw]))
-			goto out;
-		for (size_t w = 0; w < nw; w++)
-			if (strcmp(res[v * nw + w].verdict, "clean") || !res[v * nw + w].ok)
-				worst = 1;
-		write_run_json(&vc); /* after each variant: a killed run keeps it */
 	}
+	/* --interleave: base, patched, base, patched ... so drift hits all alike */
+	for (unsigned int round = 0; round < vc.rounds; round++) {
+		for (size_t v = 0; v < nv; v++) {
+			if (run_variant(&vc, &ks[v], &res[v * nw], round))
+				goto out;
+			write_run_json(&vc); /* after each boot: a killed run keeps it */
+		}
+	}
+	for (size_t i = 0; i < nv * nw; i++)
+		if (strcmp(res[i].verdict, "clean") || !res[i].ok)
+			worst = 1;
 	json_object_object_add(vc.run_json, "status", json_object_new_string("complete"));
 	json_object_object_add(vc.run_json, "finished", json_object_new_int64(time(NULL)));
 	if (write_run_json(&vc))

@@ -12,6 +12,7 @@ struct run_opts {
 	const char *backend;	/* "qemu" */
 	const char *out_dir;	/* explicit run folder, else results_dir/<id> */
 	const char *reproducer;	/* the command line that reproduces this run */
+	unsigned int interleave; /* boots per variant, alternating (0, 1: one) */
 	/* out: the stage a harness error (exit 2) came from */
 	enum { STAGE_NONE, STAGE_SETUP, STAGE_SOURCE, STAGE_BUILD, STAGE_IMAGE,
 	       STAGE_BOOT } failed_stage;
