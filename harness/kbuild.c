@@ -9,6 +9,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -678,13 +680,36 @@ out:
 	return ret;
 }
 
+static int lock_variant(const char *cache, const char *variant)
+{
+	char *dir = path_join(cache, "build");
+	char *p = xasprintf("%s/%s.lock", dir, variant);
+	int fd;
+
+	mkdir_p(dir, 0755);
+	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		zd_err("cannot open %s: %s", p, strerror(errno));
+	} else if (flock(fd, LOCK_EX | LOCK_NB)) {
+		zd_info("kernel %s: another zdbench is building it; waiting", variant);
+		if (flock(fd, LOCK_EX)) {
+			zd_err("cannot lock %s: %s", p, strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	free(dir);
+	free(p);
+	return fd;
+}
+
 int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
 		   const char *variant, struct zd_kernel *k)
 {
 	struct zd_list patches = { 0 }, frags = { 0 };
 	struct kbuild_inputs in = { 0 };
 	char key[ZD_HASH_HEX], *cache = NULL, *meta = NULL;
-	int ret = -1;
+	int ret = -1, lockfd = -1;
 
 	memset(k, 0, sizeof(*k));
 	k->variant = xstrdup(variant);
@@ -722,11 +747,23 @@ int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
 		ret = 0;
 		goto out;
 	}
+	/* One build per variant at a time: its worktree and O= dir are shared. */
+	lockfd = lock_variant(cache, variant);
+	if (lockfd < 0)
+		goto out;
+	if (path_exists(meta) && path_exists(k->bzimage) && !read_meta(k, meta)) {
+		k->cached = true; /* another zdbench built it while we waited */
+		zd_info("kernel %s: built meanwhile by another zdbench (key %.12s)", variant, key);
+		ret = 0;
+		goto out;
+	}
 	ret = build_and_store(c, s, &patches, &frags, k);
 	if (!ret)
 		zd_info("kernel %s: built in %.0fs (key %.12s)", variant,
 			k->build_secs, key);
 out:
+	if (lockfd >= 0)
+		close(lockfd); /* releases the flock */
 	zlist_free(&patches);
 	zlist_free(&frags);
 	free(cache);
