@@ -67,6 +67,7 @@ check: all $(UNIT_TESTS) $(E2E_TESTS)
 bench: all
 	scripts/bench.sh
 	scripts/bench-classify.sh
+	scripts/bench-compare.sh
 
 format:
 	clang-format -i harness/*.c harness/*.h workloads/agent/*.c workloads/agent/*.h tests/*/*.c
