@@ -171,6 +171,33 @@ static void test_base_end_to_end(void **state)
 	free(o.text);
 }
 
+/* The other pmem option: an emulated NVDIMM, converted to fsdax by ndctl. */
+static void test_nvdimm(void **state)
+{
+	char *dir = xasprintf("%s/run-nvdimm", tmp);
+	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg",
+			  "--pmem", "nvdimm", NULL);
+	struct zd_result r;
+	char *img = xasprintf("%s/base/nvdimm0.img", dir);
+
+	if (o.code != 0)
+		fail_msg("zdbench run --pmem nvdimm failed:\n%s", o.text);
+	r = read_result(dir, "base", "odirect-read-pte");
+	assert_string_equal(r.verdict, "clean");
+	assert_true(check_ok(&r, "namespace_mode"));
+	assert_true(check_ok(&r, "statx_dax"));
+	assert_true(check_ok(&r, "struct_pages"));
+	assert_non_null(strstr(r.qemu_cmdline, "nvdimm,id=nvdimm0"));
+	assert_null(strstr(r.kernel_cmdline, "memmap="));
+	assert_true(r.samples[0].pin_acquired > 0);
+	assert_int_equal(r.samples[0].pin_acquired, r.samples[0].pin_released);
+	assert_false(path_exists(img)); /* emulated media removed after the boot */
+	result_free(&r);
+	free(img);
+	free(dir);
+	free(o.text);
+}
+
 /* Unchanged inputs: the second build runs no make at all. */
 static void test_build_cached(void **state)
 {
@@ -326,6 +353,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_end_to_end),
+		cmocka_unit_test(test_nvdimm),
 		cmocka_unit_test(test_build_cached),
 		cmocka_unit_test(test_missing_kernel_source),
 		cmocka_unit_test(test_qemu_missing),
