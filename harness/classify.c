@@ -127,6 +127,44 @@ static void normalise(char *s)
 		*--w = '\0';
 }
 
+/* GCC clones: "__mutex_lock.constprop.0" is __mutex_lock. */
+static void strip_clone_suffix(char *fn)
+{
+	static const char *const sfx[] = { ".constprop.", ".isra.", ".part.", ".cold", ".llvm." };
+
+	for (size_t i = 0; fn && i < ARRAY_SIZE(sfx); i++) {
+		char *p = strstr(fn, sfx[i]);
+
+		if (p)
+			*p = '\0';
+	}
+}
+
+/*
+ * Out-of-tree and worktree builds print source paths such as
+ * "../../trees/spec-gup/lib/percpu-refcount.c": keep the path from the
+ * kernel's top-level directory on, so every build gives the same key.
+ */
+static void normalise_path(char *f)
+{
+	static const char *const top[] = {
+		"arch/", "block/", "certs/", "crypto/", "drivers/", "fs/", "include/",
+		"init/", "io_uring/", "ipc/", "kernel/", "lib/", "mm/", "net/",
+		"rust/", "samples/", "security/", "sound/", "usr/", "virt/",
+	};
+
+	if (!f)
+		return;
+	for (char *p = f; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p)) {
+		for (size_t i = 0; i < ARRAY_SIZE(top); i++) {
+			if (str_starts(p, top[i])) {
+				memmove(f, p, strlen(p) + 1);
+				return;
+			}
+		}
+	}
+}
+
 /* Scheduler and wait frames say nothing about who is stuck. */
 static bool boring_frame(const char *f)
 {
@@ -134,6 +172,7 @@ static bool boring_frame(const char *f)
 		"__schedule", "schedule", "schedule_timeout", "__wait_for_common",
 		"wait_for_completion", "io_schedule", "schedule_preempt_disabled",
 		"__mutex_lock", "mutex_lock", "__switch_to", "__switch_to_asm",
+		"__mutex_lock_slowpath", "mutex_lock_nested", "down_write", "down_read",
 		"wait_for_completion_killable", "rwsem_down_write_slowpath",
 		"rwsem_down_read_slowpath", "__flush_work", "flush_work",
 		"__wait_rcu_gp", "synchronize_rcu", "do_wait", "kernel_wait4",
@@ -211,6 +250,7 @@ static bool on_frame(struct classification *cl, struct state *st, const char *s,
 	fn = group(P_FRAME, s, "func");
 	if (!fn)
 		return true;
+	strip_clone_suffix(fn);
 	if (st->frames++ < 12) {
 		tmp = f->stack ? xasprintf("%s<%s", f->stack, fn) : xstrdup(fn);
 		free(f->stack);
@@ -219,9 +259,26 @@ static bool on_frame(struct classification *cl, struct state *st, const char *s,
 	if (!strcmp(f->cls, "HUNG_TASK") && !st->top_set && !boring_frame(fn) &&
 	    !strstr(s, "? ")) {
 		tmp = xasprintf("INFO:task_blocked:%s", fn);
+		st->top_set = true;
+		/* several tasks blocked in the same place: one finding */
+		for (size_t i = 0; i < cl->n; i++) {
+			if (i != (size_t)st->collect && !strcmp(cl->f[i].key, tmp) &&
+			    !strcmp(cl->f[i].phase, f->phase) && (size_t)st->collect == cl->n - 1) {
+				free(f->cls);
+				free(f->key);
+				free(f->phase);
+				free(f->detail);
+				free(f->stack);
+				free(f->msg);
+				cl->n--;
+				stop_collect(st);
+				free(tmp);
+				free(fn);
+				return true;
+			}
+		}
 		set_key(f, tmp);
 		free(tmp);
-		st->top_set = true;
 	}
 	free(fn);
 	return true;
@@ -236,6 +293,7 @@ static bool on_rip(struct classification *cl, struct state *st, const char *s,
 	if (st->pending_oops < 0 || !match(P_RIP, s, len))
 		return false;
 	fn = group(P_RIP, s, "func");
+	strip_clone_suffix(fn);
 	/* One RIP line serves the whole oops: "BUG: ...", "Oops: ...". */
 	for (size_t i = st->pending_oops; i < cl->n; i++) {
 		f = &cl->f[i];
@@ -284,6 +342,9 @@ static char *finding_key(int id, char *a, char *b)
 {
 	char *key;
 
+	strip_clone_suffix(a);
+	if (id == P_WARNING || id == P_KBUG)
+		normalise_path(b);
 	if (id == P_PANIC && b && strchr(b, '.'))
 		*strchr(b, '.') = '\0'; /* first sentence: hints vary */
 	if (id == P_PCPU && a && strchr(a, ' '))

@@ -26,7 +26,10 @@ static const char usage[] =
 	"Performance: N runs (default 3) of the workload's samples per commit,\n"
 	"Welch's test against the good end at alpha 0.01; bad when slower by at\n"
 	"least half the threshold (--higher-is-better for throughput metrics).\n"
-	"Writes report.json and report.txt to -o DIR (default results/bisect-<time>).\n"
+	"Writes report.json and report.txt to -o DIR (default results/bisect-<time>);\n"
+	"the state is kept in DIR/state.json with -o, else in the cache, keyed by\n"
+	"tree, ends, signature or metric and workloads: run the same command again\n"
+	"to resume.\n"
 	"Exit: 0 culprit found and confirmed, 1 found but not confirmed or not\n"
 	"found, 2 error.\n";
 
@@ -103,7 +106,8 @@ int cmd_bisect(int argc, char **argv)
 	mkdir_p(out, 0755);
 	p = path_join(out, "runs");
 	rs.out_root = p;
-	sp = state_path(cli.cfg, tree, &cli);
+	/* with -o the state lives beside the report: rerun with -o to resume */
+	sp = cli.out_dir ? path_join(out, "state.json") : state_path(cli.cfg, tree, &cli);
 	ret = bisect(tree, cli.good, cli.bad, &ops, &rule, sp, &rep);
 	txt = bisect_report_text(&rep, &rule);
 	printf("%s", txt);
