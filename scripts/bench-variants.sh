@@ -51,7 +51,7 @@ machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
 vargs=()
 for v in $VARIANTS; do
 	vargs+=(--variant "$v")
-	$ZD build "$v" -q >/dev/null
+	$ZD build -q "$v" >/dev/null
 done
 t0=$(date +%s)
 $ZD run -q --accel tcg --clock icount --reps "$REPS" -c "$WORK/bench.ini" -o "$WORK/run" \
@@ -108,8 +108,11 @@ verdicts() {
 	echo
 	echo "gup_test rows: the kernel's own ktime deltas around the get and the put loops"
 	echo "(4 passes over a 16 MiB PTE-mapped buffer = 16384 pages per repetition,"
-	echo "512 pages per call). O_DIRECT row: wall time per page of 2000 64 KiB reads from"
-	echo "null_blk into a 1 MiB PTE-mapped DAX buffer (one PIN-fast + unpin per page)."
+	echo "512 pages per call). O_DIRECT row: guest CLOCK_MONOTONIC time per page of 2000"
+	echo "64 KiB reads from null_blk into a 1 MiB PTE-mapped DAX buffer (one PIN-fast +"
+	echo "unpin per page). Under icount (shift=0) guest time advances 1 ns per guest"
+	echo "instruction, so ns/page here counts instructions per page: it says nothing about"
+	echo "cache misses or the cost of LOCK'd RMWs. Analysis: docs/variants.md."
 	echo
 	table "GUP-fast (get_user_pages_fast + put_page), get+put" bench-gup-fast-pte ns_per_page
 	table "GUP-fast, get only" bench-gup-fast-pte get_ns_per_page

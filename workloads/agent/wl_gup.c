@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gup: the kernel's own GUP benchmark, /sys/kernel/debug/gup_test
+ * (CONFIG_GUP_TEST), on a MAP_SHARED FS-DAX buffer. Each ioctl gets or
+ * pins every page of the buffer in chunks of pages_per_call, then puts or
+ * unpins them, and returns the two phases' times in microseconds; the
+ * sample reports those kernel-measured times per page.
+ *
+ *   gup-fast   GUP_FAST_BENCHMARK  get_user_pages_fast (FOLL_GET) + put_page
+ *   pin-fast   PIN_FAST_BENCHMARK  pin_user_pages_fast (FOLL_PIN) + unpin_user_pages
+ *   gup-basic  GUP_BASIC_TEST      get_user_pages (slow path) + put_page
+ *   pin-basic  PIN_BASIC_TEST      pin_user_pages (slow path) + unpin_user_pages
+ *
+ * gup_flags is 0 or FOLL_WRITE (1) only: the selftest's "FOLL_TOUCH"
+ * (0x2) is FOLL_GET on 6.12, which the kernel rejects for PIN commands
+ * with a WARN in is_valid_gup_args().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include <sys/ioctl.h>
+
+#include "agent.h"
+
+/* mm/gup_test.h (ABI) */
+struct gup_test {
+	__u64 get_delta_usec;
+	__u64 put_delta_usec;
+	__u64 addr;
+	__u64 size;
+	__u32 nr_pages_per_call;
+	__u32 gup_flags;
+	__u32 test_flags;
+	__u32 which_pages[8];
+};
+
+#define GUP_FAST_BENCHMARK _IOWR('g', 1, struct gup_test)
+#define PIN_FAST_BENCHMARK _IOWR('g', 2, struct gup_test)
+#define GUP_BASIC_TEST _IOWR('g', 4, struct gup_test)
+#define PIN_BASIC_TEST _IOWR('g', 5, struct gup_test)
+
+#define GUP_TEST_PATH "/sys/kernel/debug/gup_test"
+#define FOLL_WRITE_FLAG 0x1
+
+static const struct {
+	const char *name;
+	unsigned long cmd;
+	bool pin;
+} gup_ops[] = {
+	{"gup-fast", GUP_FAST_BENCHMARK, false},
+	{"pin-fast", PIN_FAST_BENCHMARK, true},
+	{"gup-basic", GUP_BASIC_TEST, false},
+	{"pin-basic", PIN_BASIC_TEST, true},
+};
+
+struct gup {
+	struct daxbuf b;
+	unsigned long cmd;
+	bool pin;
+	int64_t per_call, iters, write;
+	int fd;
+};
+
+static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
+{
+	const struct wl_spec *w = ctx->spec;
+	const char *op = param_str(w, "op", "gup-fast");
+	int64_t buf_kib;
+	size_t i;
+
+	if (param_int(w, "buf_kib", 8192, 4, 1 << 22, &buf_kib, msg, len) ||
+	    param_int(w, "pages_per_call", 512, 1, 1 << 20, &g->per_call, msg, len) ||
+	    param_int(w, "iters", 10, 1, 1 << 24, &g->iters, msg, len) ||
+	    param_int(w, "write", 0, 0, 1, &g->write, msg, len))
+		return -1;
+	if (daxbuf_mapping(param_str(w, "mapping", "pte"), &g->b.pmd)) {
+		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd)", param_str(w, "mapping", "pte"));
+		return -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(gup_ops); i++)
+		if (!strcmp(op, gup_ops[i].name))
+			break;
+	if (i == ARRAY_SIZE(gup_ops)) {
+		snprintf(msg, len, "bad op \"%s\" (gup-fast|pin-fast|gup-basic|pin-basic)", op);
+		return -1;
+	}
+	g->cmd = gup_ops[i].cmd;
+	g->pin = gup_ops[i].pin;
+	if (buf_kib % 4 || (g->b.pmd && buf_kib % 2048)) {
+		snprintf(msg, len, "buf_kib %lld: need a multiple of 4 (of 2048 for pmd)",
+			 (long long)buf_kib);
+		return -1;
+	}
+	g->b.len = (size_t)buf_kib << 10;
+	return 0;
+}
+
+static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs, int rep,
+		   char *msg, size_t len)
+{
+	uint64_t pages = g->b.len / PAGE_SZ, get_us = 0, put_us = 0, t0, t1;
+	struct sample s = {.rep = rep, .cs = cs};
+	struct pin_stats p0, p1;
+	struct json_object *o;
+	int64_t i;
+
+	if (pin_stats_read(&p0)) {
+		snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+		return -1;
+	}
+	counters_start(cs);
+	t0 = now_ns();
+	for (i = 0; i < g->iters; i++) {
+		struct gup_test gt = {
+			.addr = (uintptr_t)g->b.map,
+			.size = g->b.len,
+			.nr_pages_per_call = (__u32)g->per_call,
+			.gup_flags = g->write ? FOLL_WRITE_FLAG : 0,
+		};
+
+		if (ioctl(g->fd, g->cmd, &gt)) {
+			counters_stop(cs);
+			snprintf(msg, len, "rep %d: gup_test ioctl: %s", rep, strerror(errno));
+			return -1;
+		}
+		if (gt.size != g->b.len) {
+			counters_stop(cs);
+			snprintf(msg, len, "rep %d: gup_test got %llu of %zu bytes", rep,
+				 (unsigned long long)gt.size, g->b.len);
+			return -1;
+		}
+		get_us += gt.get_delta_usec;
+		put_us += gt.put_delta_usec;
+	}
+	t1 = now_ns();
+	counters_stop(cs);
+	pin_stats_read(&p1);
+
+	s.pages = pages * (uint64_t)g->iters;
+	/* The kernel's own get + put time, not the ioctl round trips. */
+	s.elapsed_ns = (get_us + put_us) * 1000;
+	s.pins.acquired = p1.acquired - p0.acquired;
+	s.pins.released = p1.released - p0.released;
+	o = sample_json(ctx, &s);
+	jadd_str(o, "op", param_str(ctx->spec, "op", "gup-fast"));
+	jadd_str(o, "mapping", g->b.pmd ? "pmd" : "pte");
+	jadd_int(o, "get_usec", (int64_t)get_us);
+	jadd_int(o, "put_usec", (int64_t)put_us);
+	jadd_double(o, "get_ns_per_page", (double)get_us * 1000 / s.pages);
+	jadd_double(o, "put_ns_per_page", (double)put_us * 1000 / s.pages);
+	jadd_int(o, "wall_ns", (int64_t)(t1 - t0));
+	emit(o);
+	if (g->pin && (s.pins.acquired != s.pages || s.pins.released != s.pages)) {
+		snprintf(msg, len, "rep %d: expected %llu pins, acquired %llu, released %llu", rep,
+			 (unsigned long long)s.pages, (unsigned long long)s.pins.acquired,
+			 (unsigned long long)s.pins.released);
+		return -1;
+	}
+	return 0;
+}
+
+static int gup_run(const struct wl_ctx *ctx, char *msg, size_t len)
+{
+	struct gup g = {.fd = -1};
+	struct counters cs;
+	int rep, ret = -1;
+
+	g.b.fd = -1;
+	if (parse(ctx, &g, msg, len))
+		return -1;
+	g.fd = open(GUP_TEST_PATH, O_RDWR | O_CLOEXEC);
+	if (g.fd < 0) {
+		snprintf(msg, len, "open %s: %s (CONFIG_GUP_TEST?)", GUP_TEST_PATH,
+			 strerror(errno));
+		return -1;
+	}
+	if (daxbuf_map(ctx, &g.b, msg, len))
+		goto out;
+	logmsg("gup %s: %s, %s mapping, %zu KiB, %lld pages/call, %lld iters, %d reps",
+	       ctx->spec->name, param_str(ctx->spec, "op", "gup-fast"), g.b.pmd ? "pmd" : "pte",
+	       g.b.len >> 10, (long long)g.per_call, (long long)g.iters, ctx->spec->reps);
+	counters_open(&cs);
+	for (rep = 0; rep < ctx->spec->reps; rep++)
+		if (one_rep(ctx, &g, &cs, rep, msg, len))
+			break;
+	counters_close(&cs);
+	if (rep < ctx->spec->reps)
+		goto out;
+	snprintf(msg, len, "%d reps", ctx->spec->reps);
+	ret = 0;
+out:
+	daxbuf_unmap(&g.b, true);
+	close(g.fd);
+	return ret;
+}
+
+const struct workload_ops wl_gup_ops = {
+	.kind = "gup",
+	.desc = "gup_test GUP/PIN fast and slow paths on a FS-DAX MAP_SHARED buffer",
+	.run = gup_run,
+};
