@@ -59,6 +59,7 @@ static const struct key_desc keys[] = {
 	{ "run", "variants", K_LIST, C(variants) },
 	{ "run", "workloads", K_LIST, C(run_workloads) },
 	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
+	{ "run", "teardown", K_BOOL, C(teardown) },
 };
 
 extern const char _binary_config_example_start[];

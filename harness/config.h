@@ -59,6 +59,7 @@ struct zd_config {
 	struct zd_list variants;
 	struct zd_list run_workloads;
 	unsigned int reps;
+	bool teardown;
 	/* [workload *] */
 	struct zd_workload workloads[ZD_MAX_WORKLOADS];
 	size_t nr_workloads;

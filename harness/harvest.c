@@ -3,6 +3,7 @@
 #include "harvest.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ static void take_sample(struct json_object *o, struct zd_result *r)
 	s->ns_per_page = jdouble(o, "ns_per_page", 0);
 	s->pin_acquired = jint(o, "pin_acquired", 0);
 	s->pin_released = jint(o, "pin_released", 0);
+	s->get_ns_per_page = jdouble(o, "get_ns_per_page", NAN);
+	s->put_ns_per_page = jdouble(o, "put_ns_per_page", NAN);
 	if (!json_object_object_get_ex(o, "counters", &ca) ||
 	    !json_object_is_type(ca, json_type_array))
 		return;
@@ -63,6 +66,8 @@ static void on_line(struct json_object *o, struct zd_result *res, size_t n,
 		c->ok = jbool(o, "ok", false);
 		c->value = xstrdup(json_object_object_get_ex(o, "value", &v) && v ?
 				   json_object_get_string(v) : "");
+	} else if (!strcmp(type, "pgmap_refs")) {
+		strv_push(&rep->pgmap_refs, json_object_to_json_string(o));
 	} else if (!strcmp(type, "pmem")) {
 		strv_push(&rep->pmem, json_object_to_json_string(o));
 	} else if (!strcmp(type, "phase")) {
@@ -152,6 +157,7 @@ void agent_report_free(struct agent_report *rep)
 	}
 	strv_free(&rep->errors);
 	strv_free(&rep->pmem);
+	strv_free(&rep->pgmap_refs);
 	result_free(&rep->phases);
 	memset(rep, 0, sizeof(*rep));
 }

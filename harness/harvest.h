@@ -12,6 +12,7 @@ struct agent_report {
 	size_t nr_checks;
 	struct strv errors;	 /* "phase: message" */
 	struct strv pmem;	 /* raw JSON of the pmem lines */
+	struct strv pgmap_refs;	 /* raw JSON of the pgmap_refs lines */
 	unsigned int bad_lines;	 /* lines that were not JSON objects */
 	long taint_first, taint_last;
 	struct zd_result phases;	 /* only .phases used: shared by all workloads */

@@ -139,6 +139,7 @@ static int tail_lines(struct tail *t, const char *path,
 }
 
 struct watch {
+	bool teardown_failed;	/* the agent gave up on teardown: a hang */
 	const struct zd_config *c;
 	struct boot_out *out;
 	double start, deadline;
@@ -172,6 +173,10 @@ static void on_result_line(void *ctx, const char *line)
 		if (!strcmp(state, "begin") && !strcmp(phase, "teardown")) {
 			w->waiting = "teardown";
 			w->deadline = now + w->c->teardown_timeout;
+		} else if (!strcmp(phase, "teardown") && !jbool(o, "ok", true)) {
+			/* still stuck in teardown (e.g. ndctl in D state): what
+			 * kills the guest later is the teardown hang */
+			w->teardown_failed = true;
 		} else {
 			w->waiting = "step";
 			w->deadline = now + w->c->step_timeout;
@@ -182,7 +187,7 @@ static void on_result_line(void *ctx, const char *line)
 	} else if (!strcmp(type, "done")) {
 		w->out->saw_done = true;
 		w->out->agent_ok = jbool(o, "ok", false);
-		w->waiting = "shutdown";
+		w->waiting = w->teardown_failed ? "teardown" : "shutdown";
 		w->deadline = now + SHUTDOWN_GRACE;
 	}
 out:

@@ -3,6 +3,7 @@
 #include "result.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,7 @@ void result_free(struct zd_result *r)
 		free(r->checks[i].value);
 	}
 	strv_free(&r->signatures);
+	strv_free(&r->pgmap_refs);
 	strv_free(&r->param_keys);
 	strv_free(&r->param_vals);
 	for (size_t i = 0; i < r->nr_findings; i++) {
@@ -161,6 +163,7 @@ struct zd_sample *result_add_sample(struct zd_result *r)
 	r->samples = xrealloc(r->samples, (r->nr_samples + 1) * sizeof(*s));
 	s = &r->samples[r->nr_samples++];
 	memset(s, 0, sizeof(*s));
+	s->get_ns_per_page = s->put_ns_per_page = NAN;
 	return s;
 }
 
@@ -198,6 +201,10 @@ static struct json_object *sample_to_json(const struct zd_sample *s)
 	json_object_object_add(o, "ns_per_page", json_object_new_double(s->ns_per_page));
 	add_int(o, "pin_acquired", s->pin_acquired);
 	add_int(o, "pin_released", s->pin_released);
+	if (isfinite(s->get_ns_per_page))
+		json_object_object_add(o, "get_ns_per_page", json_object_new_double(s->get_ns_per_page));
+	if (isfinite(s->put_ns_per_page))
+		json_object_object_add(o, "put_ns_per_page", json_object_new_double(s->put_ns_per_page));
 	for (size_t i = 0; i < s->nr_counters; i++) {
 		const struct zd_counter *c = &s->counters[i];
 		struct json_object *co = json_object_new_object();
@@ -305,6 +312,13 @@ struct json_object *result_to_json(const struct zd_result *r)
 			json_object_array_add(pa, po);
 		}
 		json_object_object_add(o, "phases", pa);
+		pa = json_object_new_array();
+		for (size_t i = 0; i < r->pgmap_refs.n; i++) {
+			struct json_object *pr = json_tokener_parse(r->pgmap_refs.v[i]);
+
+			json_object_array_add(pa, pr ? pr : json_object_new_string(r->pgmap_refs.v[i]));
+		}
+		json_object_object_add(o, "pgmap_refs", pa);
 	}
 	add_str(o, "reproducer", r->reproducer);
 	return o;
@@ -327,6 +341,8 @@ static void sample_from_json(struct json_object *so, struct zd_sample *s)
 	s->ns_per_page = jdouble(so, "ns_per_page", 0);
 	s->pin_acquired = jint(so, "pin_acquired", 0);
 	s->pin_released = jint(so, "pin_released", 0);
+	s->get_ns_per_page = jdouble(so, "get_ns_per_page", NAN);
+	s->put_ns_per_page = jdouble(so, "put_ns_per_page", NAN);
 	if (!json_object_object_get_ex(so, "counters", &ca) ||
 	    !json_object_is_type(ca, json_type_array))
 		return;
@@ -422,6 +438,9 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 			p->t_begin_ns = jint(po, "t_begin_ns", 0);
 			p->t_end_ns = jint(po, "t_end_ns", 0);
 		}
+	if (json_object_object_get_ex(o, "pgmap_refs", &a) && json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			strv_push(&r->pgmap_refs, json_object_to_json_string(json_object_array_get_idx(a, i)));
 	r->reproducer = dupj(o, "reproducer");
 	if (!r->variant || !r->workload || !r->verdict) {
 		*err = xstrdup("missing one of: variant, workload.name, verdict");

@@ -28,6 +28,7 @@ struct zd_sample {
 	uint64_t pages, elapsed_ns;
 	double ns_per_page;
 	int64_t pin_acquired, pin_released;
+	double get_ns_per_page, put_ns_per_page; /* gup kind: the kernel's own; NAN if absent */
 	struct zd_counter counters[ZD_MAX_COUNTERS];
 	size_t nr_counters;
 };
@@ -75,6 +76,7 @@ struct zd_result {
 	size_t nr_findings;
 	struct zd_phase *phases;
 	size_t nr_phases;
+	struct strv pgmap_refs;	/* the agent's pgmap_refs lines (variant kernels) */
 	char *reproducer;
 };
 

@@ -41,7 +41,7 @@ struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 	/* The agent gives up a little before the host kills the guest. */
 	json_object_object_add(p, "teardown_timeout",
 			       json_object_new_int(c->teardown_timeout * 3 / 4 + 1));
-	json_object_object_add(p, "teardown", json_object_new_boolean(1));
+	json_object_object_add(p, "teardown", json_object_new_boolean(c->teardown));
 	for (size_t i = 0; i < c->run_workloads.n; i++) {
 		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
 		struct json_object *wo = json_object_new_object();
@@ -172,6 +172,8 @@ static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 			f->stack = cf->stack ? xstrdup(cf->stack) : NULL;
 			f->line = cf->line;
 		}
+		for (size_t j = 0; j < rep->pgmap_refs.n; j++)
+			strv_push(&r->pgmap_refs, rep->pgmap_refs.v[j]);
 		for (size_t j = 0; j < rep->phases.nr_phases; j++) {
 			const struct zd_phase *sp = &rep->phases.phases[j];
 			struct zd_phase *p = result_add_phase(r, sp->name);

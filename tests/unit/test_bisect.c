@@ -121,9 +121,10 @@ static void test_finds_culprit_skipping_unbuildable(void **state)
 	struct fake f = { .rng = 1 };
 	struct step_ops ops = { fake_run, &f };
 	struct bisect_report rep;
-	char *sf = state_file();
+	char *sf;
 
 	make_repo(s, 16);
+	sf = state_file(); /* beside this repo, never in the cwd */
 	unlink(sf);
 	assert_int_equal(bisect(repo, commits[0], commits[15], &ops, &correctness, sf, &rep), 0);
 	assert_true(rep.found);
@@ -150,9 +151,10 @@ static void test_bad_end_must_reproduce(void **state)
 	struct fake f = { .rng = 1 };
 	struct step_ops ops = { fake_run, &f };
 	struct bisect_report rep;
-	char *sf = state_file();
+	char *sf;
 
 	make_repo(s, 4);
+	sf = state_file(); /* beside this repo, never in the cwd */
 	unlink(sf);
 	assert_int_not_equal(bisect(repo, commits[0], commits[3], &ops, &correctness, sf, &rep), 0);
 	assert_false(rep.found);
@@ -167,9 +169,10 @@ static void test_good_end_must_be_good(void **state)
 	struct fake f = { .rng = 1 };
 	struct step_ops ops = { fake_run, &f };
 	struct bisect_report rep;
-	char *sf = state_file();
+	char *sf;
 
 	make_repo(s, 4);
+	sf = state_file(); /* beside this repo, never in the cwd */
 	unlink(sf);
 	assert_int_not_equal(bisect(repo, commits[0], commits[3], &ops, &correctness, sf, &rep), 0);
 	assert_non_null(strstr(rep.message, "is not good"));
@@ -188,9 +191,10 @@ static void test_flaky(void **state)
 	struct fake f = { .rng = 42 };
 	struct step_ops ops = { fake_run, &f };
 	struct bisect_report rep;
-	char *sf = state_file();
+	char *sf;
 
 	make_repo(s, 13);
+	sf = state_file(); /* beside this repo, never in the cwd */
 	unlink(sf);
 	assert_int_equal(bisect(repo, commits[0], commits[12], &ops, &rule, sf, &rep), 0);
 	assert_string_equal(rep.culprit, commits[7]);
@@ -228,10 +232,11 @@ static void test_resume(void **state)
 	struct fake f = { .rng = 1, .abort_after = 9 };
 	struct step_ops ops = { fake_run, &f };
 	struct bisect_report rep;
-	char *sf = state_file();
+	char *sf;
 	unsigned int first;
 
 	make_repo(s, 24);
+	sf = state_file(); /* beside this repo, never in the cwd */
 	unlink(sf);
 	assert_int_not_equal(bisect(repo, commits[0], commits[23], &ops, &correctness, sf, &rep), 0);
 	assert_false(rep.found);
@@ -260,9 +265,10 @@ static void test_performance(void **state)
 	struct fake f = { .rng = 7 };
 	struct step_ops ops = { fake_run, &f };
 	struct bisect_report rep;
-	char *sf = state_file();
+	char *sf;
 
 	make_repo(s, 11);
+	sf = state_file(); /* beside this repo, never in the cwd */
 	unlink(sf);
 	assert_int_equal(bisect(repo, commits[0], commits[10], &ops, &rule, sf, &rep), 0);
 	assert_string_equal(rep.culprit, commits[6]);
