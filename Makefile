@@ -68,6 +68,7 @@ bench: all
 	scripts/bench.sh
 	scripts/bench-classify.sh
 	scripts/bench-compare.sh
+	scripts/bench-variants.sh
 
 format:
 	clang-format -i harness/*.c harness/*.h workloads/agent/*.c workloads/agent/*.h tests/*/*.c
