@@ -19,29 +19,11 @@ static struct zd_result *find(struct zd_result *res, size_t n, const char *name)
 static void take_sample(struct json_object *o, struct zd_result *r)
 {
 	struct zd_sample *s = result_add_sample(r);
-	struct json_object *ca;
+	unsigned int rep = r->nr_samples - 1;
 
-	s->rep = jint(o, "rep", r->nr_samples - 1);
-	s->pages = jint(o, "pages", 0);
-	s->elapsed_ns = jint(o, "elapsed_ns", 0);
-	s->ns_per_page = jdouble(o, "ns_per_page", 0);
-	s->pin_acquired = jint(o, "pin_acquired", 0);
-	s->pin_released = jint(o, "pin_released", 0);
-	s->get_ns_per_page = jdouble(o, "get_ns_per_page", NAN);
-	s->put_ns_per_page = jdouble(o, "put_ns_per_page", NAN);
-	if (!json_object_object_get_ex(o, "counters", &ca) ||
-	    !json_object_is_type(ca, json_type_array))
-		return;
-	for (size_t i = 0; i < json_object_array_length(ca) && i < ZD_MAX_COUNTERS; i++) {
-		struct json_object *co = json_object_array_get_idx(ca, i);
-		struct zd_counter *c = &s->counters[s->nr_counters++];
-
-		c->name = xstrdup(jstr(co, "name") ? jstr(co, "name") : "?");
-		c->counted = jbool(co, "counted", false);
-		c->value = jint(co, "value", 0);
-		c->enabled = jint(co, "enabled", 0);
-		c->running = jint(co, "running", 0);
-	}
+	sample_from_json(o, s);
+	if (jint(o, "rep", -1) < 0)
+		s->rep = rep;
 }
 
 static void on_line(struct json_object *o, struct zd_result *res, size_t n,

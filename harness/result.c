@@ -331,7 +331,7 @@ static char *dupj(struct json_object *o, const char *key)
 	return s ? xstrdup(s) : NULL;
 }
 
-static void sample_from_json(struct json_object *so, struct zd_sample *s)
+void sample_from_json(struct json_object *so, struct zd_sample *s)
 {
 	struct json_object *ca;
 
