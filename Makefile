@@ -69,6 +69,7 @@ bench: all
 	scripts/bench-classify.sh
 	scripts/bench-compare.sh
 	scripts/bench-variants.sh
+	scripts/bench-bisect.sh
 
 format:
 	clang-format -i harness/*.c harness/*.h workloads/agent/*.c workloads/agent/*.h tests/*/*.c
