@@ -402,9 +402,21 @@ static int bisect_cmd(const char *tree, const char *verb, const char *rev,
 	return ret && !*only_skipped ? -1 : 0;
 }
 
+/*
+ * The per-run reproduction rate is estimated from the bad end's k of n
+ * runs; to claim no more than the data support, the confidence uses the
+ * one-sided 95% Clopper-Pearson lower bound of that rate, not k/n.
+ */
+static double rate_lower_bound(unsigned int k, unsigned int n)
+{
+	if (!k || !n)
+		return 0;
+	return gsl_cdf_beta_Pinv(0.05, k, n - k + 1);
+}
+
 static double confidence(const struct bisect_report *rep, const struct bisect_rule *rule)
 {
-	double c = 1.0, p = rep->repro_rate;
+	double c = 1.0, p = rep->repro_lo;
 
 	if (rule->metric)
 		return NAN;
@@ -441,6 +453,7 @@ static int check_ends(struct ctx *x, const char *good, const char *bad)
 			goto out;
 		}
 		x->rep->repro_rate = (double)eb.repro / eb.runs;
+		x->rep->repro_lo = rate_lower_bound(eb.repro, eb.runs);
 		if (eval_commit(x, good, false, false, &eg) != REV_GOOD) {
 			x->rep->message = xasprintf("good end %s is not good: %s", good,
 						    eg.why ? eg.why : "?");
@@ -581,10 +594,12 @@ char *bisect_report_text(const struct bisect_report *rep, const struct bisect_ru
 		  rep->steps, rep->found ? " and the confirmation" : "");
 	if (!rule->metric) {
 		sbuf_addf(&sb, "rule: bad on the first reproduction, good after %u clean runs; "
-			  "bad-end reproduction rate %.2f\n", rule->max_runs, rep->repro_rate);
+			  "bad-end reproduction rate %.2f (95%% lower bound %.2f)\n",
+			  rule->max_runs, rep->repro_rate, rep->repro_lo);
 		if (rep->found)
-			sbuf_addf(&sb, "confidence that no good verdict missed a reproduction: %.4f\n",
-				  rep->confidence);
+			sbuf_addf(&sb, "confidence that no good verdict missed a reproduction: %.4f "
+				  "(product of 1-(1-%.2f)^runs over the good verdicts; more --runs raise it)\n",
+				  rep->confidence, rep->repro_lo);
 	} else {
 		sbuf_addf(&sb, "rule: Welch test vs the good end at alpha %.3g, bad if %s by >= %.1f%%\n",
 			  rule->alpha, rule->higher_is_better ? "lower" : "higher",
@@ -612,6 +627,7 @@ int bisect_report_write(const char *path, const struct bisect_report *rep)
 	json_object_object_add(o, "message", json_object_new_string(rep->message ? rep->message : ""));
 	json_object_object_add(o, "steps", json_object_new_int(rep->steps));
 	json_object_object_add(o, "repro_rate", json_object_new_double(rep->repro_rate));
+	json_object_object_add(o, "repro_rate_lower95", json_object_new_double(rep->repro_lo));
 	if (isfinite(rep->confidence))
 		json_object_object_add(o, "confidence", json_object_new_double(rep->confidence));
 	for (size_t i = 0; i < rep->nr_evals; i++)

@@ -70,7 +70,8 @@ struct bisect_report {
 	size_t nr_evals;
 	unsigned int steps;	/* revisions tested between the ends */
 	double confidence;	/* P(no good verdict was a missed reproduction) */
-	double repro_rate;	/* estimated from the bad end */
+	double repro_rate;	/* estimated from the bad end: k/n */
+	double repro_lo;	/* its one-sided 95% Clopper-Pearson lower bound */
 	bool confirmed;		/* culprit bad and parent good on fresh runs */
 };
 

@@ -134,7 +134,18 @@ static void test_finds_culprit_skipping_unbuildable(void **state)
 	assert_true(rep.confirmed);
 	/* ceil(log2 15) = 4, a skip may cost one more */
 	assert_true(rep.steps <= 6);
-	assert_true(rep.confidence > 0.99);
+	/* 3/3 at the bad end: the rate's 95% lower bound is 0.05^(1/3) = 0.368,
+	 * so each good verdict after 3 clean runs is right with 1-0.632^3 */
+	assert_true(fabs(rep.repro_lo - pow(0.05, 1.0 / 3)) < 1e-6);
+	{
+		double want = 1;
+
+		for (size_t i = 0; i < rep.nr_evals; i++)
+			if (rep.evals[i].verdict == REV_GOOD)
+				want *= 1 - pow(1 - rep.repro_lo, rep.evals[i].runs);
+		assert_true(fabs(rep.confidence - want) < 1e-9);
+		assert_true(rep.confidence > 0.05 && rep.confidence < 0.99);
+	}
 	{
 		char *txt = bisect_report_text(&rep, &correctness);
 
