@@ -22,6 +22,7 @@
 #include "result.h"
 
 #define SHUTDOWN_GRACE 60.0 /* agent said done; QEMU should exit by itself */
+#define STUCK_GRACE 10.0    /* ... unless teardown already failed */
 
 void boot_out_free(struct boot_out *o)
 {
@@ -188,7 +189,8 @@ static void on_result_line(void *ctx, const char *line)
 		w->out->saw_done = true;
 		w->out->agent_ok = jbool(o, "ok", false);
 		w->waiting = w->teardown_failed ? "teardown" : "shutdown";
-		w->deadline = now + SHUTDOWN_GRACE;
+		/* after a failed teardown the reboot blocks behind it: no use waiting long */
+		w->deadline = now + (w->teardown_failed ? STUCK_GRACE : SHUTDOWN_GRACE);
 	}
 out:
 	json_object_put(o);
