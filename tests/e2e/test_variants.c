@@ -313,8 +313,10 @@ static void test_s1_pte_gup_fast(void **state)
 		expect_sig(&r, "WARNING:at_lib/percpu-refcount.c:percpu_ref_switch_to_atomic_rcu"
 			       "@teardown");
 		expect_sig(&r, "INFO:task_blocked:memunmap_pages@teardown");
-		/* The agent's reboot, stuck behind the unbind. */
-		expect_sig(&r, "INFO:task_blocked:device_shutdown@teardown");
+		/* QEMU is killed 10 s after the failed teardown, before the
+		 * blocked reboot (device_shutdown) is reported: the harness's
+		 * own timeout stands for it */
+		expect_sig(&r, "TIMEOUT:teardown@teardown");
 		/* The workloads themselves ran fine: the samples are recorded. */
 		assert_int_equal(r.nr_samples, REPS);
 		result_free(&r);
