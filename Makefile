@@ -46,9 +46,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(HARNESS_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iharness -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/%: tests/e2e/%.c $(HARNESS_OBJS)
+$(BUILD)/tests/%: tests/e2e/%.c tests/e2e/e2e.h $(HARNESS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iharness -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iharness -o $@ $(filter-out %.h,$^) $(LDLIBS) $(CMOCKA_LIBS)
 
 # make run: set up everything on a fresh machine, then the main job.
 run: deps

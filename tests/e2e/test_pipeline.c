@@ -18,45 +18,26 @@
 #include <cmocka.h>
 
 #include "classify.h"
+#include "e2e.h"
 #include "proc.h"
 #include "result.h"
 #include "util.h"
 
 static char tmp[64];
 
-struct out {
-	int code;
-	char *text; /* stdout + stderr */
-	double secs;
-};
-
+/* build/zdbench with the arguments given, up to a NULL. */
 static struct out zd(const char *first, ...)
 {
-	struct strv av = { 0 };
-	char *log = xasprintf("%s/cmd.log", tmp);
-	struct proc_opts o = { .out_path = log, .timeout = 3600 };
-	struct proc_result r;
-	struct out res = { 0 };
+	const char *args[64];
+	size_t n = 0;
 	va_list ap;
-	double t0 = now_mono();
 
-	strv_push(&av, "build/zdbench");
 	va_start(ap, first);
-	for (const char *a = first; a; a = va_arg(ap, const char *))
-		strv_push(&av, a);
+	for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
+		args[n++] = a;
 	va_end(ap);
-	unlink(log);
-	assert_int_equal(proc_run(av.v, &o, &r), 0);
-	assert_false(r.timed_out);
-	res.code = r.exit_code;
-	res.text = read_file(log, NULL);
-	if (!res.text)
-		res.text = xstrdup("");
-	res.secs = now_mono() - t0;
-	print_message("$ %s\n  -> exit %d in %.1fs\n", strv_join(&av, " "), res.code, res.secs);
-	strv_free(&av);
-	free(log);
-	return res;
+	args[n] = NULL;
+	return zd_argv(tmp, args, 3600);
 }
 
 static void expect_in(const struct out *o, const char *needle)
@@ -70,11 +51,7 @@ static int setup(void **state)
 	strcpy(tmp, "/tmp/zd-e2e-XXXXXX");
 	if (!mkdtemp(tmp))
 		return -1;
-	if (!path_exists("build/zdbench") || !path_exists("build/agent/zdbench-agent")) {
-		fprintf(stderr, "build zdbench and the agent first (make all)\n");
-		return -1;
-	}
-	return 0;
+	return e2e_ready();
 }
 
 static int teardown(void **state)
@@ -309,9 +286,6 @@ static void test_nightly_interleaved(void **state)
 	char *rd = xasprintf("general.results_dir=%s/nightly", tmp);
 	char *hist = xasprintf("%s/nightly/history", tmp);
 	char *index = xasprintf("%s/index.html", hist);
-	struct json_object **docs;
-	size_t n;
-
 	for (int night = 0; night < 2; night++) {
 		struct out o = zd("nightly", "-s", rd, "--accel", "tcg", "--reps", "2",
 				  "--interleave", "2", NULL);
@@ -324,12 +298,10 @@ static void test_nightly_interleaved(void **state)
 	}
 	assert_true(path_exists(index));
 	{
-		char *p = xasprintf("%s/nightly", tmp);
 		char *h = read_file(index, NULL);
 
 		assert_non_null(strstr(h, "base/odirect-read-pte/ns_per_page"));
 		free(h);
-		free(p);
 	}
 	{
 		/* every night's document, each from two alternating boots */
@@ -342,8 +314,6 @@ static void test_nightly_interleaved(void **state)
 		closedir(d);
 		assert_int_equal(count, 2);
 	}
-	(void)docs;
-	(void)n;
 	free(rd);
 	free(hist);
 	free(index);

@@ -28,6 +28,7 @@
 
 #include "proc.h"
 #include "result.h"
+#include "e2e.h"
 #include "util.h"
 
 static char tmp[64];
@@ -57,36 +58,9 @@ static const char cfg_text[] =
 	"[workload hold-pte]\nkind = vmsplice\nmapping = pte\nbuf_kib = 1024\n"
 	"hold_s = 20\n";
 
-struct out {
-	int code;
-	char *text; /* stdout + stderr */
-	double secs;
-};
-
 static struct out zdv(const char *const *args)
 {
-	struct strv av = { 0 };
-	char *log = xasprintf("%s/cmd.log", tmp);
-	struct proc_opts o = { .out_path = log, .timeout = 7200 };
-	struct proc_result r;
-	struct out res = { 0 };
-	double t0 = now_mono();
-
-	strv_push(&av, "build/zdbench");
-	for (; *args; args++)
-		strv_push(&av, *args);
-	unlink(log);
-	assert_int_equal(proc_run(av.v, &o, &r), 0);
-	assert_false(r.timed_out);
-	res.code = r.exit_code;
-	res.text = read_file(log, NULL);
-	if (!res.text)
-		res.text = xstrdup("");
-	res.secs = now_mono() - t0;
-	print_message("$ %s\n  -> exit %d in %.1fs\n", strv_join(&av, " "), res.code, res.secs);
-	strv_free(&av);
-	free(log);
-	return res;
+	return zd_argv(tmp, args, 7200);
 }
 
 static int setup(void **state)
@@ -94,10 +68,8 @@ static int setup(void **state)
 	strcpy(tmp, "/tmp/zd-e2e-v-XXXXXX");
 	if (!mkdtemp(tmp))
 		return -1;
-	if (!path_exists("build/zdbench") || !path_exists("build/agent/zdbench-agent")) {
-		fprintf(stderr, "build zdbench and the agent first (make all)\n");
+	if (e2e_ready())
 		return -1;
-	}
 	cfg = xasprintf("%s/variants.ini", tmp);
 	return write_file_atomic(cfg, cfg_text, strlen(cfg_text));
 }

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the end-to-end tests: run build/zdbench, keep its output. */
+#ifndef ZD_E2E_H
+#define ZD_E2E_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "util.h"
+
+struct out {
+	int code;
+	char *text; /* stdout + stderr */
+	double secs;
+};
+
+/* build/zdbench ARGS..., output kept in tmpdir/cmd.log and returned. */
+static inline struct out zd_argv(const char *tmpdir, const char *const *args,
+				 double timeout)
+{
+	struct strv av = { 0 };
+	char *log = xasprintf("%s/cmd.log", tmpdir), *cmd;
+	struct proc_opts o = { .out_path = log, .timeout = timeout };
+	struct proc_result r;
+	struct out res = { 0 };
+	double t0 = now_mono();
+
+	strv_push(&av, "build/zdbench");
+	for (; *args; args++)
+		strv_push(&av, *args);
+	unlink(log);
+	assert_int_equal(proc_run(av.v, &o, &r), 0);
+	assert_false(r.timed_out);
+	res.code = r.exit_code;
+	res.text = read_file(log, NULL);
+	if (!res.text)
+		res.text = xstrdup("");
+	res.secs = now_mono() - t0;
+	cmd = strv_join(&av, " ");
+	print_message("$ %s\n  -> exit %d in %.1fs\n", cmd, res.code, res.secs);
+	free(cmd);
+	strv_free(&av);
+	free(log);
+	return res;
+}
+
+/* The binaries the e2e tests drive must be built first. */
+static inline int e2e_ready(void)
+{
+	if (!path_exists("build/zdbench") || !path_exists("build/agent/zdbench-agent")) {
+		fprintf(stderr, "build zdbench and the agent first (make all)\n");
+		return -1;
+	}
+	return 0;
+}
+
+#endif
