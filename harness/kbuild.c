@@ -336,8 +336,7 @@ static void zlist_free(struct zd_list *l)
 
 /* Source for a variant: the tree itself, or a worktree with the series applied. */
 static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
-			  const char *variant, const struct zd_list *patches,
-			  const char *log)
+			  const char *variant, const struct zd_list *patches)
 {
 	char *cache = zd_cache_dir(c), *wt, *head = NULL;
 	char *hargs[] = { "rev-parse", "HEAD", NULL };
@@ -382,7 +381,6 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 			goto fail;
 		}
 	}
-	(void)log;
 	return wt;
 fail:
 	free(wt);
@@ -611,7 +609,7 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 
 	mkdir_p(bdir, 0755);
 	unlink(log);
-	src = prepare_tree(c, s, k->variant, patches, log);
+	src = prepare_tree(c, s, k->variant, patches);
 	if (!src)
 		goto out;
 	if (patches->n) {

@@ -312,8 +312,6 @@ static void html_table(struct sbuf *h, const struct run_set *rs, const char *wl)
 			sbuf_addf(h, "<tr><td>%s</td><td>0</td><td>-</td><td>-</td><td>-</td><td>-</td>", vn);
 		sbuf_addf(h, "<td class=\"%s\">%s%s%s</td><td>%s</td></tr>\n", r->verdict, r->verdict,
 			  r->timeout ? " (timeout: " : "", r->timeout ? r->timeout : "", sig);
-		if (r->timeout)
-			sbuf_addstr(h, "");
 		free(vn);
 		free(sig);
 		sbuf_free(&sg);
