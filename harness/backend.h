@@ -13,6 +13,7 @@ struct boot_req {
 	const char *variant;
 	const char *bzimage;
 	const char *initrd;
+	const char *plan;	  /* the plan file (the host agent reads it) */
 	const char *console_log;  /* the kernel console (ttyS0) */
 	const char *results_log;  /* the agent's JSON lines (ttyS1) */
 	const char *qemu_log;	  /* QEMU's own stdout/stderr */
@@ -27,15 +28,24 @@ struct boot_out {
 	bool agent_ok;		/* the done line said ok */
 	int exit_code;		/* QEMU's, -1 if killed */
 	bool start_failed;	/* QEMU could not be started */
+	bool kernel_running;	/* no boot: the console starts mid-life (host) */
 	double wall_secs;
 	double boot_secs;	/* start to the agent's hello */
 	char *cmdline;		/* kernel command line */
 	struct strv argv;	/* the backend command, for provenance */
 };
 
-/* A boot backend (fio-style ops table): QEMU now, the host later. */
+struct zd_kernel;
+
+/* A boot backend (fio-style ops table): a QEMU guest, or this machine. */
 struct backend_ops {
 	const char *name;
+	const char *log_name;	/* the backend's own log in the run folder */
+	/*
+	 * The kernel comes from the backend (the running one), not from a
+	 * build: fill k with its provenance. NULL: build the variants.
+	 */
+	int (*prepare)(const struct zd_config *c, struct zd_kernel *k, char **note);
 	/* Resolve the accelerator ("auto" probes); note says why. */
 	int (*probe)(const struct zd_config *c, const char *bzimage,
 		     const char *initrd, const char *scratch, char **accel,
@@ -44,6 +54,7 @@ struct backend_ops {
 };
 
 extern const struct backend_ops qemu_backend;
+extern const struct backend_ops host_backend;
 const struct backend_ops *backend_find(const char *name);
 void boot_out_free(struct boot_out *o);
 

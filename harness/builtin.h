@@ -24,6 +24,7 @@ struct cli {
 	struct zd_config *cfg;
 	const char *config_path;
 	const char *out_dir;
+	const char *backend;	/* --backend qemu|host */
 	struct strv positional;
 	char *reproducer;
 	bool help;

@@ -33,7 +33,8 @@ char *project_dir(void)
 }
 
 enum { O_VARIANT = 256, O_WORKLOAD, O_REPS, O_CLOCK, O_ACCEL, O_PMEM,
-       O_GOOD, O_BAD, O_SIG, O_METRIC, O_THRESH, O_RUNS, O_TREE, O_HIB, O_INTERLEAVE };
+       O_GOOD, O_BAD, O_SIG, O_METRIC, O_THRESH, O_RUNS, O_TREE, O_HIB, O_INTERLEAVE,
+       O_BACKEND };
 
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -56,6 +57,7 @@ static const struct option longopts[] = {
 	{ "tree", required_argument, NULL, O_TREE },
 	{ "higher-is-better", no_argument, NULL, O_HIB },
 	{ "interleave", required_argument, NULL, O_INTERLEAVE },
+	{ "backend", required_argument, NULL, O_BACKEND },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -78,6 +80,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, const char *usage)
 		case 'c': cli->config_path = optarg; break;
 		case 's': strv_push(&sets, optarg); break;
 		case 'o': cli->out_dir = optarg; break;
+		case O_BACKEND: cli->backend = optarg; break;
 		case 'q': zd_set_quiet(true); break;
 		case 'h': cli->help = true; break;
 		case O_VARIANT: strv_push(&variants, optarg); break;

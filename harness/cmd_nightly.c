@@ -15,7 +15,7 @@
 
 static const char usage[] =
 	"usage: zdbench nightly [HISTORY_DIR] [-c CONFIG] [--tree DIR] [--good REV]\n"
-	"                       [--report-only] [common options]\n"
+	"                       [--report-only] [--backend qemu|host] [common options]\n"
 	"\n"
 	"Run the configured matrix on the configured tree's current commit, append\n"
 	"one document to the append-only history (results/history/), find change\n"
@@ -24,6 +24,8 @@ static const char usage[] =
 	"results/history/index.html. With --good REV and a kernel git tree, a new\n"
 	"failure starts 'zdbench bisect' between REV and tonight's commit.\n"
 	"--report-only skips the run and only re-analyses the history.\n"
+	"--backend host: tonight's run measures the running kernel on real pmem\n"
+	"(see docs/host.md for the kexec or boot-loader loop of a lab machine).\n"
 	"Exit: 0 nothing new, 1 a new failure signature, 2 error.\n"
 	"\n"
 	"cron, nightly at 02:30:\n"
@@ -42,8 +44,8 @@ static char *base_name(const char *p)
 
 static int record(struct cli *cli, const char *hdir, char **commit)
 {
-	struct run_opts o = { .backend = "qemu", .reproducer = cli->reproducer,
-			      .out_dir = cli->out_dir };
+	struct run_opts o = { .backend = cli->backend ? cli->backend : "qemu",
+			      .reproducer = cli->reproducer, .out_dir = cli->out_dir };
 	struct run_set rs;
 	struct json_object *doc, *rj;
 	char *run_dir = NULL, *rjp, *id;
@@ -56,6 +58,15 @@ static int record(struct cli *cli, const char *hdir, char **commit)
 	rjp = path_join(run_dir, "run.json");
 	rj = zd_json_read(rjp);
 	*commit = xstrdup(jstr(rj, "kernel_base") ? jstr(rj, "kernel_base") : "");
+	if (!**commit) { /* the host backend: the running kernel's release */
+		struct json_object *ks, *k0;
+
+		if (json_object_object_get_ex(rj, "kernels", &ks) &&
+		    (k0 = json_object_array_get_idx(ks, 0)) && jstr(k0, "commit")) {
+			free(*commit);
+			*commit = xstrdup(jstr(k0, "commit"));
+		}
+	}
 	if (run_set_load(run_dir, &rs)) {
 		ret = 2;
 		goto out;

@@ -27,7 +27,8 @@ struct key_desc {
 static const char *const src_choices[] = { "debian", "tree", NULL };
 static const char *const accel_choices[] = { "auto", "tcg", "kvm", NULL };
 static const char *const clock_choices[] = { "wall", "icount", NULL };
-static const char *const pmem_choices[] = { "memmap", "nvdimm", NULL };
+static const char *const pmem_choices[] = { "memmap", "nvdimm", "file", NULL };
+static const char *const dax_choices[] = { "fsdax", "devdax", NULL };
 
 #define C(f) offsetof(struct zd_config, f)
 
@@ -46,6 +47,8 @@ static const struct key_desc keys[] = {
 	{ "qemu", "accel", K_ENUM, C(accel), accel_choices },
 	{ "qemu", "clock", K_ENUM, C(clock), clock_choices },
 	{ "qemu", "pmem", K_ENUM, C(pmem), pmem_choices },
+	{ "qemu", "pmem_path", K_STR, C(pmem_path) },
+	{ "qemu", "pmem_on", K_BOOL, C(pmem_on) },
 	{ "qemu", "memory_mib", K_UINT, C(mem_mib), NULL, 512, 1 << 20 },
 	{ "qemu", "cpus", K_UINT, C(cpus), NULL, 1, 64 },
 	{ "qemu", "pmem_start_mib", K_UINT, C(pmem_start_mib), NULL, 128, 1 << 20 },
@@ -60,6 +63,13 @@ static const struct key_desc keys[] = {
 	{ "run", "workloads", K_LIST, C(run_workloads) },
 	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
 	{ "run", "teardown", K_BOOL, C(teardown) },
+	{ "run", "dax_mode", K_ENUM, C(dax_mode), dax_choices },
+	{ "host", "namespace", K_STR, C(host_ns) },
+	{ "host", "size", K_STR, C(host_size) },
+	{ "host", "destructive", K_BOOL, C(host_destructive) },
+	{ "host", "mountpoint", K_STR, C(host_mountpoint) },
+	{ "host", "variant", K_STR, C(host_variant) },
+	{ "host", "kernel_config", K_STR, C(host_kconfig) },
 };
 
 extern const char _binary_config_example_start[];
@@ -439,6 +449,15 @@ int config_validate(struct zd_config *c)
 				    "[qemu] memory_mib = %u leaves under 384 MiB of RAM beside %u MiB of pmem",
 				    c->mem_mib, c->pmem_size_mib);
 	}
+	if (!strcmp(c->pmem, "file") && (!c->pmem_path || !*c->pmem_path))
+		return fail(c, "config", 0,
+			    "[qemu] pmem = file needs pmem_path (a file on a DAX filesystem or a /dev/daxX.Y)");
+	if (!strcmp(c->pmem, "file") && !strncmp(c->pmem_path, "/dev/", 5) && !c->host_destructive)
+		return fail(c, "config", 0,
+			    "[qemu] pmem_path = %s: the guest destroys its data; set [host] destructive = yes if that is intended",
+			    c->pmem_path);
+	if (c->host_mountpoint && c->host_mountpoint[0] != '/')
+		return fail(c, "config", 0, "[host] mountpoint must be an absolute path");
 	if (!c->variants.n)
 		return fail(c, "config", 0, "[run] variants is empty");
 	if (!c->run_workloads.n)
@@ -446,10 +465,20 @@ int config_validate(struct zd_config *c)
 	for (size_t i = 0; i < c->nr_workloads; i++)
 		if (wl_validate(c, &c->workloads[i]))
 			return -1;
-	for (size_t i = 0; i < c->run_workloads.n; i++)
-		if (!config_workload(c, c->run_workloads.v[i]))
+	for (size_t i = 0; i < c->run_workloads.n; i++) {
+		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
+		char *why;
+
+		if (!w)
 			return fail(c, "config", 0,
 				    "[run] workloads: no [workload %s] section",
 				    c->run_workloads.v[i]);
+		why = wl_mode_check(c, w);
+		if (why) {
+			fail(c, "config", 0, "%s", why);
+			free(why);
+			return -1;
+		}
+	}
 	return 0;
 }

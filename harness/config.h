@@ -49,7 +49,9 @@ struct zd_config {
 	char *qemu;
 	char *accel;		/* auto | tcg | kvm */
 	char *clock;		/* wall | icount */
-	char *pmem;		/* memmap | nvdimm */
+	char *pmem;		/* memmap | nvdimm | file */
+	char *pmem_path;	/* file: a file on a DAX fs or a /dev/daxX.Y */
+	bool pmem_on;		/* file: memory-backend-file pmem=on */
 	unsigned int mem_mib, cpus;
 	unsigned int pmem_start_mib, pmem_size_mib;
 	unsigned int boot_timeout, step_timeout, teardown_timeout;
@@ -60,6 +62,14 @@ struct zd_config {
 	struct zd_list run_workloads;
 	unsigned int reps;
 	bool teardown;
+	char *dax_mode;		/* fsdax | devdax */
+	/* [host]: the real machine of the host backend */
+	char *host_ns;		/* the one namespace zdbench may touch */
+	char *host_size;	/* its size as ndctl reports it (bytes, K/M/G) */
+	bool host_destructive;	/* its data may be destroyed */
+	char *host_mountpoint;
+	char *host_variant;	/* the name results give the running kernel */
+	char *host_kconfig;	/* the running kernel's .config, if no /proc/config.gz */
 	/* [workload *] */
 	struct zd_workload workloads[ZD_MAX_WORKLOADS];
 	size_t nr_workloads;

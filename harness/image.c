@@ -250,29 +250,58 @@ out:
 	return ret;
 }
 
-int image_with_plan(const struct zd_image *img, struct json_object *plan,
-		    const char *out)
+/* A binary and every shared library it needs, at dest in the guest. */
+int image_add_binary(struct cpio *cp, const char *src, const char *dest)
 {
-	struct cpio cp = { 0 };
-	const char *js = json_object_to_json_string_ext(plan, JSON_C_TO_STRING_PRETTY);
+	struct zd_hash *h = hash_new();
+	struct strv libs = { 0 };
+	char key[ZD_HASH_HEX];
+	int ret = -1;
+
+	if (add_host_file(cp, h, src, dest, 0755) || ldd_libs(src, &libs))
+		goto out;
+	for (size_t i = 0; i < libs.n; i++)
+		if (add_host_file(cp, h, libs.v[i], libs.v[i], 0755))
+			goto out;
+	ret = 0;
+out:
+	hash_final(h, key);
+	strv_free(&libs);
+	return ret;
+}
+
+/* Base image + the archive extra (finished here), written to out. */
+int image_append(const struct zd_image *img, struct cpio *extra, const char *out)
+{
 	size_t len;
 	char *base = read_file(img->path, &len);
 	struct sbuf all = { 0 };
-	int ret = -1;
+	int ret;
 
 	if (!base) {
 		zd_err("cannot read guest image %s: %s", img->path, strerror(errno));
 		return -1;
 	}
-	cpio_file(&cp, "/zdbench/plan.json", 0644, js, strlen(js));
-	cpio_finish(&cp);
+	cpio_finish(extra);
 	sbuf_add(&all, base, len);
-	sbuf_add(&all, cp.out.buf, cp.out.len);
+	sbuf_add(&all, extra->out.buf, extra->out.len);
 	ret = write_file_atomic(out, all.buf, all.len);
 	if (ret)
 		zd_err("cannot write %s: %s", out, strerror(errno));
 	free(base);
 	sbuf_free(&all);
+	return ret;
+}
+
+int image_with_plan(const struct zd_image *img, struct json_object *plan,
+		    const char *out)
+{
+	struct cpio cp = { 0 };
+	const char *js = json_object_to_json_string_ext(plan, JSON_C_TO_STRING_PRETTY);
+	int ret;
+
+	cpio_file(&cp, "/zdbench/plan.json", 0644, js, strlen(js));
+	ret = image_append(img, &cp, out);
 	cpio_free(&cp);
 	return ret;
 }

@@ -21,5 +21,10 @@ void image_free(struct zd_image *img);
 int image_with_plan(const struct zd_image *img, struct json_object *plan,
 		    const char *out);
 char *agent_path(const struct zd_config *c);
+struct cpio;
+/* Base image + the extra archive (finished here), written to out. */
+int image_append(const struct zd_image *img, struct cpio *extra, const char *out);
+/* A host binary and the shared libraries ldd finds for it. */
+int image_add_binary(struct cpio *cp, const char *src, const char *dest);
 
 #endif

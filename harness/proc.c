@@ -106,6 +106,8 @@ void proc_status(int status, struct proc_result *r)
 	}
 }
 
+#define KILL_REAP_WAIT 30.0
+
 void proc_kill_group(pid_t pid, double grace, int *status)
 {
 	double end;
@@ -120,7 +122,19 @@ void proc_kill_group(pid_t pid, double grace, int *status)
 	}
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
-	waitpid(pid, status, 0);
+	/*
+	 * Bounded: a process in D state (a hung kernel on the host backend)
+	 * cannot be reaped, and the harness must not hang with it.
+	 */
+	end = now_mono() + KILL_REAP_WAIT;
+	while (now_mono() < end) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			goto reap_group;
+		usleep(20000);
+	}
+	*status = SIGKILL; /* as if killed: WIFSIGNALED */
+	zd_err("pid %d not reapable %.0fs after SIGKILL (uninterruptible sleep?): left behind",
+	       (int)pid, KILL_REAP_WAIT);
 reap_group:
 	kill(-pid, SIGKILL); /* stragglers in the group */
 }

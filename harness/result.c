@@ -91,8 +91,11 @@ void result_init(struct zd_result *r)
 
 static void counters_free(struct zd_sample *s)
 {
-	for (size_t i = 0; i < s->nr_counters; i++)
+	for (size_t i = 0; i < s->nr_counters; i++) {
 		free(s->counters[i].name);
+		free(s->counters[i].type);
+		free(s->counters[i].error);
+	}
 }
 
 void result_free(struct zd_result *r)
@@ -210,6 +213,10 @@ static struct json_object *sample_to_json(const struct zd_sample *s)
 		struct json_object *co = json_object_new_object();
 
 		add_str(co, "name", c->name);
+		if (c->type)
+			add_str(co, "type", c->type);
+		if (c->error)
+			add_str(co, "error", c->error);
 		json_object_object_add(co, "counted", json_object_new_boolean(c->counted));
 		add_int(co, "value", c->value);
 		add_int(co, "enabled", c->enabled);
@@ -351,6 +358,8 @@ void sample_from_json(struct json_object *so, struct zd_sample *s)
 		struct zd_counter *c = &s->counters[s->nr_counters++];
 
 		c->name = dupj(co, "name");
+		c->type = dupj(co, "type");
+		c->error = dupj(co, "error");
 		c->counted = jbool(co, "counted", false);
 		c->value = jint(co, "value", 0);
 		c->enabled = jint(co, "enabled", 0);

@@ -19,6 +19,8 @@
 
 struct zd_counter {
 	char *name;
+	char *type;	/* software | hardware */
+	char *error;	/* why it did not open (no PMU, ...), or NULL */
 	bool counted;
 	uint64_t value, enabled, running;
 };

@@ -26,7 +26,7 @@
 #include "wlkind.h"
 
 struct json_object *plan_json(const struct zd_config *c, const char *run_id,
-			      const char *variant)
+			      const char *variant, bool host)
 {
 	struct json_object *p = json_object_new_object();
 	struct json_object *wa = json_object_new_array();
@@ -34,9 +34,18 @@ struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 	json_object_object_add(p, "schema", json_object_new_string("zdbench.plan/1"));
 	json_object_object_add(p, "run_id", json_object_new_string(run_id));
 	json_object_object_add(p, "variant", json_object_new_string(variant));
-	json_object_object_add(p, "pmem_mode", json_object_new_string(c->pmem));
-	json_object_object_add(p, "mountpoint", json_object_new_string("/mnt/dax"));
-	json_object_object_add(p, "hung_task_timeout", json_object_new_int(c->hung_task_timeout));
+	json_object_object_add(p, "pmem_mode", json_object_new_string(host ? "host" : c->pmem));
+	json_object_object_add(p, "dax_mode", json_object_new_string(c->dax_mode));
+	if (host) {
+		/* a real machine: its namespace only, its sysctls left alone */
+		json_object_object_add(p, "namespace", json_object_new_string(c->host_ns));
+		json_object_object_add(p, "mountpoint", json_object_new_string(c->host_mountpoint));
+		json_object_object_add(p, "nvdimm_init_labels", json_object_new_boolean(false));
+	} else {
+		json_object_object_add(p, "mountpoint", json_object_new_string("/mnt/dax"));
+		json_object_object_add(p, "hung_task_timeout",
+				       json_object_new_int(c->hung_task_timeout));
+	}
 	json_object_object_add(p, "step_timeout", json_object_new_int(c->step_timeout));
 	/* The agent gives up a little before the host kills the guest. */
 	json_object_object_add(p, "teardown_timeout",
@@ -243,8 +252,11 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 		r->backend = xstrdup(vc->be->name);
 		r->accel = xstrdup(vc->accel);
 		r->clock = xstrdup(c->clock);
-		r->pmem = xasprintf("%s %uM@%uM", c->pmem, c->pmem_size_mib,
-				    !strcmp(c->pmem, "memmap") ? c->pmem_start_mib : 0);
+		if (vc->be->prepare)
+			r->pmem = xasprintf("host %s %s %s", c->host_ns, c->dax_mode, c->host_size);
+		else
+			r->pmem = xasprintf("%s %s %uM@%uM", c->pmem, c->dax_mode, c->pmem_size_mib,
+					    !strcmp(c->pmem, "memmap") ? c->pmem_start_mib : 0);
 		r->reproducer = xstrdup(vc->o->reproducer ? vc->o->reproducer : "");
 	}
 }
@@ -325,10 +337,10 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	struct zd_result *res = vc->rounds > 1 ? xcalloc(n, sizeof(*res)) : acc;
 	char *initrd = path_join(dir, "initrd.cpio"), *planp = path_join(dir, "plan.json");
 	char *con = path_join(dir, "console.log"), *resl = path_join(dir, "results.jsonl");
-	char *qlog = path_join(dir, "qemu.log");
-	struct json_object *plan = plan_json(c, vc->run_id, k->variant);
+	char *qlog = path_join(dir, vc->be->log_name);
+	struct json_object *plan = plan_json(c, vc->run_id, k->variant, vc->be->prepare != NULL);
 	struct boot_req req = {
-		.cfg = c, .variant = k->variant, .bzimage = k->bzimage, .initrd = initrd,
+		.cfg = c, .variant = k->variant, .bzimage = k->bzimage, .initrd = initrd, .plan = planp,
 		.console_log = con, .results_log = resl, .qemu_log = qlog,
 		.scratch_dir = dir, .accel = vc->accel,
 	};
@@ -349,20 +361,26 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 			json_object_object_add(json_object_array_get_idx(wa, i), "reps",
 					       json_object_new_int(per));
 	}
-	if (zd_json_write(planp, plan) || image_with_plan(vc->img, plan, initrd))
+	if (zd_json_write(planp, plan) || (vc->img && image_with_plan(vc->img, plan, initrd)))
 		goto out;
 	{
 		char rbuf[48] = "";
 
 		if (vc->rounds > 1)
 			snprintf(rbuf, sizeof(rbuf), " round %u/%u", round + 1, vc->rounds);
-		zd_info("booting %s%s (%s, clock %s)", k->variant, rbuf, vc->accel, c->clock);
+		if (vc->img)
+			zd_info("booting %s%s (%s, clock %s)", k->variant, rbuf, vc->accel, c->clock);
+		else
+			zd_info("running %s%s on this machine (%s)", k->variant, rbuf, k->commit);
 	}
 	if (vc->be->boot(&req, &bo) && bo.start_failed)
 		goto out;
 	unlink(initrd); /* a copy of the cached image: plan.json is kept */
 	if (classify_file(con, &cl) && path_exists(con))
 		goto out;
+	/* kmsg from a running kernel has no boot banner, and needs none */
+	if (bo.kernel_running)
+		cl.kernel_started = cl.reached_init = true;
 	classify_finish(&cl, bo.timeout);
 	if (harvest(resl, res, n, &rep))
 		zd_err("cannot read %s", resl);
@@ -448,9 +466,10 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(r, "status", json_object_new_string("running"));
 	json_object_object_add(r, "started", json_object_new_int64(time(NULL)));
 	host_info(r);
-	json_object_object_add(r, "kernel_tree", json_object_new_string(s->tree));
-	json_object_object_add(r, "kernel_base", json_object_new_string(s->base));
-	json_object_object_add(r, "kernel_describe", json_object_new_string(s->describe));
+	json_object_object_add(r, "kernel_tree", json_object_new_string(s->tree ? s->tree : ""));
+	json_object_object_add(r, "kernel_base", json_object_new_string(s->base ? s->base : ""));
+	json_object_object_add(r, "kernel_describe",
+			       json_object_new_string(s->describe ? s->describe : ""));
 	json_object_object_add(boot, "backend", json_object_new_string(vc->be->name));
 	json_object_object_add(boot, "accel", json_object_new_string(vc->accel));
 	json_object_object_add(boot, "accel_note", json_object_new_string(accel_note ? accel_note : ""));
@@ -458,15 +477,21 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(boot, "kernel_cmdline", json_object_new_string(cmdline));
 	json_object_object_add(boot, "memory_mib", json_object_new_int(c->mem_mib));
 	json_object_object_add(boot, "cpus", json_object_new_int(c->cpus));
-	json_object_object_add(boot, "pmem", json_object_new_string(c->pmem));
-	json_object_object_add(boot, "pmem_start_mib", json_object_new_int(c->pmem_start_mib));
-	json_object_object_add(boot, "pmem_size_mib", json_object_new_int(c->pmem_size_mib));
+	json_object_object_add(boot, "dax_mode", json_object_new_string(c->dax_mode));
+	if (vc->be->prepare) {
+		json_object_object_add(boot, "namespace", json_object_new_string(c->host_ns));
+		json_object_object_add(boot, "namespace_size", json_object_new_string(c->host_size));
+	} else {
+		json_object_object_add(boot, "pmem", json_object_new_string(c->pmem));
+		json_object_object_add(boot, "pmem_start_mib", json_object_new_int(c->pmem_start_mib));
+		json_object_object_add(boot, "pmem_size_mib", json_object_new_int(c->pmem_size_mib));
+		json_object_array_add(tools, json_object_new_string(qv));
+	}
 	json_object_object_add(r, "boot", boot);
-	json_object_array_add(tools, json_object_new_string(qv));
-	for (size_t i = 0; i < img->tools.n; i++)
+	for (size_t i = 0; img && i < img->tools.n; i++)
 		json_object_array_add(tools, json_object_new_string(img->tools.v[i]));
 	json_object_object_add(r, "tools", tools);
-	json_object_object_add(r, "image_sha256", json_object_new_string(img->key));
+	json_object_object_add(r, "image_sha256", json_object_new_string(img ? img->key : ""));
 	json_object_object_add(r, "reproducer",
 			       json_object_new_string(vc->o->reproducer ? vc->o->reproducer : ""));
 	json_object_object_add(r, "kernels", json_object_new_array());
@@ -484,6 +509,70 @@ static int write_run_json(const struct variant_ctx *vc)
 	return ret;
 }
 
+/* Source, kernels and guest image for the QEMU backend (all cached). */
+static int build_kernels(const struct zd_config *c, struct run_opts *o, struct zd_ksrc *src,
+			 struct zd_kernel *ks, size_t *built, struct zd_image *img)
+{
+	char *qemu = which(c->qemu);
+
+	if (!qemu) {
+		zd_err("%s not found: install qemu-system-x86 (scripts/install-deps.sh) or set [qemu] binary",
+		       c->qemu);
+		return -1;
+	}
+	free(qemu);
+	o->failed_stage = STAGE_SOURCE;
+	if (ksrc_prepare(c, src))
+		return -1;
+	o->failed_stage = STAGE_BUILD;
+	for (*built = 0; *built < c->variants.n; (*built)++)
+		if (kbuild_variant(c, src, c->variants.v[*built], &ks[*built]))
+			return -1;
+	o->failed_stage = STAGE_IMAGE;
+	return image_build(c, img);
+}
+
+/* The run folder, then the accelerator: a KVM probe boots the first kernel. */
+static int probe_accel(struct variant_ctx *vc, const char *rd, const struct zd_image *img,
+		       const struct zd_kernel *ks, char **accel, char **note)
+{
+	const struct zd_config *c = vc->c;
+	char *img2 = path_join(rd, ".probe-initrd.cpio");
+	struct json_object *empty = plan_json(c, vc->run_id, "kvm-probe", false);
+
+	vc->img = img;
+	if (mkdir_p(rd, 0755)) {
+		zd_err("cannot create %s: %s", rd, strerror(errno));
+		free(img2);
+		json_object_put(empty);
+		return -1;
+	}
+	image_with_plan(img, empty, img2);
+	json_object_put(empty);
+	vc->be->probe(c, ks[0].bzimage, img2, rd, accel, note);
+	unlink(img2);
+	free(img2);
+	return 0;
+}
+
+/* The host backend: one "variant", the running kernel; no build, no image. */
+static int host_kernel(const struct zd_config *c, struct variant_ctx *vc, struct zd_kernel *ks,
+		       size_t *nv, char **note)
+{
+	if (strcmp(c->clock, "wall")) {
+		zd_err("clock = %s needs QEMU; the host backend measures wall time", c->clock);
+		return -1;
+	}
+	if (vc->be->prepare(c, &ks[0], note))
+		return -1;
+	*nv = 1;
+	if (mkdir_p(vc->run_dir, 0755)) {
+		zd_err("cannot create %s: %s", vc->run_dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir)
 {
@@ -494,54 +583,31 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	size_t nw = c->run_workloads.n, nv = c->variants.n, built = 0;
 	struct zd_result *res = xcalloc(nv * nw, sizeof(*res));
 	char *run_id = make_run_id(), *accel = NULL, *note = NULL, *rd = NULL;
-	char *qemu = NULL;
 	int ret = 2, worst = 0;
 
 	o->failed_stage = STAGE_SETUP;
 	vc.be = backend_find(o->backend ? o->backend : "qemu");
 	if (!vc.be) {
-		zd_err("unknown backend '%s'", o->backend);
+		zd_err("unknown backend '%s' (qemu, host)", o->backend);
 		goto out;
 	}
-	qemu = which(c->qemu);
-	if (!qemu) {
-		zd_err("%s not found: install qemu-system-x86 (scripts/install-deps.sh) or set [qemu] binary",
-		       c->qemu);
-		goto out;
-	}
-	o->failed_stage = STAGE_SOURCE;
-	if (ksrc_prepare(c, &src))
-		goto out;
-	o->failed_stage = STAGE_BUILD;
-	for (built = 0; built < nv; built++)
-		if (kbuild_variant(c, &src, c->variants.v[built], &ks[built]))
-			goto out;
-	o->failed_stage = STAGE_IMAGE;
-	if (image_build(c, &img))
-		goto out;
-	o->failed_stage = STAGE_BOOT;
 	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
-	if (mkdir_p(rd, 0755)) {
-		zd_err("cannot create %s: %s", rd, strerror(errno));
-		goto out;
-	}
 	vc.run_id = run_id;
 	vc.run_dir = rd;
-	vc.img = &img;
-	{
-		char *img2 = path_join(rd, ".probe-initrd.cpio");
-		struct json_object *empty = plan_json(c, run_id, "kvm-probe");
-
-		image_with_plan(&img, empty, img2);
-		json_object_put(empty);
-		vc.be->probe(c, ks[0].bzimage, img2, rd, &accel, &note);
-		unlink(img2);
-		free(img2);
+	if (vc.be->prepare) {
+		if (host_kernel(c, &vc, ks, &nv, &note))
+			goto out;
+	} else if (build_kernels(c, o, &src, ks, &built, &img) ||
+		   probe_accel(&vc, rd, &img, ks, &accel, &note)) {
+		goto out;
 	}
+	o->failed_stage = STAGE_BOOT;
+	if (!accel)
+		accel = xstrdup(vc.be->name);
 	if (note)
 		zd_info("%s", note);
 	vc.accel = accel;
-	run_json_init(&vc, &src, &img, note);
+	run_json_init(&vc, &src, vc.img, note);
 	if (write_run_json(&vc))
 		goto out;
 	for (size_t v = 0; v < nv; v++) {
@@ -582,7 +648,6 @@ out:
 	free(run_id);
 	free(accel);
 	free(note);
-	free(qemu);
 	if (run_dir)
 		*run_dir = rd;
 	else

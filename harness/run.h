@@ -23,7 +23,7 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
 /* The plan the agent reads (/zdbench/plan.json). */
 struct json_object *plan_json(const struct zd_config *c, const char *run_id,
-			      const char *variant);
+			      const char *variant, bool host);
 void print_summary(FILE *f, struct zd_result *res, size_t n);
 
 #endif

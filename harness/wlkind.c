@@ -21,7 +21,7 @@ static const struct wl_param_spec odirect_params[] = {
 	{ NULL },
 };
 
-static char *odirect_validate(const struct zd_workload *w)
+static char *odirect_validate(const struct zd_config *c, const struct zd_workload *w)
 {
 	unsigned int buf = atoi(workload_param(w, "buf_kib"));
 	unsigned int bs = atoi(workload_param(w, "bs_kib"));
@@ -47,7 +47,7 @@ static const struct wl_param_spec gup_params[] = {
 	{ NULL },
 };
 
-static char *pmd_buf_validate(const struct zd_workload *w)
+static char *pmd_buf_validate(const struct zd_config *c, const struct zd_workload *w)
 {
 	unsigned int buf = atoi(workload_param(w, "buf_kib"));
 
@@ -65,14 +65,75 @@ static const struct wl_param_spec vmsplice_params[] = {
 	{ NULL },
 };
 
+static const char *const expect_choices[] = { "pins", "gets", "refused", NULL };
+
+static const struct wl_param_spec fio_params[] = {
+	{ "job", WP_STR, NULL, 0, 0, NULL, "workloads/fio/JOB.fio, or a path to a job file (${ZD_TARGET}, ${ZD_BUF} filled in)" },
+	{ "target", WP_STR, NULL, 0, 0, "/dev/nullb0", "${ZD_TARGET}: the device fio does I/O to" },
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "${ZD_BUF}: DAX file preallocated for mem=mmapshared" },
+	{ "expect", WP_ENUM, expect_choices, 0, 0, "pins",
+	  "pins: FOLL_PIN must move; gets: FOLL_GET (splice); refused: fsdax must refuse (negative control)" },
+	{ NULL },
+};
+
+/* NAME: workloads/fio/NAME.fio; a path (with a '/'): that file, relative
+ * to the project unless absolute. */
+char *wl_fio_job_path(const struct zd_config *c, const struct zd_workload *w)
+{
+	const char *job = workload_param(w, "job");
+	const char *proj = c->project_dir ? c->project_dir : ".";
+
+	if (job[0] == '/')
+		return xstrdup(job);
+	if (strchr(job, '/'))
+		return xasprintf("%s/%s", proj, job);
+	return xasprintf("%s/workloads/fio/%s.fio", proj, job);
+}
+
+static char *fio_validate(const struct zd_config *c, const struct zd_workload *w)
+{
+	const char *job = workload_param(w, "job");
+	char *path;
+
+	if (!*job || (!strchr(job, '/') &&
+		      strspn(job, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(job)))
+		return xasprintf("job '%s': a name in workloads/fio without .fio ([a-z0-9_-]), or a path",
+				 job);
+	path = wl_fio_job_path(c, w);
+	if (!path_exists(path)) {
+		char *m = xasprintf("job '%s': no %s", job, path);
+
+		free(path);
+		return m;
+	}
+	free(path);
+	if (workload_param(w, "target")[0] != '/')
+		return xstrdup("target must be a device path");
+	return NULL;
+}
+
 static const struct wl_kind kinds[] = {
 	{ "odirect", "O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
-	  odirect_params, odirect_validate },
+	  odirect_params, odirect_validate, "fsdax devdax" },
 	{ "gup", "gup_test GUP/PIN benchmark (fast or slow path) on a DAX-mmap buffer",
-	  gup_params, pmd_buf_validate },
+	  gup_params, pmd_buf_validate, "fsdax devdax" },
 	{ "vmsplice", "FOLL_GET refs on DAX pages held in an unread pipe across teardown",
-	  vmsplice_params, pmd_buf_validate },
+	  vmsplice_params, pmd_buf_validate, "fsdax devdax" },
+	{ "fio", "a fio job (workloads/fio) whose buffers are mem=mmapshared on DAX pages",
+	  fio_params, fio_validate, "fsdax devdax" },
 };
+
+char *wl_mode_check(const struct zd_config *c, const struct zd_workload *w)
+{
+	const struct wl_kind *k = wl_kind_find(w->kind);
+	const char *m = k ? strstr(k->modes, c->dax_mode) : NULL;
+	size_t n = strlen(c->dax_mode);
+
+	if (!k || (m && (m[n] == ' ' || !m[n])))
+		return NULL;
+	return xasprintf("[workload %s]: kind %s runs on %s only, not on dax_mode = %s", w->name,
+			 k->name, k->modes, c->dax_mode);
+}
 
 const struct wl_kind *wl_kind_find(const char *name)
 {
@@ -182,7 +243,7 @@ int wl_validate(struct zd_config *c, struct zd_workload *w)
 			return where_fail(c, NULL, "[workload %s]: key '%s' is required", w->name, s->key);
 		workload_set_param(w, s->key, s->dflt, "<default>", 0);
 	}
-	if (k->validate && (msg = k->validate(w))) {
+	if (k->validate && (msg = k->validate(c, w))) {
 		where_fail(c, NULL, "[workload %s]: %s", w->name, msg);
 		free(msg);
 		return -1;

@@ -27,13 +27,18 @@ struct wl_kind {
 	const char *summary;
 	const struct wl_param_spec *params;
 	/* Cross-parameter checks; returns a message or NULL. */
-	char *(*validate)(const struct zd_workload *w);
+	char *(*validate)(const struct zd_config *c, const struct zd_workload *w);
+	const char *modes;	/* the dax_modes it runs on: "fsdax devdax" */
 };
 
 const struct wl_kind *wl_kind_find(const char *name);
 const struct wl_kind *wl_kind_at(size_t i); /* NULL past the end */
 /* Check and complete a workload: defaults filled, types checked. */
 int wl_validate(struct zd_config *c, struct zd_workload *w);
+/* Can this workload run on the configured dax_mode? NULL, or why not. */
+char *wl_mode_check(const struct zd_config *c, const struct zd_workload *w);
+/* A fio workload's job file (workloads/fio/JOB.fio) */
+char *wl_fio_job_path(const struct zd_config *c, const struct zd_workload *w);
 /* Is this parameter an integer for its kind (for JSON typing)? */
 bool wl_param_is_uint(const char *kind, const char *key);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "result.h"
 #include "util.h"
 
 struct out {
@@ -55,6 +56,15 @@ static inline int e2e_ready(void)
 		return -1;
 	}
 	return 0;
+}
+
+/* Did the result's precondition check of this name pass? */
+static inline bool check_ok(const struct zd_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->nr_checks; i++)
+		if (!strcmp(r->checks[i].name, name))
+			return r->checks[i].ok;
+	return false;
 }
 
 #endif

@@ -71,14 +71,6 @@ static struct zd_result read_result(const char *dir, const char *variant,
 	return r;
 }
 
-static bool check_ok(const struct zd_result *r, const char *name)
-{
-	for (size_t i = 0; i < r->nr_checks; i++)
-		if (!strcmp(r->checks[i].name, name))
-			return r->checks[i].ok;
-	return false;
-}
-
 /* The main job: base on memmap pmem, KVM probed (falls back to TCG here). */
 static void test_base_end_to_end(void **state)
 {

@@ -95,6 +95,17 @@ static void test_pmem_checked_against_ram(void **state)
 	expect_error("[qemu]\npmem_start_mib = 1000\n", "multiples of 128");
 }
 
+static void test_pmem_file_and_host_keys(void **state)
+{
+	expect_error("[qemu]\npmem = file\n", "[qemu] pmem = file needs pmem_path");
+	/* a device behind the guest is destroyed: only with the owner's opt-in */
+	expect_error("[qemu]\npmem = file\npmem_path = /dev/dax0.0\n",
+		     "[qemu] pmem_path = /dev/dax0.0: the guest destroys its data");
+	expect_error("[run]\ndax_mode = pmem\n", "test.ini:2");
+	expect_error("[host]\nmountpoint = rel/dir\n", "[host] mountpoint must be an absolute path");
+	expect_error("[host]\ndestructive = maybe\n", "test.ini:2");
+}
+
 static void test_missing_workload_section(void **state)
 {
 	expect_error("[run]\nworkloads = nope\n", "no [workload nope] section");
@@ -172,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_pmem_checked_against_ram),
+		cmocka_unit_test(test_pmem_file_and_host_keys),
 		cmocka_unit_test(test_missing_workload_section),
 		cmocka_unit_test(test_override_beats_file),
 		cmocka_unit_test(test_override_syntax),

@@ -112,6 +112,34 @@ static void test_nvdimm(void **state)
 	config_free(c);
 }
 
+/* Real media behind the guest NVDIMM: the user's path, never the scratch file. */
+static void test_file_backed_nvdimm(void **state)
+{
+	struct zd_config *c = cfg();
+	struct boot_req r = req_for(c, "tcg");
+	struct strv av = { 0 };
+	char *cmdline = NULL;
+
+	assert_int_equal(config_set_override(c, "qemu.pmem=file"), 0);
+	assert_int_equal(config_set_override(c, "qemu.pmem_path=/mnt/pmemfs/guest.img"), 0);
+	assert_int_equal(config_validate(c), 0);
+	assert_int_equal(qemu_build_args(&r, &av, &cmdline), 0);
+	assert_string_equal(after(&av, "-M", 0), "q35,nvdimm=on");
+	assert_string_equal(after(&av, "-object", 0),
+			    "memory-backend-file,id=nv0,share=on,mem-path=/mnt/pmemfs/guest.img,size=512M,align=2M");
+	assert_null(strstr(cmdline, "memmap="));
+	strv_free(&av);
+	free(cmdline);
+	cmdline = NULL;
+	/* pmem=on only when asked (QEMU needs libpmem for it) */
+	assert_int_equal(config_set_override(c, "qemu.pmem_on=yes"), 0);
+	assert_int_equal(qemu_build_args(&r, &av, &cmdline), 0);
+	assert_non_null(strstr(after(&av, "-object", 0), "align=2M,pmem=on"));
+	free(cmdline);
+	strv_free(&av);
+	config_free(c);
+}
+
 static void test_extra_cmdline(void **state)
 {
 	struct zd_config *c = cfg();
@@ -130,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_default_tcg_memmap),
 		cmocka_unit_test(test_icount),
 		cmocka_unit_test(test_nvdimm),
+		cmocka_unit_test(test_file_backed_nvdimm),
 		cmocka_unit_test(test_extra_cmdline),
 	};
 

@@ -5,6 +5,11 @@
  * reports JSON lines on the results channel and powers off by reboot
  * (QEMU runs with -no-reboot). PID 1 must never exit: every path ends
  * in finish().
+ *
+ * With --host PLAN RESULTS it runs instead as a child of zdbench on a real
+ * machine (the host backend): the same phases on the running kernel, the
+ * results written to a file, and it exits; it never mounts the API
+ * filesystems and never reboots.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +40,7 @@ static const struct api_mount api_mounts[] = {
 };
 
 static char mount_errs[512];
+static bool host_mode;
 
 static void mount_api(void)
 {
@@ -87,6 +93,8 @@ static void __attribute__((noreturn)) finish(bool ok)
 	kmsg("done ok=%d", ok);
 	logmsg("done: %s", ok ? "ok" : "FAILED");
 	emit_close();
+	if (host_mode)
+		exit(ok ? 0 : 1);
 	/* sync in a child: a wedged filesystem must not stop the reboot. */
 	if (run_fn(do_sync, NULL, SYNC_TIMEOUT, &r))
 		logmsg("sync: %s", r.msg);
@@ -107,7 +115,8 @@ static void crash_handler(int sig)
 	(void)sig;
 	if (fd >= 0 && write(fd, err, sizeof(err) - 1) < 0)
 		fd = -1;
-	reboot(RB_AUTOBOOT);
+	if (!host_mode)
+		reboot(RB_AUTOBOOT);
 	_exit(1);
 }
 
@@ -148,6 +157,8 @@ static void emit_plan(const struct plan *p)
 	jadd_str(o, "run_id", p->run_id);
 	jadd_str(o, "variant", p->variant);
 	jadd_str(o, "pmem_mode", p->pmem_mode);
+	jadd_str(o, "dax_mode", p->dax_mode);
+	jadd_bool(o, "host", p->host);
 	jadd_int(o, "workloads", (int64_t)p->nr_workloads);
 	emit(o);
 }
@@ -244,42 +255,66 @@ static bool run_plan(const struct plan *p)
 	return ok && down;
 }
 
-int main(int argc, char **argv)
-{
-	static struct plan plan;
-	char err[512];
-	bool ok;
-	int ret;
+static const char usage[] =
+	"usage: zdbench-agent            (as PID 1 of a zdbench guest)\n"
+	"       zdbench-agent --host PLAN RESULTS\n"
+	"\n"
+	"--host: run the plan on the running kernel of this machine, write the\n"
+	"JSON lines to RESULTS and exit (zdbench run --backend host does this).\n";
 
-	/* The kernel passes unknown cmdline words as argv: ignore them. */
-	(void)argc;
-	(void)argv;
-	if (getpid() != 1) {
-		fprintf(stderr,
-			"%s: runs only as PID 1 of a zdbench guest "
-			"(it mounts, formats pmem and reboots)\n",
-			AGENT_NAME);
-		return 2;
+/* PID 1 in a guest, or --host PLAN RESULTS under zdbench on a real machine. */
+static int parse_args(int argc, char **argv, const char **plan, const char **results)
+{
+	*plan = PLAN_PATH;
+	*results = RESULTS_TTY;
+	if (getpid() == 1)
+		return 0; /* the kernel passes unknown cmdline words as argv */
+	if (argc == 4 && !strcmp(argv[1], "--host")) {
+		host_mode = true;
+		*plan = argv[2];
+		*results = argv[3];
+		return 0;
 	}
-	install_crash_handlers();
+	fprintf(stderr, "%s", usage);
+	return -1;
+}
+
+static void init_pid1(void)
+{
 	setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 1);
 	umask(022);
 	mount_api();
 	fix_stdio();
-	logmsg("%s starting", AGENT_NAME);
-	ret = emit_open(RESULTS_TTY);
+}
+
+int main(int argc, char **argv)
+{
+	static struct plan plan;
+	const char *plan_path, *results;
+	char err[512];
+	bool ok;
+	int ret;
+
+	if (parse_args(argc, argv, &plan_path, &results))
+		return 2;
+	install_crash_handlers();
+	if (!host_mode)
+		init_pid1();
+	logmsg("%s starting%s", AGENT_NAME, host_mode ? " (host)" : "");
+	ret = host_mode ? emit_open_file(results) : emit_open(results);
 	if (ret) {
-		logmsg("cannot open results channel %s: %s", RESULTS_TTY, strerror(-ret));
+		logmsg("cannot open results channel %s: %s", results, strerror(-ret));
 		finish(false);
 	}
 	emit_hello();
 	if (mount_errs[0])
 		emit_error("mount: %s", mount_errs);
-	if (plan_load(&plan, PLAN_PATH, err, sizeof(err))) {
+	if (plan_load(&plan, plan_path, err, sizeof(err))) {
 		emit_set_phase("plan");
 		emit_error("%s", err);
 		finish(false);
 	}
+	plan.host = host_mode;
 	emit_plan(&plan);
 	ok = run_plan(&plan) && !mount_errs[0];
 	finish(ok);

@@ -36,7 +36,8 @@ struct plan {
 	struct json_object *root;
 	const char *run_id;
 	const char *variant;
-	const char *pmem_mode; /* "memmap" or "nvdimm" */
+	const char *pmem_mode; /* "memmap", "nvdimm", "file" or "host" */
+	const char *dax_mode;  /* "fsdax" or "devdax" */
 	const char *mountpoint;
 	const char *namespace; /* optional: NULL = first one found */
 	int hung_task_timeout; /* -1: keep the kernel default */
@@ -44,6 +45,7 @@ struct plan {
 	int teardown_timeout;
 	bool teardown;
 	bool nvdimm_init_labels; /* may rewrite NVDIMM labels */
+	bool host;		 /* not PID 1: a real machine's running kernel */
 	size_t nr_workloads;
 	struct wl_spec *workloads;
 };
@@ -56,6 +58,7 @@ int param_int(const struct wl_spec *w, const char *key, int64_t def, int64_t min
 
 /* emit.c: the results channel, the console and the kernel log */
 int emit_open(const char *tty);
+int emit_open_file(const char *path);
 void emit_close(void);
 int emit_fd(void);
 void emit_set_phase(const char *phase);
@@ -100,10 +103,12 @@ int vmstat_read(const char *const keys[], uint64_t *vals, size_t n);
 struct pmem {
 	char ns[64];	   /* namespace0.0 */
 	char blockdev[32]; /* pmem0 */
-	char devpath[48];  /* /dev/pmem0 */
-	char mode[16];	   /* fsdax, raw, ... */
+	char chardev[32];  /* dax0.0 (devdax) */
+	char devpath[48];  /* /dev/pmem0, or /dev/dax0.0 for devdax */
+	char mode[16];	   /* fsdax, devdax, raw, ... */
 	char map[16];	   /* mem, dev */
 	uint64_t size;
+	bool devdax;
 	bool found;
 	bool mounted;
 };
@@ -112,11 +117,11 @@ int pmem_setup(const struct plan *p, struct pmem *pm);
 bool pmem_checks(const struct plan *p, const struct pmem *pm);
 bool pmem_teardown(const struct plan *p, struct pmem *pm);
 
-/* counters.c: libperf software counters on the agent's own task */
+/* counters.c: libperf counters (software; hardware where a PMU exists) */
 struct perf_evsel;
 struct perf_thread_map;
 
-#define NR_COUNTERS 3
+#define NR_COUNTERS 5
 
 struct counter {
 	const char *name;
@@ -173,7 +178,9 @@ void sample_emit(const struct wl_ctx *ctx, const struct sample *s);
 /* daxbuf.c: a prefaulted PTE- or PMD-mapped MAP_SHARED DAX file buffer */
 struct daxbuf {
 	size_t len;	/* bytes, set by the caller */
-	bool pmd;	/* set by the caller: PMD (else PTE) mapping */
+	bool pmd;	/* set by daxbuf_mapping(): PMD (else PTE) mapping */
+	bool dflt;	/* "default": kernel's choice, no placement or advice */
+	bool devdax;	/* mapped from the device, not a file */
 	char path[256];
 	int fd;
 	void *res;	/* reserved address range, contains map */
@@ -181,7 +188,8 @@ struct daxbuf {
 	char *map;
 };
 
-int daxbuf_mapping(const char *s, bool *pmd);
+int daxbuf_mapping(const char *s, struct daxbuf *b);
+const char *daxbuf_mapping_name(const struct daxbuf *b);
 int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len);
 void daxbuf_unmap(struct daxbuf *b, bool unlink_file);
 void pgmap_refs_emit(const char *when);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Software perf counters on the agent's own task, through libperf.
- * TCG guests (and many hosts) have no hardware PMU, so only software
- * events are asked for; each one reports whether it really counted.
+ * Perf counters on the agent's own task, through libperf. Software events
+ * always; hardware events (cycles, instructions) where a PMU exists: TCG
+ * guests have none, so they are tried, never assumed, and each counter
+ * reports whether it opened (with the errno if not), whether it counted,
+ * and time enabled/running for multiplexing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,11 +19,14 @@
 
 static const struct {
 	const char *name;
+	uint32_t type;
 	uint64_t config;
 } events[NR_COUNTERS] = {
-	{"task-clock", PERF_COUNT_SW_TASK_CLOCK},
-	{"page-faults", PERF_COUNT_SW_PAGE_FAULTS},
-	{"context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES},
+	{"task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK},
+	{"page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS},
+	{"context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES},
+	{"cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES},
+	{"instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS},
 };
 
 static int libperf_log(enum libperf_print_level level, const char *fmt, va_list ap)
@@ -32,10 +37,11 @@ static int libperf_log(enum libperf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-static void counter_open(struct counter *c, uint64_t config, struct perf_thread_map *threads)
+static void counter_open(struct counter *c, uint32_t type, uint64_t config,
+			 struct perf_thread_map *threads)
 {
 	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
+		.type = type,
 		.size = sizeof(attr),
 		.config = config,
 		.disabled = 1,
@@ -75,7 +81,7 @@ void counters_open(struct counters *cs)
 	/* This task only, any CPU. */
 	perf_thread_map__set_pid(cs->threads, 0, getpid());
 	for (i = 0; i < NR_COUNTERS; i++)
-		counter_open(&cs->c[i], events[i].config, cs->threads);
+		counter_open(&cs->c[i], events[i].type, events[i].config, cs->threads);
 }
 
 static int counter_read(struct counter *c, uint64_t *v, uint64_t *e, uint64_t *r)
@@ -134,6 +140,7 @@ struct json_object *counters_json(const struct counters *cs)
 		struct json_object *o = json_object_new_object();
 
 		jadd_str(o, "name", c->name);
+		jadd_str(o, "type", events[i].type == PERF_TYPE_HARDWARE ? "hardware" : "software");
 		jadd_bool(o, "opened", c->opened);
 		/* Counted only if it was on a PMU for part of the window. */
 		jadd_bool(o, "counted", c->opened && c->run > 0);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A MAP_SHARED mapping of a preallocated file on the DAX filesystem,
- * placed so that it is PTE-mapped (4 KiB off the file's 2 MiB colour,
+ * A MAP_SHARED mapping of a preallocated file on the DAX filesystem (or
+ * of the devdax character device), placed so that it is PTE-mapped (4 KiB off the file's 2 MiB colour,
  * plus MADV_NOHUGEPAGE) or PMD-mapped (2 MiB-aligned, MADV_HUGEPAGE),
  * and prefaulted for write so that GUP-fast finds every PTE/PMD present.
  * The same placement rules as the odirect kind (docs/agent-protocol.md).
@@ -17,15 +17,19 @@
 
 #define PMD_SZ (2UL << 20)
 
-int daxbuf_mapping(const char *s, bool *pmd)
+/* pte | pmd | default (no placement, no advice: the kernel's choice). */
+int daxbuf_mapping(const char *s, struct daxbuf *b)
 {
-	if (!strcmp(s, "pte"))
-		*pmd = false;
-	else if (!strcmp(s, "pmd"))
-		*pmd = true;
-	else
+	b->pmd = !strcmp(s, "pmd");
+	b->dflt = !strcmp(s, "default");
+	if (!b->pmd && !b->dflt && strcmp(s, "pte"))
 		return -1;
 	return 0;
+}
+
+const char *daxbuf_mapping_name(const struct daxbuf *b)
+{
+	return b->dflt ? "default" : b->pmd ? "pmd" : "pte";
 }
 
 static void buf_path(const struct wl_ctx *ctx, struct daxbuf *b)
@@ -41,15 +45,27 @@ static void buf_path(const struct wl_ctx *ctx, struct daxbuf *b)
 	snprintf(b->path + n, sizeof(b->path) - n, ".buf");
 }
 
-int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len)
+/*
+ * fsdax: a preallocated file of the workload's name (allocated blocks, so
+ * faults map pmem and never SIGBUS). devdax: the character device itself,
+ * from offset 0; workloads run one at a time, so they never share it.
+ */
+static int open_backing(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len)
 {
-	uintptr_t base, addr;
-	size_t off;
-	void *p;
-
-	b->fd = -1;
-	b->res = NULL;
-	b->map = NULL;
+	if (ctx->pm->devdax) {
+		snprintf(b->path, sizeof(b->path), "%s", ctx->pm->devpath);
+		b->fd = open(b->path, O_RDWR | O_CLOEXEC);
+		if (b->fd < 0) {
+			snprintf(msg, len, "open %s: %s", b->path, strerror(errno));
+			return -1;
+		}
+		if (b->len > ctx->pm->size) {
+			snprintf(msg, len, "buffer of %zu bytes exceeds %s (%llu bytes)", b->len,
+				 b->path, (unsigned long long)ctx->pm->size);
+			return -1;
+		}
+		return 0;
+	}
 	buf_path(ctx, b);
 	b->fd = open(b->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (b->fd < 0) {
@@ -60,6 +76,19 @@ int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len
 		snprintf(msg, len, "fallocate %s: %s", b->path, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Place the mapping ourselves: 2 MiB-aligned for pmd, and 4 KiB off the
+ * 2 MiB colour for pte, which makes a DAX PMD fault impossible whether or
+ * not madvise() exists (tinyconfig lacks ADVISE_SYSCALLS).
+ */
+static int place(struct daxbuf *b, char *msg, size_t len)
+{
+	uintptr_t addr;
+	void *p;
+
 	b->res_len = b->len + 2 * PMD_SZ;
 	b->res = mmap(NULL, b->res_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		      -1, 0);
@@ -68,9 +97,8 @@ int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len
 		snprintf(msg, len, "mmap reserve: %s", strerror(errno));
 		return -1;
 	}
-	base = (uintptr_t)b->res;
-	addr = (base + PMD_SZ - 1) & ~(PMD_SZ - 1);
-	if (!b->pmd)
+	addr = ((uintptr_t)b->res + PMD_SZ - 1) & ~(PMD_SZ - 1);
+	if (!b->pmd && !b->dflt)
 		addr += PAGE_SZ;
 	p = mmap((void *)addr, b->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, b->fd, 0);
 	if (p == MAP_FAILED) {
@@ -78,16 +106,40 @@ int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len
 		return -1;
 	}
 	b->map = p;
-	if (madvise(b->map, b->len, b->pmd ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) && errno != ENOSYS) {
+	return 0;
+}
+
+static int advise(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len)
+{
+	if (b->dflt || !madvise(b->map, b->len, b->pmd ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+		return 0;
+	if (errno != ENOSYS) {
 		snprintf(msg, len, "madvise: %s", strerror(errno));
 		return -1;
 	}
+	emit_warning("workload %s: madvise() not available (kernel without "
+		     "CONFIG_ADVISE_SYSCALLS); mapping set by alignment only",
+		     ctx->spec->name);
+	return 0;
+}
+
+int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len)
+{
+	size_t off;
+
+	b->fd = -1;
+	b->res = NULL;
+	b->map = NULL;
+	b->devdax = ctx->pm->devdax;
+	if (open_backing(ctx, b, msg, len) || place(b, msg, len) || advise(ctx, b, msg, len))
+		return -1;
+	/* Prefault for write, so the timed GUPs take the fast path. */
 	for (off = 0; off < b->len; off += PAGE_SZ)
 		((volatile char *)b->map)[off] = (char)off;
 	return 0;
 }
 
-/* Unmap and close; keep the file (unlink) only if asked. */
+/* Unmap and close; remove the buffer file only if asked (never a device). */
 void daxbuf_unmap(struct daxbuf *b, bool unlink_file)
 {
 	if (b->res)
@@ -96,7 +148,7 @@ void daxbuf_unmap(struct daxbuf *b, bool unlink_file)
 	b->map = NULL;
 	if (b->fd >= 0) {
 		close(b->fd);
-		if (unlink_file)
+		if (unlink_file && !b->devdax)
 			unlink(b->path);
 	}
 	b->fd = -1;

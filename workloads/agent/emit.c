@@ -39,12 +39,20 @@ int emit_open(const char *tty)
 	return 0;
 }
 
+/* Host mode: a regular file the harness tails (created, truncated). */
+int emit_open_file(const char *path)
+{
+	res_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	return res_fd < 0 ? -errno : 0;
+}
+
 void emit_close(void)
 {
 	if (res_fd < 0)
 		return;
 	/* Wait for the UART to drain, or the tail is lost at reboot. */
-	tcdrain(res_fd);
+	if (isatty(res_fd))
+		tcdrain(res_fd);
 	close(res_fd);
 	res_fd = -1;
 }

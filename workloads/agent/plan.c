@@ -108,6 +108,7 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 	p->run_id = get_str(p->root, "run_id", "");
 	p->variant = get_str(p->root, "variant", "");
 	p->pmem_mode = get_str(p->root, "pmem_mode", "memmap");
+	p->dax_mode = get_str(p->root, "dax_mode", "fsdax");
 	p->mountpoint = get_str(p->root, "mountpoint", DEF_MOUNTPOINT);
 	p->namespace = get_str(p->root, "namespace", NULL);
 	p->hung_task_timeout = (int)get_int(p->root, "hung_task_timeout", -1);
@@ -115,8 +116,18 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 	p->teardown_timeout = (int)get_int(p->root, "teardown_timeout", DEF_TEARDOWN_TIMEOUT);
 	p->teardown = get_bool(p->root, "teardown", true);
 	p->nvdimm_init_labels = get_bool(p->root, "nvdimm_init_labels", true);
-	if (strcmp(p->pmem_mode, "memmap") && strcmp(p->pmem_mode, "nvdimm")) {
+	if (strcmp(p->pmem_mode, "memmap") && strcmp(p->pmem_mode, "nvdimm") &&
+	    strcmp(p->pmem_mode, "file") && strcmp(p->pmem_mode, "host")) {
 		snprintf(err, errlen, "unknown pmem_mode \"%s\"", p->pmem_mode);
+		return -1;
+	}
+	if (strcmp(p->dax_mode, "fsdax") && strcmp(p->dax_mode, "devdax")) {
+		snprintf(err, errlen, "unknown dax_mode \"%s\" (fsdax|devdax)", p->dax_mode);
+		return -1;
+	}
+	/* On a real machine only the namespace the owner named is ours. */
+	if (!strcmp(p->pmem_mode, "host") && !p->namespace) {
+		snprintf(err, errlen, "pmem_mode host needs a namespace");
 		return -1;
 	}
 	if (p->mountpoint[0] != '/') {

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmem: find (or create) the fsdax namespace, mkfs, mount -o dax,
- * check that DAX is really in effect, and tear it down again.
+ * pmem: find (or create) the fsdax or devdax namespace, mkfs and
+ * mount -o dax (fsdax), check that DAX is really in effect, and tear it
+ * down again. On a real machine (plan pmem_mode "host") only the named
+ * namespace is touched, never reconfigured: the harness checked it and
+ * the owner's opt-in before this runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,8 +80,27 @@ static int ndctl(const struct plan *p, char *const argv[])
 	return ndctl_run(p, argv, false);
 }
 
-/* The plan's namespace, else the first one (with a block device if asked). */
-static struct json_object *pick_ns(const struct plan *p, struct json_object *arr, bool need_blk)
+static bool devdax(const struct plan *p)
+{
+	return !strcmp(p->dax_mode, "devdax");
+}
+
+/* The devdax character device: at the top (ndctl >= 66) or in daxregion. */
+static const char *ns_chardev(struct json_object *ns)
+{
+	struct json_object *r, *devs;
+
+	if (jget_str(ns, "chardev"))
+		return jget_str(ns, "chardev");
+	if (!json_object_object_get_ex(ns, "daxregion", &r) ||
+	    !json_object_object_get_ex(r, "devices", &devs) ||
+	    !json_object_is_type(devs, json_type_array) || !json_object_array_length(devs))
+		return NULL;
+	return jget_str(json_object_array_get_idx(devs, 0), "chardev");
+}
+
+/* The plan's namespace, else the first one (with its device if asked). */
+static struct json_object *pick_ns(const struct plan *p, struct json_object *arr, bool need_dev)
 {
 	size_t i, n = json_object_array_length(arr);
 
@@ -90,7 +112,7 @@ static struct json_object *pick_ns(const struct plan *p, struct json_object *arr
 			continue;
 		if (p->namespace && strcmp(dev, p->namespace))
 			continue;
-		if (need_blk && !jget_str(ns, "blockdev"))
+		if (need_dev && !(devdax(p) ? ns_chardev(ns) : jget_str(ns, "blockdev")))
 			continue;
 		return ns;
 	}
@@ -111,13 +133,17 @@ static void pmem_fill(struct pmem *pm, struct json_object *ns)
 	copy_str(pm->blockdev, sizeof(pm->blockdev), jget_str(ns, "blockdev"));
 	copy_str(pm->mode, sizeof(pm->mode), jget_str(ns, "mode"));
 	copy_str(pm->map, sizeof(pm->map), jget_str(ns, "map"));
-	snprintf(pm->devpath, sizeof(pm->devpath), "/dev/%s", pm->blockdev);
+	copy_str(pm->chardev, sizeof(pm->chardev), ns_chardev(ns));
+	pm->devdax = !strcmp(pm->mode, "devdax");
+	snprintf(pm->devpath, sizeof(pm->devpath), "/dev/%s",
+		 pm->devdax ? pm->chardev : pm->blockdev);
 	if (json_object_object_get_ex(ns, "size", &v))
 		pm->size = (uint64_t)json_object_get_int64(v);
 	pm->found = true;
 
 	jadd_str(o, "namespace", pm->ns);
-	jadd_str(o, "blockdev", pm->blockdev);
+	jadd_str(o, "blockdev", pm->blockdev[0] ? pm->blockdev : NULL);
+	jadd_str(o, "chardev", pm->chardev[0] ? pm->chardev : NULL);
 	jadd_str(o, "mode", pm->mode);
 	jadd_int(o, "size", (int64_t)pm->size);
 	jadd_str(o, "map", pm->map[0] ? pm->map : NULL);
@@ -186,8 +212,8 @@ static int init_labels(const struct plan *p, const char *region)
  */
 static int nvdimm_label_and_create(const struct plan *p, const char *ns)
 {
-	char *create[] = {"ndctl", "create-namespace", "-r", NULL, "-m", "fsdax", "-M", "mem",
-			  NULL};
+	char *create[] = {"ndctl", "create-namespace", "-r", NULL, "-m", (char *)p->dax_mode, "-M",
+			  "mem", devdax(p) ? "-a" : NULL, "4K", NULL};
 	char *disable[] = {"ndctl", "disable-region", NULL, NULL};
 	char *enable[] = {"ndctl", "enable-region", NULL, NULL};
 	char region[32];
@@ -207,14 +233,16 @@ static int nvdimm_label_and_create(const struct plan *p, const char *ns)
 }
 
 /*
- * NFIT namespaces have no struct pages until they are (re)made fsdax.
+ * NFIT namespaces have no struct pages until they are (re)made fsdax or
+ * devdax (devdax with 4K alignment, so PTE mappings are possible too).
  * Reconfigure the existing namespace; if there is none or that fails,
- * initialise labels and create one.
+ * initialise labels and create one (NVDIMM only: a legacy memmap region
+ * has no labels).
  */
-static int nvdimm_make_fsdax(const struct plan *p)
+static int make_mode(const struct plan *p, bool labels)
 {
-	char *argv[] = {"ndctl", "create-namespace", "-f", "-e", NULL, "-m", "fsdax", "-M", "mem",
-			NULL};
+	char *argv[] = {"ndctl", "create-namespace", "-f", "-e", NULL, "-m", (char *)p->dax_mode,
+			"-M", "mem", devdax(p) ? "-a" : NULL, "4K", NULL};
 	struct json_object *arr, *ns;
 	char name[64] = "";
 
@@ -232,6 +260,10 @@ static int nvdimm_make_fsdax(const struct plan *p)
 		}
 	}
 	json_object_put(arr);
+	if (!labels) {
+		emit_error("cannot make %s %s", name[0] ? name : "a namespace", p->dax_mode);
+		return -1;
+	}
 	return nvdimm_label_and_create(p, name[0] ? name : NULL);
 }
 
@@ -292,35 +324,49 @@ static int mount_dax(const struct plan *p, struct pmem *pm)
 	return 0;
 }
 
+/* What the emulated media needs before it can be used in dax_mode. */
+static int prepare_emulated(const struct plan *p)
+{
+	if (!strcmp(p->pmem_mode, "nvdimm") || !strcmp(p->pmem_mode, "file"))
+		return make_mode(p, true);
+	/* legacy memmap pmem comes up usable as fsdax (map mem) */
+	if (!strcmp(p->pmem_mode, "memmap") && devdax(p))
+		return make_mode(p, false);
+	return 0;
+}
+
 int pmem_setup(const struct plan *p, struct pmem *pm)
 {
 	struct json_object *arr, *ns;
 
 	memset(pm, 0, sizeof(*pm));
-	if (!strcmp(p->pmem_mode, "nvdimm") && nvdimm_make_fsdax(p))
+	if (prepare_emulated(p))
 		return -1;
 	arr = ndctl_list(p, "-N", NULL, NULL);
 	if (!arr)
 		return -1;
 	ns = pick_ns(p, arr, true);
 	if (!ns) {
-		emit_error("no pmem namespace%s%s with a block device "
+		emit_error("no pmem namespace%s%s with a %s "
 			   "(ndctl list -N found %zu)",
 			   p->namespace ? " " : "", p->namespace ? p->namespace : "",
+			   devdax(p) ? "devdax character device" : "block device",
 			   json_object_array_length(arr));
 		json_object_put(arr);
 		return -1;
 	}
 	pmem_fill(pm, ns);
 	json_object_put(arr);
+	if (pm->devdax)
+		return 0;
 	if (mkfs(p, pm))
 		return -1;
 	return mount_dax(p, pm);
 }
 
-static bool check_mode(const struct pmem *pm)
+static bool check_mode(const struct plan *p, const struct pmem *pm)
 {
-	bool ok = !strcmp(pm->mode, "fsdax");
+	bool ok = !strcmp(pm->mode, p->dax_mode);
 
 	emit_check("namespace_mode", ok, json_object_new_string(pm->mode));
 	return ok;
@@ -398,14 +444,28 @@ static bool check_struct_pages(void)
 	return ok;
 }
 
+static bool check_chardev(const struct pmem *pm)
+{
+	struct stat st;
+	bool ok = !stat(pm->devpath, &st) && S_ISCHR(st.st_mode);
+
+	emit_check("devdax_chardev", ok,
+		   json_object_new_string(ok ? pm->devpath : strerror(errno)));
+	return ok;
+}
+
 /* Run every check (all are reported), then say whether all passed. */
 bool pmem_checks(const struct plan *p, const struct pmem *pm)
 {
 	bool ok = true;
 
-	ok &= check_mode(pm);
-	ok &= check_queue_dax(pm);
-	ok &= check_statx_dax(p);
+	ok &= check_mode(p, pm);
+	if (pm->devdax) {
+		ok &= check_chardev(pm);
+	} else {
+		ok &= check_queue_dax(pm);
+		ok &= check_statx_dax(p);
+	}
 	ok &= check_struct_pages();
 	return ok;
 }
@@ -450,11 +510,15 @@ static bool teardown_disable(const struct plan *p, struct pmem *pm)
 
 bool pmem_teardown(const struct plan *p, struct pmem *pm)
 {
+	char *enable[] = {"ndctl", "enable-namespace", pm->ns, NULL};
 	bool ok = true;
 
 	if (pm->mounted)
 		ok &= teardown_umount(p, pm);
 	if (pm->found)
 		ok &= teardown_disable(p, pm);
+	/* A real machine is left as found: the namespace enabled again. */
+	if (ok && pm->found && p->host)
+		ok &= !ndctl(p, enable);
 	return ok;
 }

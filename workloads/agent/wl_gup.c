@@ -76,8 +76,8 @@ static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 	    param_int(w, "iters", 10, 1, 1 << 24, &g->iters, msg, len) ||
 	    param_int(w, "write", 0, 0, 1, &g->write, msg, len))
 		return -1;
-	if (daxbuf_mapping(param_str(w, "mapping", "pte"), &g->b.pmd)) {
-		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd)", param_str(w, "mapping", "pte"));
+	if (daxbuf_mapping(param_str(w, "mapping", "pte"), &g->b)) {
+		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)", param_str(w, "mapping", "pte"));
 		return -1;
 	}
 	for (i = 0; i < ARRAY_SIZE(gup_ops); i++)
@@ -146,7 +146,7 @@ static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs,
 	s.pins.released = p1.released - p0.released;
 	o = sample_json(ctx, &s);
 	jadd_str(o, "op", param_str(ctx->spec, "op", "gup-fast"));
-	jadd_str(o, "mapping", g->b.pmd ? "pmd" : "pte");
+	jadd_str(o, "mapping", daxbuf_mapping_name(&g->b));
 	jadd_int(o, "get_usec", (int64_t)get_us);
 	jadd_int(o, "put_usec", (int64_t)put_us);
 	jadd_double(o, "get_ns_per_page", (double)get_us * 1000 / s.pages);
@@ -180,7 +180,7 @@ static int gup_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	if (daxbuf_map(ctx, &g.b, msg, len))
 		goto out;
 	logmsg("gup %s: %s, %s mapping, %zu KiB, %lld pages/call, %lld iters, %d reps",
-	       ctx->spec->name, param_str(ctx->spec, "op", "gup-fast"), g.b.pmd ? "pmd" : "pte",
+	       ctx->spec->name, param_str(ctx->spec, "op", "gup-fast"), daxbuf_mapping_name(&g.b),
 	       g.b.len >> 10, (long long)g.per_call, (long long)g.iters, ctx->spec->reps);
 	counters_open(&cs);
 	for (rep = 0; rep < ctx->spec->reps; rep++)

@@ -24,14 +24,9 @@ struct odirect {
 	size_t buf; /* bytes */
 	size_t bs;  /* bytes per I/O */
 	int64_t iters;
-	int advice; /* madvise, or -1 for none */
 	bool write;
 
-	char path[256]; /* the buffer file on the DAX fs */
-	int buf_fd;
-	void *res; /* address space reserved for placement */
-	size_t res_len;
-	char *map; /* the DAX mapping, inside res */
+	struct daxbuf b; /* the DAX mapping */
 	int dev_fd;
 	uint64_t span; /* device bytes used, a multiple of bs */
 };
@@ -61,13 +56,8 @@ static int parse(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t
 	}
 	od->buf = (size_t)buf_kib << 10;
 	od->bs = (size_t)bs_kib << 10;
-	if (!strcmp(mapping, "pte")) {
-		od->advice = MADV_NOHUGEPAGE;
-	} else if (!strcmp(mapping, "pmd")) {
-		od->advice = MADV_HUGEPAGE;
-	} else if (!strcmp(mapping, "default")) {
-		od->advice = -1;
-	} else {
+	od->b.len = od->buf;
+	if (daxbuf_mapping(mapping, &od->b)) {
 		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)", mapping);
 		return -1;
 	}
@@ -76,91 +66,6 @@ static int parse(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t
 		return -1;
 	}
 	od->write = !strcmp(rw, "write");
-	return 0;
-}
-
-/* File name from the workload name, kept to one path component. */
-static void buf_path(const struct wl_ctx *ctx, struct odirect *od)
-{
-	size_t i, n;
-
-	n = snprintf(od->path, sizeof(od->path), "%s/zdbench-", ctx->plan->mountpoint);
-	for (i = 0; ctx->spec->name[i] && n < sizeof(od->path) - 5; i++) {
-		char c = ctx->spec->name[i];
-
-		od->path[n++] = c == '/' ? '_' : c;
-	}
-	snprintf(od->path + n, sizeof(od->path) - n, ".buf");
-}
-
-#define PMD_SZ (2UL << 20)
-
-/*
- * Place the mapping ourselves: 2 MiB-aligned for pmd, and 4 KiB off the
- * file's 2 MiB colour for pte, which makes a DAX PMD fault impossible
- * whether or not madvise() exists (tinyconfig lacks ADVISE_SYSCALLS).
- */
-static int place_mapping(struct odirect *od, char *msg, size_t len)
-{
-	uintptr_t base, addr;
-	void *p;
-
-	od->res_len = od->buf + 2 * PMD_SZ;
-	od->res = mmap(NULL, od->res_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
-	if (od->res == MAP_FAILED) {
-		od->res = NULL;
-		snprintf(msg, len, "mmap reserve: %s", strerror(errno));
-		return -1;
-	}
-	base = (uintptr_t)od->res;
-	addr = (base + PMD_SZ - 1) & ~(PMD_SZ - 1);
-	if (od->advice == MADV_NOHUGEPAGE)
-		addr += PAGE_SZ;
-	p = mmap((void *)addr, od->buf, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, od->buf_fd,
-		 0);
-	if (p == MAP_FAILED) {
-		snprintf(msg, len, "mmap %s: %s", od->path, strerror(errno));
-		return -1;
-	}
-	od->map = p;
-	return 0;
-}
-
-static int advise(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t len)
-{
-	if (od->advice < 0 || !madvise(od->map, od->buf, od->advice))
-		return 0;
-	if (errno != ENOSYS) {
-		snprintf(msg, len, "madvise: %s", strerror(errno));
-		return -1;
-	}
-	emit_warning("workload %s: madvise() not available (kernel without "
-		     "CONFIG_ADVISE_SYSCALLS); mapping set by alignment only",
-		     ctx->spec->name);
-	return 0;
-}
-
-static int map_buffer(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t len)
-{
-	size_t off;
-
-	buf_path(ctx, od);
-	od->buf_fd = open(od->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (od->buf_fd < 0) {
-		snprintf(msg, len, "open %s: %s", od->path, strerror(errno));
-		return -1;
-	}
-	/* Allocated blocks, so faults map pmem and never SIGBUS. */
-	if (fallocate(od->buf_fd, 0, 0, od->buf) < 0) {
-		snprintf(msg, len, "fallocate %s: %s", od->path, strerror(errno));
-		return -1;
-	}
-	if (place_mapping(od, msg, len) || advise(ctx, od, msg, len))
-		return -1;
-	/* Prefault for write, so the timed GUPs take the fast path. */
-	for (off = 0; off < od->buf; off += PAGE_SZ)
-		((volatile char *)od->map)[off] = (char)off;
 	return 0;
 }
 
@@ -200,7 +105,7 @@ static int io_loop(const struct odirect *od, char *msg, size_t len)
 	int64_t i;
 
 	for (i = 0; i < od->iters; i++) {
-		char *p = od->map + slice * od->bs;
+		char *p = od->b.map + slice * od->bs;
 		ssize_t n;
 
 		if (od->write)
@@ -271,24 +176,18 @@ static void cleanup(struct odirect *od)
 {
 	if (od->dev_fd >= 0)
 		close(od->dev_fd);
-	/* The reservation covers the file mapping: one munmap drops both. */
-	if (od->res)
-		munmap(od->res, od->res_len);
-	if (od->buf_fd >= 0) {
-		close(od->buf_fd);
-		unlink(od->path);
-	}
+	daxbuf_unmap(&od->b, true);
 }
 
 static int odirect_run(const struct wl_ctx *ctx, char *msg, size_t len)
 {
-	struct odirect od = {.buf_fd = -1, .dev_fd = -1};
+	struct odirect od = {.b.fd = -1, .dev_fd = -1};
 	struct counters cs;
 	int rep, ret = -1;
 
 	if (parse(ctx, &od, msg, len))
 		return -1;
-	if (map_buffer(ctx, &od, msg, len) || open_target(&od, msg, len))
+	if (daxbuf_map(ctx, &od.b, msg, len) || open_target(&od, msg, len))
 		goto out;
 	logmsg("odirect %s: %s %s, buf %zu KiB, bs %zu KiB, %lld iters, "
 	       "%d reps",
@@ -311,6 +210,6 @@ out:
 
 const struct workload_ops wl_odirect_ops = {
 	.kind = "odirect",
-	.desc = "O_DIRECT I/O to a block device into a FS-DAX MAP_SHARED buffer",
+	.desc = "O_DIRECT I/O to a block device into a DAX MAP_SHARED buffer",
 	.run = odirect_run,
 };

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Safety of the host backend: a real machine's pmem holds data. Before the
+ * agent may format or write anything, the one namespace the config names
+ * must exist, be in the configured mode and size, be neither mounted nor
+ * open, and the owner must have opted in to losing its data. Each refusal
+ * names the namespace and the reason. The decision (host_ns_check) is a
+ * pure function of what ndctl, mountinfo and the process report, so every
+ * refusal is unit-tested on recorded inputs; host_preflight gathers them.
+ */
+#define _GNU_SOURCE
+#include "hostsafe.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "result.h"
+
+void host_ns_free(struct host_ns *ns)
+{
+	free(ns->name);
+	free(ns->mode);
+	free(ns->blockdev);
+	free(ns->chardev);
+	memset(ns, 0, sizeof(*ns));
+}
+
+/* "534773760", "510M", "16G": bytes; -1 if malformed. */
+int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': v <<= 10; end++; break;
+	case 'M': case 'm': v <<= 20; end++; break;
+	case 'G': case 'g': v <<= 30; end++; break;
+	case 'T': case 't': v <<= 40; end++; break;
+	}
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const char *ns_chardev(struct json_object *ns)
+{
+	struct json_object *r, *devs;
+
+	if (jstr(ns, "chardev"))
+		return jstr(ns, "chardev");
+	if (!json_object_object_get_ex(ns, "daxregion", &r) ||
+	    !json_object_object_get_ex(r, "devices", &devs) ||
+	    !json_object_is_type(devs, json_type_array) || !json_object_array_length(devs))
+		return NULL;
+	return jstr(json_object_array_get_idx(devs, 0), "chardev");
+}
+
+/* ndctl prints one namespace as an object, several as an array. */
+static struct json_object *find_ns(struct json_object *list, const char *name, struct sbuf *seen)
+{
+	size_t n;
+
+	if (json_object_is_type(list, json_type_object))
+		return !strcmp(jstr(list, "dev") ? jstr(list, "dev") : "", name) ? list : NULL;
+	if (!json_object_is_type(list, json_type_array))
+		return NULL;
+	n = json_object_array_length(list);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *ns = json_object_array_get_idx(list, i);
+		const char *dev = jstr(ns, "dev");
+
+		if (!dev)
+			continue;
+		sbuf_addf(seen, "%s%s", seen->len ? ", " : "", dev);
+		if (!strcmp(dev, name))
+			return ns;
+	}
+	return NULL;
+}
+
+/*
+ * Is /dev/<dev> (or a partition of it) the source of a mount? mountinfo
+ * fields: id parent maj:min root mountpoint opts [tags] - fstype source opts.
+ */
+bool mountinfo_has(const char *mountinfo, const char *dev, const char *majmin, char **where)
+{
+	char *copy = xstrdup(mountinfo ? mountinfo : ""), *line, *save;
+	char path[96];
+	size_t plen = (size_t)snprintf(path, sizeof(path), "/dev/%s", dev);
+	bool hit = false;
+
+	for (line = strtok_r(copy, "\n", &save); line && !hit; line = strtok_r(NULL, "\n", &save)) {
+		char mm[32] = "", mnt[1024] = "", *dash = strstr(line, " - ");
+		char fstype[64] = "", src[512] = "";
+
+		if (sscanf(line, "%*s %*s %31s %*s %1023s", mm, mnt) != 2)
+			continue;
+		if (dash)
+			sscanf(dash + 3, "%63s %511s", fstype, src);
+		if (majmin && !strcmp(mm, majmin))
+			hit = true;
+		/* /dev/pmem0 and its partitions /dev/pmem0p1..., not /dev/pmem01 */
+		if (!strncmp(src, path, plen) && (!src[plen] || src[plen] == 'p'))
+			hit = true;
+		if (hit && where)
+			*where = xstrdup(mnt);
+	}
+	free(copy);
+	return hit;
+}
+
+static int refuse(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int refuse(char **why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(why, fmt, ap) < 0)
+		*why = NULL;
+	va_end(ap);
+	return -1;
+}
+
+static int check_found(const struct host_facts *f, const char *name, struct json_object **ns,
+		       char **why)
+{
+	struct sbuf seen = { 0 };
+	int ret = 0;
+
+	*ns = f->ndctl ? find_ns(f->ndctl, name, &seen) : NULL;
+	if (!*ns)
+		ret = refuse(why, "namespace %s not found (ndctl list -N shows: %s)", name,
+			     seen.len ? seen.buf : "none");
+	sbuf_free(&seen);
+	return ret;
+}
+
+static int check_shape(const struct zd_config *c, struct json_object *ns, struct host_ns *out,
+		       char **why)
+{
+	uint64_t want;
+	json_object *v;
+
+	out->mode = xstrdup(jstr(ns, "mode") ? jstr(ns, "mode") : "unknown");
+	if (json_object_object_get_ex(ns, "size", &v))
+		out->size = (uint64_t)json_object_get_int64(v);
+	if (jstr(ns, "blockdev"))
+		out->blockdev = xstrdup(jstr(ns, "blockdev"));
+	if (ns_chardev(ns))
+		out->chardev = xstrdup(ns_chardev(ns));
+	if (strcmp(out->mode, c->dax_mode))
+		return refuse(why,
+			      "namespace %s is in mode %s, the config says %s ([run] dax_mode); zdbench does not reconfigure it",
+			      out->name, out->mode, c->dax_mode);
+	if (!c->host_size || !*c->host_size)
+		return refuse(why,
+			      "namespace %s: [host] size is not set; set it to %llu (its size as ndctl reports it) to confirm it is the right one",
+			      out->name, (unsigned long long)out->size);
+	if (parse_size(c->host_size, &want))
+		return refuse(why, "[host] size = %s: not a size (bytes, or with K/M/G/T)",
+			      c->host_size);
+	if (want != out->size)
+		return refuse(why, "namespace %s has %llu bytes, the config says %s (%llu bytes)",
+			      out->name, (unsigned long long)out->size, c->host_size,
+			      (unsigned long long)want);
+	if (!strcmp(out->mode, "devdax") ? !out->chardev : !out->blockdev)
+		return refuse(why, "namespace %s (%s) has no %s device", out->name, out->mode,
+			      !strcmp(out->mode, "devdax") ? "dax character" : "block");
+	return 0;
+}
+
+int host_ns_check(const struct zd_config *c, const struct host_facts *f, struct host_ns *out,
+		  char **why)
+{
+	const char *name = c->host_ns;
+	struct json_object *ns;
+	char *where = NULL;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	*why = NULL;
+	if (f->euid != 0)
+		return refuse(why,
+			      "the host backend needs root: it formats and re-enables pmem namespace %s (QEMU mode needs no root)",
+			      name && *name ? name : "([host] namespace)");
+	if (!name || !*name)
+		return refuse(why,
+			      "no namespace named in [host] namespace: the host backend touches only a namespace the config names");
+	if (check_found(f, name, &ns, why))
+		return -1;
+	out->name = xstrdup(name);
+	if (check_shape(c, ns, out, why))
+		return -1;
+	if (out->blockdev && mountinfo_has(f->mountinfo, out->blockdev, f->majmin, &where)) {
+		ret = refuse(why, "namespace %s (/dev/%s) is mounted on %s: unmount it first", name,
+			     out->blockdev, where);
+		free(where);
+		return ret;
+	}
+	if (f->busy)
+		return refuse(why, "namespace %s (%s) is in use: %s", name, f->busy_dev, f->busy);
+	if (!c->host_destructive)
+		return refuse(why,
+			      "namespace %s: [host] destructive is not set; zdbench would %s and destroy its data (set destructive = yes if it holds nothing you need)",
+			      name, !strcmp(out->mode, "devdax") ? "write over its dax device" :
+								   "mkfs.ext4 its block device");
+	return 0;
+}
+
+/* Who holds the device open: a process with it among its fds or maps. */
+static char *holder_of(const char *devpath)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char *who = NULL;
+
+	while (d && !who && (e = readdir(d))) {
+		char fddir[300], link[600], tgt[512];
+		DIR *fds;
+		struct dirent *fe;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == getpid())
+			continue;
+		snprintf(fddir, sizeof(fddir), "/proc/%s/fd", e->d_name);
+		fds = opendir(fddir);
+		while (fds && !who && (fe = readdir(fds))) {
+			ssize_t n;
+
+			snprintf(link, sizeof(link), "%s/%s", fddir, fe->d_name);
+			n = readlink(link, tgt, sizeof(tgt) - 1);
+			if (n > 0 && (tgt[n] = '\0', !strcmp(tgt, devpath)))
+				who = xasprintf("open by pid %s", e->d_name);
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (d)
+		closedir(d);
+	return who;
+}
+
+/* Busy: a block device that O_EXCL cannot open, or any device with a holder. */
+static void probe_busy(const char *dev, struct host_facts *f)
+{
+	char *path = xasprintf("/dev/%s", dev);
+	struct stat st;
+	int fd;
+
+	f->busy_dev = path;
+	if (!stat(path, &st) && S_ISBLK(st.st_mode)) {
+		char *sys = xasprintf("/sys/class/block/%s/dev", dev);
+		char *mm = read_file(sys, NULL);
+
+		free(sys);
+		if (mm)
+			f->majmin = xstrdup(trim(mm));
+		free(mm);
+		fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
+		if (fd < 0 && errno == EBUSY)
+			f->busy = xstrdup("held exclusively (mounted, or claimed by a filesystem, md or dm)");
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!f->busy)
+		f->busy = holder_of(path);
+}
+
+static struct json_object *ndctl_namespaces(void)
+{
+	char *argv[] = { "ndctl", "list", "-N", NULL };
+	struct sbuf out = { 0 };
+	struct proc_opts o = { .capture = &out, .quiet_stderr = true, .timeout = 60 };
+	struct proc_result r;
+	struct json_object *j = NULL;
+
+	if (proc_run(argv, &o, &r) || r.exec_failed)
+		zd_err("ndctl not found: install Debian package ndctl");
+	else
+		j = json_tokener_parse(out.buf ? out.buf : "[]");
+	sbuf_free(&out);
+	return j ? j : json_object_new_array();
+}
+
+void host_facts_free(struct host_facts *f)
+{
+	json_object_put(f->ndctl);
+	free(f->mountinfo);
+	free(f->majmin);
+	free(f->busy);
+	free(f->busy_dev);
+	memset(f, 0, sizeof(*f));
+}
+
+int host_preflight(const struct zd_config *c, struct host_ns *out, char **why)
+{
+	struct host_facts f = { .euid = geteuid() };
+	struct host_ns tmp;
+	int ret;
+
+	/* Look only once root and a name are there: the pure check says why not. */
+	if (f.euid == 0 && c->host_ns && *c->host_ns) {
+		f.ndctl = ndctl_namespaces();
+		f.mountinfo = read_file("/proc/self/mountinfo", NULL);
+		if (!host_ns_check(c, &f, &tmp, why) || tmp.name) {
+			const char *dev = tmp.blockdev ? tmp.blockdev : tmp.chardev;
+
+			if (dev)
+				probe_busy(dev, &f);
+		}
+		host_ns_free(&tmp);
+		free(*why);
+	}
+	ret = host_ns_check(c, &f, out, why);
+	host_facts_free(&f);
+	return ret;
+}

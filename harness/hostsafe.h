@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZD_HOSTSAFE_H
+#define ZD_HOSTSAFE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+struct json_object;
+
+/* The namespace the host backend may use, once every check passed. */
+struct host_ns {
+	char *name;	/* namespace0.0 */
+	char *mode;	/* fsdax | devdax */
+	char *blockdev; /* pmem0 (fsdax) */
+	char *chardev;	/* dax0.0 (devdax) */
+	uint64_t size;
+};
+
+/* What the machine says, gathered by host_preflight (or recorded, in tests). */
+struct host_facts {
+	uid_t euid;
+	struct json_object *ndctl; /* `ndctl list -N` */
+	char *mountinfo;	   /* /proc/self/mountinfo */
+	char *majmin;		   /* the block device's "259:0", if known */
+	char *busy;		   /* why the device is in use, or NULL */
+	char *busy_dev;
+};
+
+/* 0: the namespace may be used; -1: *why says, naming it, why not. */
+int host_ns_check(const struct zd_config *c, const struct host_facts *f, struct host_ns *out,
+		  char **why);
+int host_preflight(const struct zd_config *c, struct host_ns *out, char **why);
+void host_ns_free(struct host_ns *ns);
+void host_facts_free(struct host_facts *f);
+int parse_size(const char *s, uint64_t *out);
+bool mountinfo_has(const char *mountinfo, const char *dev, const char *majmin, char **where);
+
+#endif

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Watching one boot (a QEMU guest, or the agent on the host): start the
+ * command, follow the agent's JSON lines as they arrive, and move one
+ * deadline along with them: boot until hello, a step per phase or sample,
+ * teardown, shutdown. When the deadline passes the process group is
+ * killed and the name of the deadline is recorded.
+ */
+#define _GNU_SOURCE
+#include "watch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "result.h"
+
+#define SHUTDOWN_GRACE 60.0 /* agent said done; QEMU should exit by itself */
+#define STUCK_GRACE 10.0    /* ... unless teardown already failed */
+
+/* Reads what the guest appended to a file since last time, line by line. */
+struct tail {
+	int fd;
+	struct sbuf pend;
+};
+
+static int tail_lines(struct tail *t, const char *path,
+		      void (*cb)(void *, const char *), void *ctx)
+{
+	char buf[8192];
+	ssize_t n;
+
+	if (t->fd < 0) {
+		t->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (t->fd < 0)
+			return 0;
+	}
+	while ((n = read(t->fd, buf, sizeof(buf))) > 0) {
+		char *nl;
+
+		sbuf_add(&t->pend, buf, n);
+		while (t->pend.buf && (nl = memchr(t->pend.buf, '\n', t->pend.len))) {
+			size_t used = nl - t->pend.buf + 1;
+
+			*nl = '\0';
+			cb(ctx, t->pend.buf);
+			memmove(t->pend.buf, nl + 1, t->pend.len - used);
+			t->pend.len -= used;
+			t->pend.buf[t->pend.len] = '\0';
+		}
+	}
+	return 0;
+}
+
+struct watch {
+	bool teardown_failed;	/* the agent gave up on teardown: a hang */
+	const struct zd_config *c;
+	struct boot_out *out;
+	double start, deadline;
+	const char *waiting; /* which timeout the deadline belongs to */
+};
+
+static void on_result_line(void *ctx, const char *line)
+{
+	struct watch *w = ctx;
+	struct json_object *o = json_tokener_parse(line);
+	const char *type, *phase, *state;
+	double now = now_mono();
+
+	if (!o)
+		return; /* a torn or foreign line: the harvester reports it */
+	type = jstr(o, "type");
+	if (!type)
+		goto out;
+	if (!strcmp(type, "hello")) {
+		w->out->saw_hello = true;
+		w->out->boot_secs = now - w->start;
+		w->waiting = "step";
+		w->deadline = now + w->c->step_timeout;
+	} else if (!strcmp(type, "phase")) {
+		phase = jstr(o, "phase");
+		state = jstr(o, "state");
+		if (!phase || !state)
+			goto out;
+		free(w->out->last_phase);
+		w->out->last_phase = xstrdup(phase);
+		if (!strcmp(state, "begin") && !strcmp(phase, "teardown")) {
+			w->waiting = "teardown";
+			w->deadline = now + w->c->teardown_timeout;
+		} else if (!strcmp(phase, "teardown") && !jbool(o, "ok", true)) {
+			/* still stuck in teardown (e.g. ndctl in D state): what
+			 * kills the guest later is the teardown hang */
+			w->teardown_failed = true;
+		} else {
+			w->waiting = "step";
+			w->deadline = now + w->c->step_timeout;
+		}
+	} else if (!strcmp(type, "sample")) {
+		/* progress within a step: a long workload is not a stuck one */
+		w->deadline = now + w->c->step_timeout;
+	} else if (!strcmp(type, "done")) {
+		w->out->saw_done = true;
+		w->out->agent_ok = jbool(o, "ok", false);
+		w->waiting = w->teardown_failed ? "teardown" : "shutdown";
+		/* after a failed teardown the reboot blocks behind it: no use waiting long */
+		w->deadline = now + (w->teardown_failed ? STUCK_GRACE : SHUTDOWN_GRACE);
+	}
+out:
+	json_object_put(o);
+}
+
+int watch_boot(const struct boot_req *req, struct boot_out *out, double boot_timeout,
+	       const char *stop_line, const struct watch_pump *pump)
+{
+	struct proc_opts po = { .out_path = req->qemu_log };
+	struct tail res = { .fd = -1 }, con = { .fd = -1 };
+	struct watch w = { .c = req->cfg, .out = out };
+	int status = 0;
+	pid_t pid;
+
+	/* Fresh outputs: QEMU's file: chardev truncates, but be explicit. */
+	unlink(req->console_log);
+	unlink(req->results_log);
+	pid = proc_spawn(out->argv.v, &po, NULL);
+	if (pid < 0) {
+		out->start_failed = true;
+		zd_err("cannot start %s: %s", out->argv.v[0], strerror(errno));
+		return -1;
+	}
+	w.start = now_mono();
+	w.deadline = w.start + boot_timeout;
+	w.waiting = "boot";
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (pump)
+			pump->fn(pump->ctx);
+		tail_lines(&res, req->results_log, on_result_line, &w);
+		if (r == pid)
+			break;
+		if (stop_line && con.fd < 0)
+			con.fd = open(req->console_log, O_RDONLY | O_CLOEXEC);
+		if (stop_line && con.fd >= 0) {
+			char *text = read_file(req->console_log, NULL);
+			bool hit = text && strstr(text, stop_line);
+
+			free(text);
+			if (hit) {
+				out->saw_hello = true;
+				out->boot_secs = now_mono() - w.start;
+				proc_kill_group(pid, 2.0, &status);
+				break;
+			}
+		}
+		if (now_mono() > w.deadline) {
+			out->timeout = xstrdup(w.waiting);
+			proc_kill_group(pid, 5.0, &status);
+			break;
+		}
+		usleep(100000);
+	}
+	if (pump)
+		pump->fn(pump->ctx);
+	tail_lines(&res, req->results_log, on_result_line, &w);
+	if (res.fd >= 0)
+		close(res.fd);
+	if (con.fd >= 0)
+		close(con.fd);
+	sbuf_free(&res.pend);
+	sbuf_free(&con.pend);
+	out->wall_secs = now_mono() - w.start;
+	if (WIFEXITED(status))
+		out->exit_code = WEXITSTATUS(status);
+	else
+		out->exit_code = -1;
+	return 0;
+}
+

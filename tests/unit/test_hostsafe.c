@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host backend's safety decision on recorded inputs (tests/data/host:
+ * `ndctl list -N` output and a mountinfo): each refusal names the namespace
+ * and its reason, and only a namespace that passes every check is accepted.
+ * The same refusals run for real inside a guest in tests/e2e/test_host.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "config.h"
+#include "hostsafe.h"
+#include "util.h"
+
+static struct zd_config *cfg(const char *ns, const char *size, bool destructive,
+			     const char *mode)
+{
+	struct zd_config *c = config_new();
+
+	assert_int_equal(config_load_defaults(c), 0);
+	assert_int_equal(config_set(c, "host", "namespace", ns, "test", 1), 0);
+	assert_int_equal(config_set(c, "host", "size", size, "test", 2), 0);
+	assert_int_equal(config_set(c, "host", "destructive", destructive ? "yes" : "no", "test", 3),
+			 0);
+	assert_int_equal(config_set(c, "run", "dax_mode", mode, "test", 4), 0);
+	return c;
+}
+
+static void facts(struct host_facts *f, const char *ndctl_file, bool mounted)
+{
+	memset(f, 0, sizeof(*f));
+	f->euid = 0;
+	f->ndctl = json_object_from_file(ndctl_file);
+	assert_non_null(f->ndctl);
+	f->mountinfo = read_file("tests/data/host/mountinfo", NULL);
+	assert_non_null(f->mountinfo);
+	if (!mounted) /* drop the line that mounts pmem0 */
+		*strstr(f->mountinfo, "20 1 259:0") = '\0';
+}
+
+/* Decide; expect a refusal containing msg, or acceptance when msg is NULL. */
+static void expect(struct zd_config *c, struct host_facts *f, const char *msg)
+{
+	struct host_ns ns;
+	char *why = NULL;
+	int ret = host_ns_check(c, f, &ns, &why);
+
+	if (!msg) {
+		if (ret)
+			fail_msg("refused: %s", why);
+		assert_string_equal(ns.name, "namespace0.0");
+	} else {
+		assert_int_equal(ret, -1);
+		if (!why || !strstr(why, msg))
+			fail_msg("refusal '%s' lacks '%s'", why ? why : "(none)", msg);
+	}
+	free(why);
+	host_ns_free(&ns);
+	host_facts_free(f);
+	config_free(c);
+}
+
+static void test_accepts_fsdax(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace0.0", "536870912", true, "fsdax"), &f, NULL);
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace0.0", "512M", true, "fsdax"), &f, NULL); /* 536870912 = 512 MiB */
+}
+
+static void test_accepts_devdax(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-devdax.json", false);
+	expect(cfg("namespace0.0", "534773760", true, "devdax"), &f, NULL);
+}
+
+static void test_refuses_not_root(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	f.euid = 1000;
+	expect(cfg("namespace0.0", "536870912", true, "fsdax"), &f,
+	       "the host backend needs root: it formats and re-enables pmem namespace namespace0.0");
+}
+
+static void test_refuses_unnamed(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("", "536870912", true, "fsdax"), &f, "no namespace named in [host] namespace");
+}
+
+static void test_refuses_unknown(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace2.0", "536870912", true, "fsdax"), &f,
+	       "namespace namespace2.0 not found (ndctl list -N shows: namespace0.0)");
+}
+
+static void test_refuses_without_optin(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace0.0", "536870912", false, "fsdax"), &f,
+	       "namespace namespace0.0: [host] destructive is not set; zdbench would mkfs.ext4");
+	facts(&f, "tests/data/host/ndctl-devdax.json", false);
+	expect(cfg("namespace0.0", "534773760", false, "devdax"), &f,
+	       "would write over its dax device");
+}
+
+static void test_refuses_mounted(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", true);
+	expect(cfg("namespace0.0", "536870912", true, "fsdax"), &f,
+	       "namespace namespace0.0 (/dev/pmem0) is mounted on /mnt/mine");
+}
+
+static void test_refuses_in_use(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	f.busy = xstrdup("open by pid 42");
+	f.busy_dev = xstrdup("/dev/pmem0");
+	expect(cfg("namespace0.0", "536870912", true, "fsdax"), &f,
+	       "namespace namespace0.0 (/dev/pmem0) is in use: open by pid 42");
+}
+
+static void test_refuses_size_and_mode(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace0.0", "510M", true, "fsdax"), &f,
+	       "namespace namespace0.0 has 536870912 bytes, the config says 510M (534773760 bytes)");
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace0.0", "", true, "fsdax"), &f,
+	       "[host] size is not set; set it to 536870912");
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace0.0", "lots", true, "fsdax"), &f, "[host] size = lots: not a size");
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace0.0", "534773760", true, "devdax"), &f,
+	       "namespace namespace0.0 is in mode fsdax, the config says devdax");
+}
+
+/* pmem0's partitions count as mounted; pmem01 is another device. */
+static void test_mountinfo_partitions(void **state)
+{
+	const char *mi = "40 22 259:3 / /data rw - xfs /dev/pmem0p1 rw\n"
+			 "41 22 259:9 / /other rw - ext4 /dev/pmem01 rw\n";
+	char *where = NULL;
+
+	assert_true(mountinfo_has(mi, "pmem0", NULL, &where));
+	assert_string_equal(where, "/data");
+	free(where);
+	assert_false(mountinfo_has("41 22 259:9 / /other rw - ext4 /dev/pmem01 rw\n", "pmem0",
+				   NULL, NULL));
+	/* by device number, whatever the source is called (/dev/root, a symlink) */
+	assert_true(mountinfo_has("41 22 259:0 / /x rw - ext4 /dev/root rw\n", "pmem0", "259:0",
+				  NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_accepts_fsdax),
+		cmocka_unit_test(test_accepts_devdax),
+		cmocka_unit_test(test_refuses_not_root),
+		cmocka_unit_test(test_refuses_unnamed),
+		cmocka_unit_test(test_refuses_unknown),
+		cmocka_unit_test(test_refuses_without_optin),
+		cmocka_unit_test(test_refuses_mounted),
+		cmocka_unit_test(test_refuses_in_use),
+		cmocka_unit_test(test_refuses_size_and_mode),
+		cmocka_unit_test(test_mountinfo_partitions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
