@@ -67,6 +67,14 @@ struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 					       json_object_new_int64(strtoull(pp->val, NULL, 10)) :
 					       json_object_new_string(pp->val));
 		}
+		if (!strcmp(w->kind, "fio")) {
+			/* the job travels in the plan: the agent needs no project tree */
+			char *jp = wl_fio_job_path(c, w), *jt = read_file(jp, NULL);
+
+			json_object_object_add(pa, "job_text", json_object_new_string(jt ? jt : ""));
+			free(jt);
+			free(jp);
+		}
 		json_object_object_add(wo, "params", pa);
 		json_object_array_add(wa, wo);
 	}
@@ -157,6 +165,31 @@ static char *qemu_version(const struct zd_config *c)
 	return v;
 }
 
+/*
+ * The agent finished not ok only because other workloads failed: each
+ * keeps its own verdict. A failed setup, check or teardown fails them all.
+ */
+static bool failed_elsewhere(const struct agent_report *rep, const struct zd_result *r)
+{
+	char *mine = xasprintf("workload:%s: ", r->workload);
+	bool elsewhere = rep->errors.n > 0;
+
+	for (size_t i = 0; i < rep->errors.n; i++)
+		if (strncmp(rep->errors.v[i], "workload:", 9) ||
+		    !strncmp(rep->errors.v[i], mine, strlen(mine)))
+			elsewhere = false;
+	free(mine);
+	return elsewhere;
+}
+
+static bool expects_refusal(const struct zd_result *r)
+{
+	for (size_t i = 0; i < r->param_keys.n; i++)
+		if (!strcmp(r->param_keys.v[i], "expect"))
+			return !strcmp(r->param_vals.v[i], "refused");
+	return false;
+}
+
 /* Fill verdicts from console + agent for every workload of one boot. */
 static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 		  const struct classification *cl, const struct agent_report *rep)
@@ -196,13 +229,14 @@ static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 		if (!bo->saw_hello && v == V_CLEAN)
 			v = V_INFRA;
 		/* The kernel was fine but the workload was not what it claimed. */
-		if (v == V_CLEAN && (!r->ok || !r->nr_samples)) {
+		/* a negative control (expect = refused) measures nothing by design */
+		if (v == V_CLEAN && (!r->ok || (!r->nr_samples && !expects_refusal(r)))) {
 			v = V_FAIL;
 			if (!r->msg)
 				r->msg = xstrdup(rep->errors.n ? rep->errors.v[0] :
 						 "the agent reported no result for this workload");
 		}
-		if (v == V_CLEAN && (!rep->done || !rep->done_ok)) {
+		if (v == V_CLEAN && (!rep->done || (!rep->done_ok && !failed_elsewhere(rep, r)))) {
 			v = V_FAIL;
 			free(r->msg);
 			r->msg = xstrdup(rep->errors.n ? rep->errors.v[0] :

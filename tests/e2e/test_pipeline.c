@@ -167,6 +167,60 @@ static void test_nvdimm(void **state)
 	free(o.text);
 }
 
+/*
+ * fio in the guest, on DAX buffers: three engines pin, splice only gets,
+ * fixedbufs is refused by fsdax (the negative control passes), and the
+ * mem=mmap trap (private RAM, pinned just as well) fails with its reason.
+ */
+static void test_fio_jobs(void **state)
+{
+	static const char *const pinning[] = { "fio-odirect-psync", "fio-odirect-libaio",
+					       "fio-odirect-io_uring" };
+	char *dir = xasprintf("%s/run-fio", tmp);
+	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg",
+			  "-s", "workload fio-trap.kind=fio",
+			  "-s", "workload fio-trap.job=tests/data/fio/private-mmap.fio",
+			  "--workload", "fio-odirect-psync", "--workload", "fio-odirect-libaio",
+			  "--workload", "fio-odirect-io_uring", "--workload", "fio-splice",
+			  "--workload", "fio-fixedbufs-refused", "--workload", "fio-trap", NULL);
+	struct zd_result r;
+
+	/* exit 1: the trap failed, as it must */
+	if (o.code != 1)
+		fail_msg("zdbench run (fio) exit %d, expected 1:\n%s", o.code, o.text);
+	for (size_t i = 0; i < ARRAY_SIZE(pinning); i++) {
+		r = read_result(dir, "base", pinning[i]);
+		if (strcmp(r.verdict, "clean"))
+			fail_msg("%s: %s (%s)", pinning[i], r.verdict, r.msg ? r.msg : "");
+		assert_int_equal(r.nr_samples, 2);
+		for (size_t j = 0; j < r.nr_samples; j++) {
+			/* 2000 reads of 64 KiB: at least one pin per page */
+			assert_int_equal(r.samples[j].pages, 2000 * 16);
+			assert_true(r.samples[j].pin_acquired >= (int64_t)r.samples[j].pages);
+			assert_true(r.samples[j].ns_per_page > 0);
+		}
+		result_free(&r);
+	}
+	r = read_result(dir, "base", "fio-splice");
+	if (strcmp(r.verdict, "clean"))
+		fail_msg("fio-splice: %s (%s)", r.verdict, r.msg ? r.msg : "");
+	assert_int_equal(r.nr_samples, 2);
+	assert_int_equal(r.samples[0].pin_acquired, 0);
+	assert_int_equal(r.samples[0].pages, 2000 * 16);
+	result_free(&r);
+	r = read_result(dir, "base", "fio-fixedbufs-refused");
+	assert_string_equal(r.verdict, "clean");
+	assert_int_equal(r.nr_samples, 0);
+	assert_non_null(strstr(r.msg, "refused as expected: fio error 95"));
+	result_free(&r);
+	r = read_result(dir, "base", "fio-trap");
+	assert_string_equal(r.verdict, "fail");
+	assert_non_null(strstr(r.msg, "fio never wrote through /mnt/dax/zdbench-fio.buf"));
+	result_free(&r);
+	free(dir);
+	free(o.text);
+}
+
 /* Unchanged inputs: the second build runs no make at all. */
 static void test_build_cached(void **state)
 {
@@ -316,6 +370,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_end_to_end),
 		cmocka_unit_test(test_nvdimm),
+		cmocka_unit_test(test_fio_jobs),
 		cmocka_unit_test(test_build_cached),
 		cmocka_unit_test(test_missing_kernel_source),
 		cmocka_unit_test(test_qemu_missing),

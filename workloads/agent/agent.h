@@ -200,6 +200,9 @@ extern const struct workload_ops wl_odirect_ops;
 /* wl_gup.c */
 extern const struct workload_ops wl_gup_ops;
 
+/* wl_fio.c */
+extern const struct workload_ops wl_fio_ops;
+
 /* wl_vmsplice.c */
 extern const struct workload_ops wl_vmsplice_ops;
 void holders_wait(void);

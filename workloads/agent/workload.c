@@ -12,6 +12,7 @@ static const struct workload_ops *const workloads[] = {
 	&wl_odirect_ops,
 	&wl_gup_ops,
 	&wl_vmsplice_ops,
+	&wl_fio_ops,
 };
 
 const struct workload_ops *workload_find(const char *kind)

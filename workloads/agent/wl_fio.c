@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fio: one job file (from the plan) per repetition, its buffers on DAX
+ * pages through mem=mmapshared:${ZD_BUF}. fio does not size that file
+ * itself, so the agent preallocates it on the DAX fs (for devdax ZD_BUF is
+ * the device). The JSON report (--output-format=json) gives bytes, I/Os
+ * and latencies; /proc/vmstat gives the proof of the path taken:
+ *   expect = pins     FOLL_PIN references must have moved (O_DIRECT);
+ *   expect = gets     none may have (the splice engine's vmsplice takes
+ *                     FOLL_GET references, which no counter shows);
+ *   expect = refused  the job must fail (io_uring fixedbufs: fsdax refuses
+ *                     long-term pins), reported as the expected outcome.
+ * Pins alone do not show that the pinned pages were DAX pages (mem=mmap
+ * pins private RAM just as well), so on fsdax the buffer file must also
+ * have been written through: its preallocated (unwritten) extents are
+ * converted only by a write fault on the DAX mapping, which FIEMAP shows.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+
+#include "agent.h"
+
+struct fio {
+	const char *job_text, *target, *expect;
+	size_t buf;
+	char job[256];	  /* the job file, in /tmp */
+	char bufpath[256]; /* ${ZD_BUF} */
+};
+
+static int parse(const struct wl_ctx *ctx, struct fio *f, char *msg, size_t len)
+{
+	const struct wl_spec *w = ctx->spec;
+	int64_t buf_kib;
+
+	f->job_text = param_str(w, "job_text", "");
+	f->target = param_str(w, "target", "/dev/nullb0");
+	f->expect = param_str(w, "expect", "pins");
+	if (param_int(w, "buf_kib", 1024, 4, 1 << 22, &buf_kib, msg, len))
+		return -1;
+	f->buf = (size_t)buf_kib << 10;
+	if (!f->job_text[0]) {
+		snprintf(msg, len, "no job_text in the plan");
+		return -1;
+	}
+	if (strcmp(f->expect, "pins") && strcmp(f->expect, "gets") && strcmp(f->expect, "refused")) {
+		snprintf(msg, len, "bad expect \"%s\" (pins|gets|refused)", f->expect);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(const char *path, const char *s, char *msg, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t n = strlen(s);
+
+	if (fd < 0 || write(fd, s, n) != (ssize_t)n) {
+		snprintf(msg, len, "write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* fio maps ${ZD_BUF} as it is: it must already have the blocks. */
+static int prepare_buf(const struct wl_ctx *ctx, struct fio *f, char *msg, size_t len)
+{
+	int fd;
+
+	if (ctx->pm->devdax) {
+		snprintf(f->bufpath, sizeof(f->bufpath), "%s", ctx->pm->devpath);
+		return 0;
+	}
+	snprintf(f->bufpath, sizeof(f->bufpath), "%s/zdbench-fio.buf", ctx->plan->mountpoint);
+	fd = open(f->bufpath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || fallocate(fd, 0, 0, f->buf) < 0) {
+		snprintf(msg, len, "preallocate %s: %s", f->bufpath, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static struct json_object *jget(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (o)
+		json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static int64_t jint(struct json_object *o, const char *key)
+{
+	struct json_object *v = jget(o, key);
+
+	return v ? json_object_get_int64(v) : 0;
+}
+
+/* fio may print warnings before its JSON: parse from the first '{'. */
+static struct json_object *fio_job(const char *out, struct json_object **root)
+{
+	const char *p = out ? strchr(out, '{') : NULL;
+	struct json_object *jobs;
+
+	*root = p ? json_tokener_parse(p) : NULL;
+	jobs = jget(*root, "jobs");
+	if (!jobs || !json_object_is_type(jobs, json_type_array) || !json_object_array_length(jobs))
+		return NULL;
+	return json_object_array_get_idx(jobs, 0);
+}
+
+/* Bytes, I/Os and time inside I/O (mean latency x I/Os) of one direction. */
+static void add_dir(struct json_object *job, const char *dir, uint64_t *bytes, uint64_t *ios,
+		    double *ns)
+{
+	struct json_object *d = jget(job, dir), *lat = jget(d, "lat_ns"), *mean = jget(lat, "mean");
+	uint64_t n = (uint64_t)jint(d, "total_ios");
+
+	*bytes += (uint64_t)jint(d, "io_bytes");
+	*ios += n;
+	if (mean)
+		*ns += json_object_get_double(mean) * (double)n;
+}
+
+/* Bytes of the file in written (not preallocated-unwritten) extents. */
+static int64_t written_bytes(const char *path)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent ext[64];
+	} x;
+	int64_t total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	memset(&x, 0, sizeof(x));
+	x.fm.fm_length = FIEMAP_MAX_OFFSET;
+	x.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	x.fm.fm_extent_count = 64;
+	if (ioctl(fd, FS_IOC_FIEMAP, &x.fm) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	for (unsigned int i = 0; i < x.fm.fm_mapped_extents; i++)
+		if (!(x.ext[i].fe_flags & FIEMAP_EXTENT_UNWRITTEN))
+			total += (int64_t)x.ext[i].fe_length;
+	return total;
+}
+
+static int check_proof(const struct wl_ctx *ctx, const struct fio *f, const struct sample *s,
+		       int rep, char *msg, size_t len)
+{
+	int64_t w = ctx->pm->devdax ? 1 : written_bytes(f->bufpath);
+
+	if (w < 0)
+		emit_warning("rep %d: FIEMAP %s: %s: cannot show the buffer was DAX", rep,
+			     f->bufpath, strerror(errno));
+	if (w == 0) {
+		snprintf(msg, len,
+			 "rep %d: fio never wrote through %s: its buffers were not these DAX "
+			 "pages (the job needs mem=mmapshared:${ZD_BUF}; mem=mmap is private RAM)",
+			 rep, f->bufpath);
+		return -1;
+	}
+	if (!strcmp(f->expect, "pins") && !s->pins.acquired) {
+		snprintf(msg, len,
+			 "rep %d: nr_foll_pin_acquired did not move: fio did not pin DAX pages "
+			 "(is the job's buffer mem=mmapshared:${ZD_BUF}? mem=mmap is private "
+			 "memory, never pmem)",
+			 rep);
+		return -1;
+	}
+	if (!strcmp(f->expect, "pins") && s->pins.acquired != s->pins.released) {
+		snprintf(msg, len, "rep %d: pins not balanced: acquired %llu, released %llu", rep,
+			 (unsigned long long)s->pins.acquired,
+			 (unsigned long long)s->pins.released);
+		return -1;
+	}
+	if (!strcmp(f->expect, "gets") && s->pins.acquired) {
+		snprintf(msg, len, "rep %d: %llu pins where only FOLL_GET references were expected",
+			 rep, (unsigned long long)s->pins.acquired);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1: refused as expected (msg says how); 0: ran; -1: failed (msg). */
+static int one_rep(const struct wl_ctx *ctx, struct fio *f, int rep, char *msg, size_t len)
+{
+	char *argv[] = {"fio", "--output-format=json", f->job, NULL};
+	struct json_object *root = NULL, *job, *o;
+	struct sample s = {.rep = rep};
+	struct pin_stats p0, p1;
+	struct cmd_result r;
+	uint64_t bytes = 0, ios = 0;
+	double ns = 0;
+	int ran, ret = -1;
+
+	if (pin_stats_read(&p0)) {
+		snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+		return -1;
+	}
+	ran = run_cmd(argv, ctx->plan->step_timeout, true, &r) == 0;
+	pin_stats_read(&p1);
+	job = fio_job(r.out, &root);
+	if (r.timed_out) {
+		snprintf(msg, len, "rep %d: fio: %s", rep, r.msg);
+		goto out;
+	}
+	if (!strcmp(f->expect, "refused")) {
+		if (ran && job && !jint(job, "error")) {
+			snprintf(msg, len, "rep %d: fio ran, but fsdax should have refused the job's "
+				 "long-term pin", rep);
+			goto out;
+		}
+		snprintf(msg, len, "refused as expected: fio error %lld (%s), %llu pins taken",
+			 (long long)jint(job, "error"), strerror((int)jint(job, "error")),
+			 (unsigned long long)(p1.acquired - p0.acquired));
+		ret = 1;
+		goto out;
+	}
+	if (!ran || !job || jint(job, "error")) {
+		snprintf(msg, len, "rep %d: fio %s, job error %lld%s", rep, r.msg,
+			 (long long)jint(job, "error"), job ? "" : " (no JSON report)");
+		goto out;
+	}
+	add_dir(job, "read", &bytes, &ios, &ns);
+	add_dir(job, "write", &bytes, &ios, &ns);
+	s.pages = bytes / PAGE_SZ;
+	s.elapsed_ns = (uint64_t)ns;
+	s.pins.acquired = p1.acquired - p0.acquired;
+	s.pins.released = p1.released - p0.released;
+	o = sample_json(ctx, &s);
+	jadd_int(o, "ios", (int64_t)ios);
+	jadd_int(o, "bytes", (int64_t)bytes);
+	jadd_int(o, "fio_runtime_ms", jint(job, "job_runtime"));
+	jadd_str(o, "expect", f->expect);
+	emit(o);
+	ret = check_proof(ctx, f, &s, rep, msg, len);
+out:
+	json_object_put(root);
+	cmd_result_free(&r);
+	return ret;
+}
+
+static int fio_run(const struct wl_ctx *ctx, char *msg, size_t len)
+{
+	struct fio f = {0};
+	int rep, ret = 0;
+
+	if (parse(ctx, &f, msg, len))
+		return -1;
+	snprintf(f.job, sizeof(f.job), "/tmp/zdbench-%s.fio", ctx->spec->name);
+	if (write_all(f.job, f.job_text, msg, len))
+		return -1;
+	/* fio expands ${VAR} in job files from its environment */
+	setenv("ZD_TARGET", f.target, 1);
+	logmsg("fio %s: expect %s, buffer %zu KiB, %d reps", ctx->spec->name, f.expect, f.buf >> 10,
+	       ctx->spec->reps);
+	for (rep = 0; rep < ctx->spec->reps && ret == 0; rep++) {
+		/* per rep: fio keeps an existing file, but start each from the same state */
+		ret = prepare_buf(ctx, &f, msg, len);
+		setenv("ZD_BUF", f.bufpath, 1);
+		if (!ret)
+			ret = one_rep(ctx, &f, rep, msg, len);
+	}
+	if (!ctx->pm->devdax && f.bufpath[0])
+		unlink(f.bufpath);
+	unlink(f.job);
+	if (ret < 0)
+		return -1;
+	if (ret == 0)
+		snprintf(msg, len, "%d reps", ctx->spec->reps);
+	return 0;
+}
+
+const struct workload_ops wl_fio_ops = {
+	.kind = "fio",
+	.desc = "a fio job with mem=mmapshared buffers on DAX pages",
+	.run = fio_run,
+};
