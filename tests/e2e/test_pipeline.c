@@ -168,6 +168,42 @@ static void test_nvdimm(void **state)
 }
 
 /*
+ * The guest NVDIMM on media the user names ([qemu] pmem = file): here a
+ * preallocated file stands in for a file on a DAX fs. It is used, and
+ * kept: zdbench deletes only its own scratch media.
+ */
+static void test_pmem_file(void **state)
+{
+	char *dir = xasprintf("%s/run-file", tmp), *media = xasprintf("%s/media.img", tmp);
+	char *setp = xasprintf("qemu.pmem_path=%s", media);
+	char *want = xasprintf("mem-path=%s,size=512M,align=2M", media);
+	char *fa[] = { "fallocate", "-l", "512M", media, NULL };
+	struct proc_opts po = { .timeout = 60 };
+	struct proc_result pr;
+	struct out o;
+	struct zd_result r;
+
+	assert_int_equal(proc_run(fa, &po, &pr), 0);
+	assert_int_equal(pr.exit_code, 0);
+	o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg", "--pmem", "file", "-s", setp,
+	       NULL);
+	if (o.code != 0)
+		fail_msg("zdbench run --pmem file failed:\n%s", o.text);
+	r = read_result(dir, "base", "odirect-read-pte");
+	assert_string_equal(r.verdict, "clean");
+	assert_true(check_ok(&r, "statx_dax"));
+	assert_non_null(strstr(r.qemu_cmdline, want));
+	assert_true(r.samples[0].pin_acquired > 0);
+	assert_true(path_exists(media));
+	result_free(&r);
+	free(want);
+	free(setp);
+	free(media);
+	free(dir);
+	free(o.text);
+}
+
+/*
  * fio in the guest, on DAX buffers: three engines pin, splice only gets,
  * fixedbufs is refused by fsdax (the negative control passes), and the
  * mem=mmap trap (private RAM, pinned just as well) fails with its reason.
@@ -371,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_base_end_to_end),
 		cmocka_unit_test(test_nvdimm),
 		cmocka_unit_test(test_fio_jobs),
+		cmocka_unit_test(test_pmem_file),
 		cmocka_unit_test(test_build_cached),
 		cmocka_unit_test(test_missing_kernel_source),
 		cmocka_unit_test(test_qemu_missing),
