@@ -10,6 +10,10 @@
 
 static const char *const map_choices[] = { "pte", "pmd", NULL };
 static const char *const rw_choices[] = { "read", "write", NULL };
+static const char *const mem_choices[] = { "dax", "anon", NULL };
+/* anon: the control, private anonymous memory in the same placement */
+#define MEMORY_PARAM { "memory", WP_ENUM, mem_choices, 0, 0, "dax", \
+		       "dax, or anon: the control (no ZONE_DEVICE page; no variant may differ)" }
 
 static const struct wl_param_spec odirect_params[] = {
 	{ "target", WP_STR, NULL, 0, 0, "/dev/nullb0", "O_DIRECT device in the guest (not the DAX fs)" },
@@ -18,6 +22,7 @@ static const struct wl_param_spec odirect_params[] = {
 	{ "iters", WP_UINT, NULL, 1, 1u << 30, "2000", "I/Os per repetition" },
 	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
 	{ "rw", WP_ENUM, rw_choices, 0, 0, "read", "read: device writes the buffer (FOLL_WRITE pins)" },
+	MEMORY_PARAM,
 	{ NULL },
 };
 
@@ -44,6 +49,7 @@ static const struct wl_param_spec gup_params[] = {
 	{ "pages_per_call", WP_UINT, NULL, 1, 1 << 20, "512", "gup_test nr_pages_per_call" },
 	{ "iters", WP_UINT, NULL, 1, 1 << 24, "10", "gup_test ioctls per repetition" },
 	{ "write", WP_UINT, NULL, 0, 1, "0", "1: FOLL_WRITE (never FOLL_TOUCH/0x2: FOLL_GET on 6.12)" },
+	MEMORY_PARAM,
 	{ NULL },
 };
 
@@ -62,6 +68,14 @@ static const struct wl_param_spec vmsplice_params[] = {
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 20, "1024", "DAX buffer spliced into the pipe (pipe size)" },
 	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
 	{ "hold_s", WP_UINT, NULL, 0, 3600, "20", "seconds the pipe holds the pages (across teardown)" },
+	MEMORY_PARAM,
+	{ NULL },
+};
+
+static const struct wl_param_spec futex_params[] = {
+	{ "iters", WP_UINT, NULL, 1, 1u << 30, "100000", "FUTEX_WAKE calls per repetition" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	MEMORY_PARAM,
 	{ NULL },
 };
 
@@ -119,6 +133,8 @@ static const struct wl_kind kinds[] = {
 	  gup_params, pmd_buf_validate, "fsdax devdax" },
 	{ "vmsplice", "FOLL_GET refs on DAX pages held in an unread pipe across teardown",
 	  vmsplice_params, pmd_buf_validate, "fsdax devdax" },
+	{ "futex", "FUTEX_WAKE on a DAX word: get_futex_key's single-page get + folio_put",
+	  futex_params, NULL, "fsdax devdax" },
 	{ "fio", "a fio job (workloads/fio) whose buffers are mem=mmapshared on DAX pages",
 	  fio_params, fio_validate, "fsdax devdax" },
 };

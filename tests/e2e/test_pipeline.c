@@ -207,8 +207,9 @@ static void test_pmem_file(void **state)
  * fio in the guest, on DAX buffers: three engines pin, splice only gets,
  * fixedbufs is refused by fsdax (the negative control passes), and the
  * mem=mmap trap (private RAM, pinned just as well) fails with its reason.
+ * In the same boot: futex (gets, no pins) and the anonymous-memory control.
  */
-static void test_fio_jobs(void **state)
+static void test_fio_futex_anon(void **state)
 {
 	static const char *const pinning[] = { "fio-odirect-psync", "fio-odirect-libaio",
 					       "fio-odirect-io_uring" };
@@ -218,7 +219,8 @@ static void test_fio_jobs(void **state)
 			  "-s", "workload fio-trap.job=tests/data/fio/private-mmap.fio",
 			  "--workload", "fio-odirect-psync", "--workload", "fio-odirect-libaio",
 			  "--workload", "fio-odirect-io_uring", "--workload", "fio-splice",
-			  "--workload", "fio-fixedbufs-refused", "--workload", "fio-trap", NULL);
+			  "--workload", "fio-fixedbufs-refused", "--workload", "fio-trap",
+			  "--workload", "futex-wake-pte", "--workload", "odirect-read-pte-anon", NULL);
 	struct zd_result r;
 
 	/* exit 1: the trap failed, as it must */
@@ -252,6 +254,16 @@ static void test_fio_jobs(void **state)
 	r = read_result(dir, "base", "fio-trap");
 	assert_string_equal(r.verdict, "fail");
 	assert_non_null(strstr(r.msg, "fio never wrote through /mnt/dax/zdbench-fio.buf"));
+	result_free(&r);
+	r = read_result(dir, "base", "futex-wake-pte");
+	assert_string_equal(r.verdict, "clean");
+	assert_int_equal(r.nr_samples, 2);
+	assert_int_equal(r.samples[0].pages, 100000);
+	assert_int_equal(r.samples[0].pin_acquired, 0);
+	result_free(&r);
+	r = read_result(dir, "base", "odirect-read-pte-anon");
+	assert_string_equal(r.verdict, "clean");
+	assert_int_equal(r.samples[0].pin_acquired, 2000 * 16);
 	result_free(&r);
 	free(dir);
 	free(o.text);
@@ -406,7 +418,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_end_to_end),
 		cmocka_unit_test(test_nvdimm),
-		cmocka_unit_test(test_fio_jobs),
+		cmocka_unit_test(test_fio_futex_anon),
 		cmocka_unit_test(test_pmem_file),
 		cmocka_unit_test(test_build_cached),
 		cmocka_unit_test(test_missing_kernel_source),

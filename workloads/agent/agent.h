@@ -181,6 +181,7 @@ struct daxbuf {
 	bool pmd;	/* set by daxbuf_mapping(): PMD (else PTE) mapping */
 	bool dflt;	/* "default": kernel's choice, no placement or advice */
 	bool devdax;	/* mapped from the device, not a file */
+	bool anon;	/* the control: private anonymous memory */
 	char path[256];
 	int fd;
 	void *res;	/* reserved address range, contains map */
@@ -188,7 +189,7 @@ struct daxbuf {
 	char *map;
 };
 
-int daxbuf_mapping(const char *s, struct daxbuf *b);
+int daxbuf_params(const struct wl_spec *w, struct daxbuf *b, char *msg, size_t len);
 const char *daxbuf_mapping_name(const struct daxbuf *b);
 int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len);
 void daxbuf_unmap(struct daxbuf *b, bool unlink_file);
@@ -199,6 +200,9 @@ extern const struct workload_ops wl_odirect_ops;
 
 /* wl_gup.c */
 extern const struct workload_ops wl_gup_ops;
+
+/* wl_futex.c */
+extern const struct workload_ops wl_futex_ops;
 
 /* wl_fio.c */
 extern const struct workload_ops wl_fio_ops;

@@ -17,13 +17,27 @@
 
 #define PMD_SZ (2UL << 20)
 
-/* pte | pmd | default (no placement, no advice: the kernel's choice). */
-int daxbuf_mapping(const char *s, struct daxbuf *b)
+/*
+ * The buffer params every kind shares: mapping pte | pmd | default (no
+ * placement, no advice: the kernel's choice), and memory dax | anon (the
+ * control: private anonymous memory, the same placement, no ZONE_DEVICE).
+ */
+int daxbuf_params(const struct wl_spec *w, struct daxbuf *b, char *msg, size_t len)
 {
-	b->pmd = !strcmp(s, "pmd");
-	b->dflt = !strcmp(s, "default");
-	if (!b->pmd && !b->dflt && strcmp(s, "pte"))
+	const char *m = param_str(w, "mapping", "pte");
+	const char *mem = param_str(w, "memory", "dax");
+
+	b->pmd = !strcmp(m, "pmd");
+	b->dflt = !strcmp(m, "default");
+	b->anon = !strcmp(mem, "anon");
+	if (!b->pmd && !b->dflt && strcmp(m, "pte")) {
+		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)", m);
 		return -1;
+	}
+	if (!b->anon && strcmp(mem, "dax")) {
+		snprintf(msg, len, "bad memory \"%s\" (dax|anon)", mem);
+		return -1;
+	}
 	return 0;
 }
 
@@ -52,6 +66,10 @@ static void buf_path(const struct wl_ctx *ctx, struct daxbuf *b)
  */
 static int open_backing(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len)
 {
+	if (b->anon) {
+		snprintf(b->path, sizeof(b->path), "[anon]");
+		return 0;
+	}
 	if (ctx->pm->devdax) {
 		snprintf(b->path, sizeof(b->path), "%s", ctx->pm->devpath);
 		b->fd = open(b->path, O_RDWR | O_CLOEXEC);
@@ -100,7 +118,8 @@ static int place(struct daxbuf *b, char *msg, size_t len)
 	addr = ((uintptr_t)b->res + PMD_SZ - 1) & ~(PMD_SZ - 1);
 	if (!b->pmd && !b->dflt)
 		addr += PAGE_SZ;
-	p = mmap((void *)addr, b->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, b->fd, 0);
+	p = mmap((void *)addr, b->len, PROT_READ | PROT_WRITE,
+		 b->anon ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED : MAP_SHARED | MAP_FIXED, b->fd, 0);
 	if (p == MAP_FAILED) {
 		snprintf(msg, len, "mmap %s: %s", b->path, strerror(errno));
 		return -1;
@@ -130,7 +149,7 @@ int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len
 	b->fd = -1;
 	b->res = NULL;
 	b->map = NULL;
-	b->devdax = ctx->pm->devdax;
+	b->devdax = ctx->pm->devdax && !b->anon;
 	if (open_backing(ctx, b, msg, len) || place(b, msg, len) || advise(ctx, b, msg, len))
 		return -1;
 	/* Prefault for write, so the timed GUPs take the fast path. */

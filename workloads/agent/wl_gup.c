@@ -76,10 +76,8 @@ static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 	    param_int(w, "iters", 10, 1, 1 << 24, &g->iters, msg, len) ||
 	    param_int(w, "write", 0, 0, 1, &g->write, msg, len))
 		return -1;
-	if (daxbuf_mapping(param_str(w, "mapping", "pte"), &g->b)) {
-		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)", param_str(w, "mapping", "pte"));
+	if (daxbuf_params(w, &g->b, msg, len))
 		return -1;
-	}
 	for (i = 0; i < ARRAY_SIZE(gup_ops); i++)
 		if (!strcmp(op, gup_ops[i].name))
 			break;

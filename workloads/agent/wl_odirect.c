@@ -34,7 +34,6 @@ struct odirect {
 static int parse(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t len)
 {
 	const struct wl_spec *w = ctx->spec;
-	const char *mapping = param_str(w, "mapping", "pte");
 	const char *rw = param_str(w, "rw", "read");
 	int64_t buf_kib, bs_kib;
 
@@ -57,10 +56,8 @@ static int parse(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t
 	od->buf = (size_t)buf_kib << 10;
 	od->bs = (size_t)bs_kib << 10;
 	od->b.len = od->buf;
-	if (daxbuf_mapping(mapping, &od->b)) {
-		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)", mapping);
+	if (daxbuf_params(w, &od->b, msg, len))
 		return -1;
-	}
 	if (strcmp(rw, "read") && strcmp(rw, "write")) {
 		snprintf(msg, len, "bad rw \"%s\" (read|write)", rw);
 		return -1;

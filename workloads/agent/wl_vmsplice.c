@@ -127,10 +127,8 @@ static int vmsplice_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	if (param_int(w, "buf_kib", 1024, 4, 1 << 20, &buf_kib, msg, len) ||
 	    param_int(w, "hold_s", 20, 0, 3600, &hold_s, msg, len))
 		return -1;
-	if (daxbuf_mapping(param_str(w, "mapping", "pte"), &b)) {
-		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)", param_str(w, "mapping", "pte"));
+	if (daxbuf_params(w, &b, msg, len))
 		return -1;
-	}
 	if (buf_kib % 4 || (b.pmd && buf_kib % 2048)) {
 		snprintf(msg, len, "buf_kib %lld: need a multiple of 4 (of 2048 for pmd)",
 			 (long long)buf_kib);

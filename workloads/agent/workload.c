@@ -7,12 +7,13 @@
 
 #include "agent.h"
 
-/* New kinds (futex, fio) add one line here. */
+/* A new kind adds one line here. */
 static const struct workload_ops *const workloads[] = {
 	&wl_odirect_ops,
 	&wl_gup_ops,
 	&wl_vmsplice_ops,
 	&wl_fio_ops,
+	&wl_futex_ops,
 };
 
 const struct workload_ops *workload_find(const char *kind)
