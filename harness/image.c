@@ -183,6 +183,21 @@ static int assemble(const struct zd_config *c, struct cpio *cp,
 	if (add_host_file(cp, h, agent, "/zdbench/agent", 0755) || ldd_libs(agent, &libs))
 		goto out;
 	cpio_symlink(cp, "/init", "/zdbench/agent");
+	/* the kernel's gup_test selftest, built static beside the agent */
+	{
+		char *st = xasprintf("%s/build/agent/gup_test", c->project_dir);
+
+		if (!path_exists(st)) {
+			zd_err("%s not built: run make", st);
+			free(st);
+			goto out;
+		}
+		if (add_host_file(cp, h, st, "/zdbench/gup_test", 0755)) {
+			free(st);
+			goto out;
+		}
+		free(st);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(tools); i++) {
 		char *p = find_tool(tools[i].name);
 

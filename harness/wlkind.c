@@ -42,6 +42,8 @@ static char *odirect_validate(const struct zd_config *c, const struct zd_workloa
 static const char *const gup_op_choices[] = { "gup-fast", "pin-fast", "gup-basic", "pin-basic",
 					       NULL };
 
+static const char *const impl_choices[] = { "agent", "selftest", NULL };
+
 static const struct wl_param_spec gup_params[] = {
 	{ "op", WP_ENUM, gup_op_choices, 0, 0, "gup-fast", "gup_test command: GUP/PIN, fast/slow path" },
 	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
@@ -49,6 +51,8 @@ static const struct wl_param_spec gup_params[] = {
 	{ "pages_per_call", WP_UINT, NULL, 1, 1 << 20, "512", "gup_test nr_pages_per_call" },
 	{ "iters", WP_UINT, NULL, 1, 1 << 24, "10", "gup_test ioctls per repetition" },
 	{ "write", WP_UINT, NULL, 0, 1, "0", "1: FOLL_WRITE (never FOLL_TOUCH/0x2: FOLL_GET on 6.12)" },
+	{ "impl", WP_ENUM, impl_choices, 0, 0, "agent",
+	  "agent, or selftest: the kernel's own selftests/mm/gup_test as the peer (fast ops, whole MiB)" },
 	MEMORY_PARAM,
 	{ NULL },
 };

@@ -207,9 +207,10 @@ static void test_pmem_file(void **state)
  * fio in the guest, on DAX buffers: three engines pin, splice only gets,
  * fixedbufs is refused by fsdax (the negative control passes), and the
  * mem=mmap trap (private RAM, pinned just as well) fails with its reason.
- * In the same boot: futex (gets, no pins) and the anonymous-memory control.
+ * In the same boot: futex (gets, no pins), the anonymous-memory control,
+ * and the gup kind beside its peer, the kernel's own gup_test selftest.
  */
-static void test_fio_futex_anon(void **state)
+static void test_kinds(void **state)
 {
 	static const char *const pinning[] = { "fio-odirect-psync", "fio-odirect-libaio",
 					       "fio-odirect-io_uring" };
@@ -220,7 +221,9 @@ static void test_fio_futex_anon(void **state)
 			  "--workload", "fio-odirect-psync", "--workload", "fio-odirect-libaio",
 			  "--workload", "fio-odirect-io_uring", "--workload", "fio-splice",
 			  "--workload", "fio-fixedbufs-refused", "--workload", "fio-trap",
-			  "--workload", "futex-wake-pte", "--workload", "odirect-read-pte-anon", NULL);
+			  "--workload", "futex-wake-pte", "--workload", "odirect-read-pte-anon",
+			  "--workload", "gup-pin-fast-pte", "--workload", "gup-pin-fast-pte-selftest",
+			  NULL);
 	struct zd_result r;
 
 	/* exit 1: the trap failed, as it must */
@@ -265,6 +268,25 @@ static void test_fio_futex_anon(void **state)
 	assert_string_equal(r.verdict, "clean");
 	assert_int_equal(r.samples[0].pin_acquired, 2000 * 16);
 	result_free(&r);
+	{
+		/* the agent and the selftest time the same ioctl on the same
+		 * pages: the same pins, and per-page costs of one magnitude
+		 * (wall clock under TCG: the bench compares them in icount) */
+		struct zd_result a = read_result(dir, "base", "gup-pin-fast-pte");
+		struct zd_result p = read_result(dir, "base", "gup-pin-fast-pte-selftest");
+		double ratio;
+
+		assert_string_equal(a.verdict, "clean");
+		assert_string_equal(p.verdict, "clean");
+		assert_int_equal(a.samples[0].pages, 2048 * 10);
+		assert_int_equal(p.samples[0].pages, 2048 * 10);
+		assert_int_equal(a.samples[0].pin_acquired, p.samples[0].pin_acquired);
+		ratio = a.samples[1].ns_per_page / p.samples[1].ns_per_page;
+		print_message("gup agent/selftest ns per page: %.3f\n", ratio);
+		assert_true(ratio > 0.33 && ratio < 3.0);
+		result_free(&a);
+		result_free(&p);
+	}
 	free(dir);
 	free(o.text);
 }
@@ -418,7 +440,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_end_to_end),
 		cmocka_unit_test(test_nvdimm),
-		cmocka_unit_test(test_fio_futex_anon),
+		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_pmem_file),
 		cmocka_unit_test(test_build_cached),
 		cmocka_unit_test(test_missing_kernel_source),

@@ -14,6 +14,12 @@
  * gup_flags is 0 or FOLL_WRITE (1) only: the selftest's "FOLL_TOUCH"
  * (0x2) is FOLL_GET on 6.12, which the kernel rejects for PIN commands
  * with a WARN in is_valid_gup_args().
+ *
+ * impl = selftest runs the kernel's own tools/testing/selftests/mm/gup_test
+ * (built unmodified from the same tree, beside the agent) on the same
+ * preallocated file instead, as the peer the agent's numbers must agree
+ * with: it maps at the kernel's chosen address (-T/-t for the mapping),
+ * times the same ioctl and prints its get/put microseconds, parsed here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,17 +55,19 @@ static const struct {
 	const char *name;
 	unsigned long cmd;
 	bool pin;
+	const char *selftest; /* its option; NULL: it prints no times */
 } gup_ops[] = {
-	{"gup-fast", GUP_FAST_BENCHMARK, false},
-	{"pin-fast", PIN_FAST_BENCHMARK, true},
-	{"gup-basic", GUP_BASIC_TEST, false},
-	{"pin-basic", PIN_BASIC_TEST, true},
+	{"gup-fast", GUP_FAST_BENCHMARK, false, "-u"},
+	{"pin-fast", PIN_FAST_BENCHMARK, true, "-a"},
+	{"gup-basic", GUP_BASIC_TEST, false, NULL},
+	{"pin-basic", PIN_BASIC_TEST, true, NULL},
 };
 
 struct gup {
 	struct daxbuf b;
 	unsigned long cmd;
 	bool pin;
+	const char *selftest_op; /* impl = selftest: its command option */
 	int64_t per_call, iters, write;
 	int fd;
 };
@@ -87,6 +95,17 @@ static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 	}
 	g->cmd = gup_ops[i].cmd;
 	g->pin = gup_ops[i].pin;
+	if (!strcmp(param_str(w, "impl", "agent"), "selftest")) {
+		g->selftest_op = gup_ops[i].selftest;
+		if (!g->selftest_op || buf_kib % 1024) {
+			snprintf(msg, len, "impl selftest: gup_test times only gup-fast and "
+				 "pin-fast, in whole MiB (buf_kib %% 1024)");
+			return -1;
+		}
+	} else if (strcmp(param_str(w, "impl", "agent"), "agent")) {
+		snprintf(msg, len, "bad impl \"%s\" (agent|selftest)", param_str(w, "impl", ""));
+		return -1;
+	}
 	if (buf_kib % 4 || (g->b.pmd && buf_kib % 2048)) {
 		snprintf(msg, len, "buf_kib %lld: need a multiple of 4 (of 2048 for pmd)",
 			 (long long)buf_kib);
@@ -160,6 +179,89 @@ static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs,
 	return 0;
 }
 
+/* The selftest beside the agent binary (/zdbench in the guest). */
+static void selftest_path(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 16);
+	char *slash;
+
+	buf[n > 0 ? n : 0] = '\0';
+	slash = strrchr(buf, '/');
+	snprintf(slash ? slash + 1 : buf, 16, "gup_test");
+}
+
+/* Its lines: "# PIN_FAST_BENCHMARK: Time: get:123 put:45 us" */
+static int parse_selftest(const char *out, uint64_t *get_us, uint64_t *put_us, int64_t *n)
+{
+	const char *p = out;
+
+	*get_us = *put_us = 0;
+	*n = 0;
+	while (p && (p = strstr(p, "Time: get:"))) {
+		unsigned long long g, u;
+
+		if (sscanf(p, "Time: get:%llu put:%llu us", &g, &u) != 2)
+			return -1;
+		*get_us += g;
+		*put_us += u;
+		(*n)++;
+		p = strchr(p, '\n');
+		if (p && !strncmp(p + 1, ", truncated", 11))
+			return -1;
+	}
+	return out && strstr(out, "truncated") ? -1 : 0;
+}
+
+static int selftest_rep(const struct wl_ctx *ctx, struct gup *g, int rep, char *msg, size_t len)
+{
+	char bin[256], mib[16], iters[24], per[24];
+	char *argv[16] = {bin, (char *)g->selftest_op, "-m", mib, "-r", iters, "-n", per,
+			  g->b.pmd ? "-t" : "-T", g->write ? "-w" : "-W", "-f",
+			  g->b.anon ? "/dev/zero" : g->b.path, g->b.anon ? NULL : "-S", NULL};
+	struct sample s = {.rep = rep};
+	struct pin_stats p0, p1;
+	struct cmd_result r;
+	uint64_t get_us, put_us;
+	struct json_object *o;
+	int64_t lines = 0;
+	int ret = -1;
+
+	selftest_path(bin, sizeof(bin));
+	snprintf(mib, sizeof(mib), "%zu", g->b.len >> 20);
+	snprintf(iters, sizeof(iters), "%lld", (long long)g->iters);
+	snprintf(per, sizeof(per), "%lld", (long long)g->per_call);
+	if (pin_stats_read(&p0)) {
+		snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+		return -1;
+	}
+	if (run_cmd(argv, ctx->plan->step_timeout, true, &r) ||
+	    parse_selftest(r.out, &get_us, &put_us, &lines) || lines != g->iters) {
+		snprintf(msg, len, "rep %d: %s: %s, %lld of %lld timings", rep, bin,
+			 r.msg[0] ? r.msg : "output not understood", (long long)lines,
+			 (long long)g->iters);
+		goto out;
+	}
+	pin_stats_read(&p1);
+	s.pages = g->b.len / PAGE_SZ * (uint64_t)g->iters;
+	s.elapsed_ns = (get_us + put_us) * 1000;
+	s.pins.acquired = p1.acquired - p0.acquired;
+	s.pins.released = p1.released - p0.released;
+	o = sample_json(ctx, &s);
+	jadd_str(o, "impl", "selftest");
+	jadd_double(o, "get_ns_per_page", (double)get_us * 1000 / s.pages);
+	jadd_double(o, "put_ns_per_page", (double)put_us * 1000 / s.pages);
+	emit(o);
+	if (g->pin && s.pins.acquired < s.pages) {
+		snprintf(msg, len, "rep %d: expected %llu pins, acquired %llu", rep,
+			 (unsigned long long)s.pages, (unsigned long long)s.pins.acquired);
+		goto out;
+	}
+	ret = 0;
+out:
+	cmd_result_free(&r);
+	return ret;
+}
+
 static int gup_run(const struct wl_ctx *ctx, char *msg, size_t len)
 {
 	struct gup g = {.fd = -1};
@@ -180,9 +282,12 @@ static int gup_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	logmsg("gup %s: %s, %s mapping, %zu KiB, %lld pages/call, %lld iters, %d reps",
 	       ctx->spec->name, param_str(ctx->spec, "op", "gup-fast"), daxbuf_mapping_name(&g.b),
 	       g.b.len >> 10, (long long)g.per_call, (long long)g.iters, ctx->spec->reps);
+	if (g.selftest_op) /* the peer maps the file itself */
+		daxbuf_unmap(&g.b, false);
 	counters_open(&cs);
 	for (rep = 0; rep < ctx->spec->reps; rep++)
-		if (one_rep(ctx, &g, &cs, rep, msg, len))
+		if (g.selftest_op ? selftest_rep(ctx, &g, rep, msg, len) :
+				    one_rep(ctx, &g, &cs, rep, msg, len))
 			break;
 	counters_close(&cs);
 	if (rep < ctx->spec->reps)
@@ -191,6 +296,8 @@ static int gup_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	ret = 0;
 out:
 	daxbuf_unmap(&g.b, true);
+	if (g.selftest_op && !g.b.anon && !g.b.devdax) /* unmapped early, fd gone */
+		unlink(g.b.path);
 	close(g.fd);
 	return ret;
 }
