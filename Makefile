@@ -69,6 +69,7 @@ bench: all
 	scripts/bench-classify.sh
 	scripts/bench-compare.sh
 	scripts/bench-variants.sh
+	scripts/bench-workloads.sh
 	scripts/bench-bisect.sh
 
 format:

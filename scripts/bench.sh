@@ -17,9 +17,9 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
 
 # Cold: a cache of its own (no kernel, no ccache), tree imported fresh.
 t0=$(date +%s.%N)
-ZDBENCH_CACHE="$WORK/cache" $ZD build base -q >/dev/null
+ZDBENCH_CACHE="$WORK/cache" $ZD build -q base >/dev/null
 t1=$(date +%s.%N)
-ZDBENCH_CACHE="$WORK/cache" $ZD build base -q >/dev/null
+ZDBENCH_CACHE="$WORK/cache" $ZD build -q base >/dev/null
 t2=$(date +%s.%N)
 cold=$(echo "$t1 - $t0" | bc)
 cached=$(echo "$t2 - $t1" | bc)

@@ -284,6 +284,8 @@ static void init_pid1(void)
 	setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 1);
 	umask(022);
 	mount_api();
+	/* only kernels with tracing have it (the debug flavour): no error */
+	mount("tracefs", "/sys/kernel/tracing", "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	fix_stdio();
 }
 

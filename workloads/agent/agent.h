@@ -121,10 +121,12 @@ bool pmem_teardown(const struct plan *p, struct pmem *pm);
 struct perf_evsel;
 struct perf_thread_map;
 
-#define NR_COUNTERS 5
+#define NR_COUNTERS 16
 
 struct counter {
 	const char *name;
+	uint32_t type;		/* PERF_TYPE_* */
+	uint64_t config;
 	struct perf_evsel *evsel;
 	bool opened;
 	int err;		/* errno from perf_event_open when !opened */
@@ -135,6 +137,7 @@ struct counter {
 struct counters {
 	struct perf_thread_map *threads;
 	struct counter c[NR_COUNTERS];
+	size_t n;
 };
 
 void counters_open(struct counters *cs);
@@ -142,6 +145,9 @@ void counters_start(struct counters *cs);
 void counters_stop(struct counters *cs);
 struct json_object *counters_json(const struct counters *cs);
 void counters_close(struct counters *cs);
+int tracepoint_id(const char *event);
+void tracepoints_count(const char *const *evs, size_t n, void (*fn)(void *), void *arg,
+		       int64_t *out);
 
 /* workload.c */
 struct wl_ctx {
@@ -172,6 +178,8 @@ struct sample {
 
 const struct workload_ops *workload_find(const char *kind);
 int pin_stats_read(struct pin_stats *ps);
+int pins_begin(struct pin_stats *p0, char *msg, size_t len);
+void pins_end(const struct pin_stats *p0, struct sample *s);
 struct json_object *sample_json(const struct wl_ctx *ctx, const struct sample *s);
 void sample_emit(const struct wl_ctx *ctx, const struct sample *s);
 

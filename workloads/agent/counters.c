@@ -4,10 +4,13 @@
  * always; hardware events (cycles, instructions) where a PMU exists: TCG
  * guests have none, so they are tried, never assumed, and each counter
  * reports whether it opened (with the errno if not), whether it counted,
- * and time enabled/running for multiplexing.
+ * and time enabled/running for multiplexing. Tracepoints (page_ref_*,
+ * fs_dax inserts) where the kernel has them: the debug flavour
+ * (kernels/fragments/debug.config); absent ones are not listed.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
@@ -17,17 +20,44 @@
 
 #include "agent.h"
 
+#define NR_FIXED 5
+
 static const struct {
 	const char *name;
 	uint32_t type;
 	uint64_t config;
-} events[NR_COUNTERS] = {
+} events[NR_FIXED] = {
 	{"task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK},
 	{"page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS},
 	{"context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES},
 	{"cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES},
 	{"instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS},
 };
+
+/* Counted per task: the refcount operations the workload itself made. */
+static const char *const tracepoints[] = {
+	"page_ref/page_ref_mod",	   "page_ref/page_ref_mod_and_test",
+	"page_ref/page_ref_mod_and_return", "page_ref/page_ref_mod_unless",
+	"page_ref/page_ref_freeze",	   "page_ref/page_ref_unfreeze",
+	"page_ref/page_ref_set",	   "fs_dax/dax_insert_mapping",
+	"fs_dax/dax_pmd_insert_mapping",
+};
+
+static const char *const tracefs[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
+
+/* The tracepoint's id, or -1 if this kernel does not have it. */
+int tracepoint_id(const char *event)
+{
+	char path[256], buf[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tracefs); i++) {
+		snprintf(path, sizeof(path), "%s/events/%s/id", tracefs[i], event);
+		if (read_file(path, buf, sizeof(buf)) > 0)
+			return atoi(buf);
+	}
+	return -1;
+}
 
 static int libperf_log(enum libperf_print_level level, const char *fmt, va_list ap)
 {
@@ -70,18 +100,31 @@ void counters_open(struct counters *cs)
 
 	memset(cs, 0, sizeof(*cs));
 	libperf_init(libperf_log);
-	for (i = 0; i < NR_COUNTERS; i++)
+	for (i = 0; i < NR_FIXED; i++) {
 		cs->c[i].name = events[i].name;
+		cs->c[i].type = events[i].type;
+		cs->c[i].config = events[i].config;
+	}
+	cs->n = NR_FIXED;
+	for (i = 0; i < ARRAY_SIZE(tracepoints) && cs->n < NR_COUNTERS; i++) {
+		int id = tracepoint_id(tracepoints[i]);
+
+		if (id < 0)
+			continue;
+		cs->c[cs->n].name = tracepoints[i];
+		cs->c[cs->n].type = PERF_TYPE_TRACEPOINT;
+		cs->c[cs->n++].config = (uint64_t)id;
+	}
 	cs->threads = perf_thread_map__new_dummy();
 	if (!cs->threads) {
-		for (i = 0; i < NR_COUNTERS; i++)
+		for (i = 0; i < cs->n; i++)
 			cs->c[i].err = ENOMEM;
 		return;
 	}
 	/* This task only, any CPU. */
 	perf_thread_map__set_pid(cs->threads, 0, getpid());
-	for (i = 0; i < NR_COUNTERS; i++)
-		counter_open(&cs->c[i], events[i].type, events[i].config, cs->threads);
+	for (i = 0; i < cs->n; i++)
+		counter_open(&cs->c[i], cs->c[i].type, cs->c[i].config, cs->threads);
 }
 
 static int counter_read(struct counter *c, uint64_t *v, uint64_t *e, uint64_t *r)
@@ -101,7 +144,7 @@ void counters_start(struct counters *cs)
 {
 	size_t i;
 
-	for (i = 0; i < NR_COUNTERS; i++) {
+	for (i = 0; i < cs->n; i++) {
 		struct counter *c = &cs->c[i];
 
 		c->val = c->ena = c->run = 0;
@@ -115,7 +158,7 @@ void counters_stop(struct counters *cs)
 {
 	size_t i;
 
-	for (i = 0; i < NR_COUNTERS; i++) {
+	for (i = 0; i < cs->n; i++) {
 		struct counter *c = &cs->c[i];
 		uint64_t v, e, r;
 
@@ -135,12 +178,13 @@ struct json_object *counters_json(const struct counters *cs)
 	struct json_object *arr = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < NR_COUNTERS; i++) {
+	for (i = 0; i < cs->n; i++) {
 		const struct counter *c = &cs->c[i];
 		struct json_object *o = json_object_new_object();
 
 		jadd_str(o, "name", c->name);
-		jadd_str(o, "type", events[i].type == PERF_TYPE_HARDWARE ? "hardware" : "software");
+		jadd_str(o, "type", c->type == PERF_TYPE_HARDWARE ? "hardware" :
+				    c->type == PERF_TYPE_TRACEPOINT ? "tracepoint" : "software");
 		jadd_bool(o, "opened", c->opened);
 		/* Counted only if it was on a PMU for part of the window. */
 		jadd_bool(o, "counted", c->opened && c->run > 0);
@@ -160,7 +204,7 @@ void counters_close(struct counters *cs)
 {
 	size_t i;
 
-	for (i = 0; i < NR_COUNTERS; i++) {
+	for (i = 0; i < cs->n; i++) {
 		struct counter *c = &cs->c[i];
 
 		if (!c->evsel)
@@ -173,4 +217,36 @@ void counters_close(struct counters *cs)
 	if (cs->threads)
 		perf_thread_map__put(cs->threads);
 	cs->threads = NULL;
+}
+
+/*
+ * Count tracepoint events on this task while fn(arg) runs: out[i] is the
+ * count of evs[i], or -1 where the kernel has no such tracepoint (the
+ * performance flavour) or it could not be opened.
+ */
+void tracepoints_count(const char *const *evs, size_t n, void (*fn)(void *), void *arg,
+		       int64_t *out)
+{
+	struct counters cs;
+	size_t i;
+
+	memset(&cs, 0, sizeof(cs));
+	libperf_init(libperf_log);
+	cs.threads = perf_thread_map__new_dummy();
+	for (i = 0; i < n && i < NR_COUNTERS; i++) {
+		int id = tracepoint_id(evs[i]);
+
+		cs.c[i].name = evs[i];
+		if (id >= 0 && cs.threads) {
+			perf_thread_map__set_pid(cs.threads, 0, getpid());
+			counter_open(&cs.c[i], PERF_TYPE_TRACEPOINT, (uint64_t)id, cs.threads);
+		}
+	}
+	cs.n = i;
+	counters_start(&cs);
+	fn(arg);
+	counters_stop(&cs);
+	for (i = 0; i < cs.n; i++)
+		out[i] = cs.c[i].opened ? (int64_t)cs.c[i].val : -1;
+	counters_close(&cs);
 }

@@ -142,20 +142,68 @@ static int advise(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t 
 	return 0;
 }
 
+/* Prefault for write, so the timed GUPs take the fast path. */
+static void prefault(void *arg)
+{
+	struct daxbuf *b = arg;
+
+	for (size_t off = 0; off < b->len; off += PAGE_SZ)
+		((volatile char *)b->map)[off] = (char)off;
+}
+
+/*
+ * The proof of the mapping: the fs_dax tracepoints count the PTE and PMD
+ * entries the prefault inserted (debug flavour only; without them the
+ * placement alone decides, and the line says "unproven").
+ */
+static int prove_mapping(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len)
+{
+	static const char *const evs[] = {"fs_dax/dax_insert_mapping",
+					  "fs_dax/dax_pmd_insert_mapping"};
+	struct json_object *o;
+	int64_t n[2];
+	bool known;
+
+	tracepoints_count(evs, 2, prefault, b, n);
+	known = n[0] >= 0 && n[1] >= 0;
+	o = msg_new("mapping");
+	jadd_str(o, "workload", ctx->spec->name);
+	jadd_str(o, "wanted", daxbuf_mapping_name(b));
+	jadd_bool(o, "proven", known);
+	if (known) {
+		jadd_int(o, "pte_inserts", n[0]);
+		jadd_int(o, "pmd_inserts", n[1]);
+	}
+	emit(o);
+	if (!known || b->dflt)
+		return 0;
+	if (b->pmd && (n[1] == 0 || n[0] > 0)) {
+		snprintf(msg, len, "mapping pmd wanted, the prefault inserted %lld PMD and %lld PTE "
+			 "entries", (long long)n[1], (long long)n[0]);
+		return -1;
+	}
+	if (!b->pmd && n[1] > 0) {
+		snprintf(msg, len, "mapping pte wanted, the prefault inserted %lld PMD entries",
+			 (long long)n[1]);
+		return -1;
+	}
+	return 0;
+}
+
 int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len)
 {
-	size_t off;
-
 	b->fd = -1;
 	b->res = NULL;
 	b->map = NULL;
 	b->devdax = ctx->pm->devdax && !b->anon;
 	if (open_backing(ctx, b, msg, len) || place(b, msg, len) || advise(ctx, b, msg, len))
 		return -1;
-	/* Prefault for write, so the timed GUPs take the fast path. */
-	for (off = 0; off < b->len; off += PAGE_SZ)
-		((volatile char *)b->map)[off] = (char)off;
-	return 0;
+	/* fs_dax tracepoints see only filesystem DAX faults */
+	if (b->anon || b->devdax) {
+		prefault(b);
+		return 0;
+	}
+	return prove_mapping(ctx, b, msg, len);
 }
 
 /* Unmap and close; remove the buffer file only if asked (never a device). */

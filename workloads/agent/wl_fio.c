@@ -204,18 +204,16 @@ static int one_rep(const struct wl_ctx *ctx, struct fio *f, int rep, char *msg, 
 	char *argv[] = {"fio", "--output-format=json", f->job, NULL};
 	struct json_object *root = NULL, *job, *o;
 	struct sample s = {.rep = rep};
-	struct pin_stats p0, p1;
+	struct pin_stats p0;
 	struct cmd_result r;
 	uint64_t bytes = 0, ios = 0;
 	double ns = 0;
 	int ran, ret = -1;
 
-	if (pin_stats_read(&p0)) {
-		snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+	if (pins_begin(&p0, msg, len))
 		return -1;
-	}
 	ran = run_cmd(argv, ctx->plan->step_timeout, true, &r) == 0;
-	pin_stats_read(&p1);
+	pins_end(&p0, &s);
 	job = fio_job(r.out, &root);
 	if (r.timed_out) {
 		snprintf(msg, len, "rep %d: fio: %s", rep, r.msg);
@@ -229,7 +227,7 @@ static int one_rep(const struct wl_ctx *ctx, struct fio *f, int rep, char *msg, 
 		}
 		snprintf(msg, len, "refused as expected: fio error %lld (%s), %llu pins taken",
 			 (long long)jint(job, "error"), strerror((int)jint(job, "error")),
-			 (unsigned long long)(p1.acquired - p0.acquired));
+			 (unsigned long long)s.pins.acquired);
 		ret = 1;
 		goto out;
 	}
@@ -242,8 +240,6 @@ static int one_rep(const struct wl_ctx *ctx, struct fio *f, int rep, char *msg, 
 	add_dir(job, "write", &bytes, &ios, &ns);
 	s.pages = bytes / PAGE_SZ;
 	s.elapsed_ns = (uint64_t)ns;
-	s.pins.acquired = p1.acquired - p0.acquired;
-	s.pins.released = p1.released - p0.released;
 	o = sample_json(ctx, &s);
 	jadd_int(o, "ios", (int64_t)ios);
 	jadd_int(o, "bytes", (int64_t)bytes);

@@ -20,15 +20,13 @@ static int one_rep(const struct wl_ctx *ctx, struct daxbuf *b, int64_t iters,
 		   struct counters *cs, int rep, char *msg, size_t len)
 {
 	struct sample s = {.rep = rep, .cs = cs};
-	struct pin_stats p0, p1;
+	struct pin_stats p0;
 	uint32_t *word = (uint32_t *)b->map;
 	uint64_t t0, t1;
 	int64_t i;
 
-	if (pin_stats_read(&p0)) {
-		snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+	if (pins_begin(&p0, msg, len))
 		return -1;
-	}
 	counters_start(cs);
 	t0 = now_ns();
 	for (i = 0; i < iters; i++) {
@@ -43,11 +41,9 @@ static int one_rep(const struct wl_ctx *ctx, struct daxbuf *b, int64_t iters,
 	}
 	t1 = now_ns();
 	counters_stop(cs);
-	pin_stats_read(&p1);
 	s.pages = (uint64_t)iters; /* one page looked up per call */
 	s.elapsed_ns = t1 - t0;
-	s.pins.acquired = p1.acquired - p0.acquired;
-	s.pins.released = p1.released - p0.released;
+	pins_end(&p0, &s);
 	sample_emit(ctx, &s);
 	if (s.pins.acquired) {
 		snprintf(msg, len, "rep %d: %llu pins: the futex key should take a plain reference",

@@ -120,14 +120,12 @@ static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs,
 {
 	uint64_t pages = g->b.len / PAGE_SZ, get_us = 0, put_us = 0, t0, t1;
 	struct sample s = {.rep = rep, .cs = cs};
-	struct pin_stats p0, p1;
+	struct pin_stats p0;
 	struct json_object *o;
 	int64_t i;
 
-	if (pin_stats_read(&p0)) {
-		snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+	if (pins_begin(&p0, msg, len))
 		return -1;
-	}
 	counters_start(cs);
 	t0 = now_ns();
 	for (i = 0; i < g->iters; i++) {
@@ -154,13 +152,11 @@ static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs,
 	}
 	t1 = now_ns();
 	counters_stop(cs);
-	pin_stats_read(&p1);
 
 	s.pages = pages * (uint64_t)g->iters;
 	/* The kernel's own get + put time, not the ioctl round trips. */
 	s.elapsed_ns = (get_us + put_us) * 1000;
-	s.pins.acquired = p1.acquired - p0.acquired;
-	s.pins.released = p1.released - p0.released;
+	pins_end(&p0, &s);
 	o = sample_json(ctx, &s);
 	jadd_str(o, "op", param_str(ctx->spec, "op", "gup-fast"));
 	jadd_str(o, "mapping", daxbuf_mapping_name(&g->b));
@@ -219,7 +215,7 @@ static int selftest_rep(const struct wl_ctx *ctx, struct gup *g, int rep, char *
 			  g->b.pmd ? "-t" : "-T", g->write ? "-w" : "-W", "-f",
 			  g->b.anon ? "/dev/zero" : g->b.path, g->b.anon ? NULL : "-S", NULL};
 	struct sample s = {.rep = rep};
-	struct pin_stats p0, p1;
+	struct pin_stats p0;
 	struct cmd_result r;
 	uint64_t get_us, put_us;
 	struct json_object *o;
@@ -230,10 +226,8 @@ static int selftest_rep(const struct wl_ctx *ctx, struct gup *g, int rep, char *
 	snprintf(mib, sizeof(mib), "%zu", g->b.len >> 20);
 	snprintf(iters, sizeof(iters), "%lld", (long long)g->iters);
 	snprintf(per, sizeof(per), "%lld", (long long)g->per_call);
-	if (pin_stats_read(&p0)) {
-		snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+	if (pins_begin(&p0, msg, len))
 		return -1;
-	}
 	if (run_cmd(argv, ctx->plan->step_timeout, true, &r) ||
 	    parse_selftest(r.out, &get_us, &put_us, &lines) || lines != g->iters) {
 		snprintf(msg, len, "rep %d: %s: %s, %lld of %lld timings", rep, bin,
@@ -241,11 +235,9 @@ static int selftest_rep(const struct wl_ctx *ctx, struct gup *g, int rep, char *
 			 (long long)g->iters);
 		goto out;
 	}
-	pin_stats_read(&p1);
 	s.pages = g->b.len / PAGE_SZ * (uint64_t)g->iters;
 	s.elapsed_ns = (get_us + put_us) * 1000;
-	s.pins.acquired = p1.acquired - p0.acquired;
-	s.pins.released = p1.released - p0.released;
+	pins_end(&p0, &s);
 	o = sample_json(ctx, &s);
 	jadd_str(o, "impl", "selftest");
 	jadd_double(o, "get_ns_per_page", (double)get_us * 1000 / s.pages);

@@ -127,28 +127,24 @@ static int io_loop(const struct odirect *od, char *msg, size_t len)
 static int one_rep(const struct wl_ctx *ctx, const struct odirect *od, struct counters *cs, int rep,
 		   char *msg, size_t len)
 {
-	struct pin_stats p0, p1;
+	struct pin_stats p0;
 	struct sample s = {.rep = rep, .cs = cs};
 	uint64_t t0, t1;
 	int ret;
 
-	if (pin_stats_read(&p0)) {
-		snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+	if (pins_begin(&p0, msg, len))
 		return -1;
-	}
 	counters_start(cs);
 	t0 = now_ns();
 	ret = io_loop(od, msg, len);
 	t1 = now_ns();
 	counters_stop(cs);
-	pin_stats_read(&p1);
 	if (ret)
 		return -1;
 
 	s.pages = (uint64_t)od->iters * od->bs / PAGE_SZ;
 	s.elapsed_ns = t1 - t0;
-	s.pins.acquired = p1.acquired - p0.acquired;
-	s.pins.released = p1.released - p0.released;
+	pins_end(&p0, &s);
 	sample_emit(ctx, &s);
 	if (!s.pins.acquired) {
 		snprintf(msg, len,

@@ -3,6 +3,7 @@
  * The workload table and what every kind shares: FOLL_PIN accounting
  * from /proc/vmstat and the sample line.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "agent.h"
@@ -45,6 +46,25 @@ int pin_stats_read(struct pin_stats *ps)
 	ps->acquired = v[0];
 	ps->released = v[1];
 	return ret;
+}
+
+/* The pin counters before a measured phase; msg says why not. */
+int pins_begin(struct pin_stats *p0, char *msg, size_t len)
+{
+	if (!pin_stats_read(p0))
+		return 0;
+	snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
+	return -1;
+}
+
+/* ... and after it: the sample's deltas. */
+void pins_end(const struct pin_stats *p0, struct sample *s)
+{
+	struct pin_stats p1;
+
+	pin_stats_read(&p1);
+	s->pins.acquired = p1.acquired - p0->acquired;
+	s->pins.released = p1.released - p0->released;
 }
 
 /* The sample line, for kinds that add their own fields before emit(). */
