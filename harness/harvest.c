@@ -91,14 +91,14 @@ static void on_line(struct json_object *o, struct zd_result *res, size_t n,
 		/* this workload's PTE/PMD proof (fs_dax tracepoints), as a check */
 		r = find(res, n, jstr(o, "workload"));
 		if (r && jbool(o, "proven", false)) {
-			char *v = xasprintf("wanted %s: %lld PTE, %lld PMD inserts",
+			char *v = xasprintf("wanted %s: %lld PTE, %lld PMD faults",
 					    jstr(o, "wanted") ? jstr(o, "wanted") : "?",
-					    (long long)jint(o, "pte_inserts", 0),
-					    (long long)jint(o, "pmd_inserts", 0));
+					    (long long)jint(o, "pte_faults", 0),
+					    (long long)jint(o, "pmd_faults", 0));
 			const char *w = jstr(o, "wanted") ? jstr(o, "wanted") : "";
-			int64_t pte = jint(o, "pte_inserts", 0), pmd = jint(o, "pmd_inserts", 0);
+			int64_t pte = jint(o, "pte_faults", 0), pmd = jint(o, "pmd_faults", 0);
 			bool ok = !strcmp(w, "pmd") ? pmd > 0 && !pte :
-				  !strcmp(w, "pte") ? !pmd : true;
+				  !strcmp(w, "pte") ? pte > 0 && !pmd : true;
 
 			result_add_check(r, "dax_mapping", ok, v);
 			free(v);

@@ -291,6 +291,55 @@ static void test_kinds(void **state)
 	free(o.text);
 }
 
+static const struct zd_counter *counter(const struct zd_sample *s, const char *name)
+{
+	for (size_t i = 0; i < s->nr_counters; i++)
+		if (!strcmp(s->counters[i].name, name))
+			return &s->counters[i];
+	return NULL;
+}
+
+/*
+ * The debug flavour (fragments/debug.config): its own kernel, page_ref
+ * tracepoints counted per phase, and each buffer's mapping proven by the
+ * fs_dax insert tracepoints (a PTE buffer: no PMD insert; PMD: only PMD).
+ */
+static void test_debug_flavour(void **state)
+{
+	char *dir = xasprintf("%s/run-debug", tmp);
+	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg",
+			  "-s", "kernel.fragments=fragments/base.config fragments/debug.config",
+			  "-s", "workload gup-pmd.kind=gup", "-s", "workload gup-pmd.op=pin-fast",
+			  "-s", "workload gup-pmd.mapping=pmd", "-s", "workload gup-pmd.buf_kib=8192",
+			  "--workload", "gup-pin-fast-pte", "--workload", "gup-pmd", NULL);
+	struct zd_result pte, pmd, base;
+	const struct zd_counter *c;
+
+	if (o.code != 0)
+		fail_msg("zdbench run (debug flavour) failed:\n%s", o.text);
+	pte = read_result(dir, "base", "gup-pin-fast-pte");
+	pmd = read_result(dir, "base", "gup-pmd");
+	assert_string_equal(pte.verdict, "clean");
+	assert_string_equal(pmd.verdict, "clean");
+	assert_true(check_ok(&pte, "dax_mapping"));
+	assert_true(check_ok(&pmd, "dax_mapping"));
+	/* pin-fast on 2048 PTE-mapped pages x 10: at least a refcount op each */
+	c = counter(&pte.samples[0], "page_ref/page_ref_mod");
+	assert_non_null(c);
+	assert_true(c->counted);
+	assert_true(c->value >= 2048 * 10);
+	/* a kernel of its own, apart from the performance flavour's (the
+	 * main job's run, earlier in this group), which has no tracepoints */
+	base = read_result(tmp, "run-base/base", "odirect-read-pte");
+	assert_string_not_equal(base.kernel_key, pte.kernel_key);
+	assert_null(counter(&base.samples[0], "page_ref/page_ref_mod"));
+	result_free(&base);
+	result_free(&pte);
+	result_free(&pmd);
+	free(dir);
+	free(o.text);
+}
+
 /* Unchanged inputs: the second build runs no make at all. */
 static void test_build_cached(void **state)
 {
@@ -442,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_nvdimm),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_pmem_file),
+		cmocka_unit_test(test_debug_flavour),
 		cmocka_unit_test(test_build_cached),
 		cmocka_unit_test(test_missing_kernel_source),
 		cmocka_unit_test(test_qemu_missing),

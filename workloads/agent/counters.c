@@ -5,7 +5,7 @@
  * guests have none, so they are tried, never assumed, and each counter
  * reports whether it opened (with the errno if not), whether it counted,
  * and time enabled/running for multiplexing. Tracepoints (page_ref_*,
- * fs_dax inserts) where the kernel has them: the debug flavour
+ * fs_dax faults) where the kernel has them: the debug flavour
  * (kernels/fragments/debug.config); absent ones are not listed.
  */
 #include <errno.h>
@@ -39,8 +39,8 @@ static const char *const tracepoints[] = {
 	"page_ref/page_ref_mod",	   "page_ref/page_ref_mod_and_test",
 	"page_ref/page_ref_mod_and_return", "page_ref/page_ref_mod_unless",
 	"page_ref/page_ref_freeze",	   "page_ref/page_ref_unfreeze",
-	"page_ref/page_ref_set",	   "fs_dax/dax_insert_mapping",
-	"fs_dax/dax_pmd_insert_mapping",
+	"page_ref/page_ref_set",	   "fs_dax/dax_pte_fault_done",
+	"fs_dax/dax_pmd_fault_done",
 };
 
 static const char *const tracefs[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};

@@ -153,13 +153,15 @@ static void prefault(void *arg)
 
 /*
  * The proof of the mapping: the fs_dax tracepoints count the PTE and PMD
- * entries the prefault inserted (debug flavour only; without them the
- * placement alone decides, and the line says "unproven").
+ * faults of the prefault (debug flavour only; without them the placement
+ * alone decides, and the line says so). A PMD fault that falls back is
+ * followed by PTE faults, so PMD means PMD faults and no PTE fault; a
+ * PTE-placed buffer never even tries a PMD fault.
  */
 static int prove_mapping(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len)
 {
-	static const char *const evs[] = {"fs_dax/dax_insert_mapping",
-					  "fs_dax/dax_pmd_insert_mapping"};
+	static const char *const evs[] = {"fs_dax/dax_pte_fault_done",
+					  "fs_dax/dax_pmd_fault_done"};
 	struct json_object *o;
 	int64_t n[2];
 	bool known;
@@ -171,20 +173,20 @@ static int prove_mapping(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, 
 	jadd_str(o, "wanted", daxbuf_mapping_name(b));
 	jadd_bool(o, "proven", known);
 	if (known) {
-		jadd_int(o, "pte_inserts", n[0]);
-		jadd_int(o, "pmd_inserts", n[1]);
+		jadd_int(o, "pte_faults", n[0]);
+		jadd_int(o, "pmd_faults", n[1]);
 	}
 	emit(o);
 	if (!known || b->dflt)
 		return 0;
 	if (b->pmd && (n[1] == 0 || n[0] > 0)) {
-		snprintf(msg, len, "mapping pmd wanted, the prefault inserted %lld PMD and %lld PTE "
-			 "entries", (long long)n[1], (long long)n[0]);
+		snprintf(msg, len, "mapping pmd wanted, the prefault took %lld PMD and %lld PTE "
+			 "faults (PMD fell back?)", (long long)n[1], (long long)n[0]);
 		return -1;
 	}
-	if (!b->pmd && n[1] > 0) {
-		snprintf(msg, len, "mapping pte wanted, the prefault inserted %lld PMD entries",
-			 (long long)n[1]);
+	if (!b->pmd && (n[1] > 0 || n[0] == 0)) {
+		snprintf(msg, len, "mapping pte wanted, the prefault took %lld PMD and %lld PTE "
+			 "faults", (long long)n[1], (long long)n[0]);
 		return -1;
 	}
 	return 0;
