@@ -25,12 +25,14 @@ row() { # workload
 	jq -r --arg w "$1" '
 	def med: sort as $v | ($v|length) as $n | if $n == 0 then 0 elif $n % 2 == 1
 		then $v[($n-1)/2] else ($v[$n/2-1] + $v[$n/2]) / 2 end;
-	def cnt($n): [.samples[].counters[]? | select(.name == $n and .counted) | .value] | med;
+	def cnt($n): [.samples[].counters[]? | select(.name == $n and .counted) | .value] |
+		if length == 0 then "-" else med end;
 	[.samples[].ns_per_page] as $x | ($x|length) as $n |
 	(if $n > 1 then ($x|add/$n) as $m | (($x | map((.-$m)*(.-$m)) | add) / ($n-1) | sqrt) / $m * 100
 	 else 0 end) as $cv |
-	"| \($w) | \(.workload.kind) | \(.verdict) | \($n) | \($x|med*10|round/10) | \($cv*1000|round/1000) | " +
-	"\(if $n > 0 then ([.samples[].pin_acquired]|med) else 0 end) | \(cnt("task-clock")/1e6*100|round/100) | " +
+	"| \($w) | \(.workload.kind) | \(.verdict) | \($n) | \(if $n > 0 then $x|med*10|round/10 else "-" end) | " +
+	"\(if $n > 1 then $cv*1000|round/1000 else "-" end) | " +
+	"\(if $n > 0 then ([.samples[].pin_acquired]|med) else "-" end) | \(cnt("task-clock") | if . == "-" then . else ./1e6*100|round/100 end) | " +
 	"\(cnt("page-faults")) | \(cnt("context-switches")) |"' "$WORK/run/base/$1.json"
 }
 
@@ -43,6 +45,8 @@ row() { # workload
 	echo "($((t1 - t0)) s wall). Counters: the agent's task (fio and the selftest run"
 	echo "as children, so theirs are not in them); hardware counters do not open"
 	echo "under TCG (no PMU) and are recorded so."
+	echo
+	echo "A negative control (expect = refused) has no samples by design; \"-\": not measured."
 	echo
 	echo "| workload | kind | verdict | n | median ns/page | CV % | pins/rep | task-clock ms | page-faults | ctx switches |"
 	echo "|---|---|---|---|---|---|---|---|---|---|"
