@@ -13,7 +13,9 @@ static const char *const rw_choices[] = { "read", "write", NULL };
 static const char *const mem_choices[] = { "dax", "anon", NULL };
 /* anon: the control, private anonymous memory in the same placement */
 #define MEMORY_PARAM { "memory", WP_ENUM, mem_choices, 0, 0, "dax", \
-		       "dax, or anon: the control (no ZONE_DEVICE page; no variant may differ)" }
+		       "dax, or anon: the control (no ZONE_DEVICE page; no variant may differ)" }, \
+		     { "prefault", WP_UINT, NULL, 0, 1, "1", \
+		       "0: leave faulting to GUP (a fast workload must then fail: slow path)" }
 
 static const struct wl_param_spec odirect_params[] = {
 	{ "target", WP_STR, NULL, 0, 0, "/dev/nullb0", "O_DIRECT device in the guest (not the DAX fs)" },

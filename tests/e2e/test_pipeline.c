@@ -208,7 +208,8 @@ static void test_pmem_file(void **state)
  * fixedbufs is refused by fsdax (the negative control passes), and the
  * mem=mmap trap (private RAM, pinned just as well) fails with its reason.
  * In the same boot: futex (gets, no pins), the anonymous-memory control,
- * and the gup kind beside its peer, the kernel's own gup_test selftest.
+ * the gup kind beside its peer, the kernel's own gup_test selftest, and a
+ * buffer left unfaulted, whose slow-path GUP must fail the workload.
  */
 static void test_kinds(void **state)
 {
@@ -223,7 +224,9 @@ static void test_kinds(void **state)
 			  "--workload", "fio-fixedbufs-refused", "--workload", "fio-trap",
 			  "--workload", "futex-wake-pte", "--workload", "odirect-read-pte-anon",
 			  "--workload", "gup-pin-fast-pte", "--workload", "gup-pin-fast-pte-selftest",
-			  NULL);
+			  "-s", "workload gup-nopf.kind=gup", "-s", "workload gup-nopf.op=pin-fast",
+			  "-s", "workload gup-nopf.prefault=0", "-s", "workload gup-nopf.write=1",
+			  "--workload", "gup-nopf", NULL);
 	struct zd_result r;
 
 	/* exit 1: the trap failed, as it must */
@@ -257,6 +260,11 @@ static void test_kinds(void **state)
 	r = read_result(dir, "base", "fio-trap");
 	assert_string_equal(r.verdict, "fail");
 	assert_non_null(strstr(r.msg, "fio never wrote through /mnt/dax/zdbench-fio.buf"));
+	result_free(&r);
+	/* not prefaulted: GUP faults inside the measured phase, caught */
+	r = read_result(dir, "base", "gup-nopf");
+	assert_string_equal(r.verdict, "fail");
+	assert_non_null(strstr(r.msg, "page faults inside the measured phase"));
 	result_free(&r);
 	r = read_result(dir, "base", "futex-wake-pte");
 	assert_string_equal(r.verdict, "clean");

@@ -166,6 +166,7 @@ struct workload_ops {
 struct pin_stats {
 	uint64_t acquired;
 	uint64_t released;
+	uint64_t minflt; /* this task's minor faults (GUP's faults count too) */
 };
 
 struct sample {
@@ -180,6 +181,7 @@ const struct workload_ops *workload_find(const char *kind);
 int pin_stats_read(struct pin_stats *ps);
 int pins_begin(struct pin_stats *p0, char *msg, size_t len);
 void pins_end(const struct pin_stats *p0, struct sample *s);
+int no_faults(const struct sample *s, char *msg, size_t len);
 struct json_object *sample_json(const struct wl_ctx *ctx, const struct sample *s);
 void sample_emit(const struct wl_ctx *ctx, const struct sample *s);
 
@@ -190,6 +192,7 @@ struct daxbuf {
 	bool dflt;	/* "default": kernel's choice, no placement or advice */
 	bool devdax;	/* mapped from the device, not a file */
 	bool anon;	/* the control: private anonymous memory */
+	bool no_prefault; /* leave it to GUP (to show the slow path is caught) */
 	char path[256];
 	int fd;
 	void *res;	/* reserved address range, contains map */

@@ -26,6 +26,7 @@ int daxbuf_params(const struct wl_spec *w, struct daxbuf *b, char *msg, size_t l
 {
 	const char *m = param_str(w, "mapping", "pte");
 	const char *mem = param_str(w, "memory", "dax");
+	int64_t pf = 1;
 
 	b->pmd = !strcmp(m, "pmd");
 	b->dflt = !strcmp(m, "default");
@@ -38,6 +39,9 @@ int daxbuf_params(const struct wl_spec *w, struct daxbuf *b, char *msg, size_t l
 		snprintf(msg, len, "bad memory \"%s\" (dax|anon)", mem);
 		return -1;
 	}
+	if (param_int(w, "prefault", 1, 0, 1, &pf, msg, len))
+		return -1;
+	b->no_prefault = !pf;
 	return 0;
 }
 
@@ -147,6 +151,8 @@ static void prefault(void *arg)
 {
 	struct daxbuf *b = arg;
 
+	if (b->no_prefault)
+		return;
 	for (size_t off = 0; off < b->len; off += PAGE_SZ)
 		((volatile char *)b->map)[off] = (char)off;
 }
@@ -177,7 +183,7 @@ static int prove_mapping(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, 
 		jadd_int(o, "pmd_faults", n[1]);
 	}
 	emit(o);
-	if (!known || b->dflt)
+	if (!known || b->dflt || b->no_prefault)
 		return 0;
 	if (b->pmd && (n[1] == 0 || n[0] > 0)) {
 		snprintf(msg, len, "mapping pmd wanted, the prefault took %lld PMD and %lld PTE "

@@ -45,6 +45,8 @@ static int one_rep(const struct wl_ctx *ctx, struct daxbuf *b, int64_t iters,
 	s.elapsed_ns = t1 - t0;
 	pins_end(&p0, &s);
 	sample_emit(ctx, &s);
+	if (no_faults(&s, msg, len))
+		return -1;
 	if (s.pins.acquired) {
 		snprintf(msg, len, "rep %d: %llu pins: the futex key should take a plain reference",
 			 rep, (unsigned long long)s.pins.acquired);

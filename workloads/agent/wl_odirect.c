@@ -146,6 +146,8 @@ static int one_rep(const struct wl_ctx *ctx, const struct odirect *od, struct co
 	s.elapsed_ns = t1 - t0;
 	pins_end(&p0, &s);
 	sample_emit(ctx, &s);
+	if (no_faults(&s, msg, len))
+		return -1;
 	if (!s.pins.acquired) {
 		snprintf(msg, len,
 			 "rep %d: nr_foll_pin_acquired did not move: "

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "agent.h"
 
@@ -48,9 +49,17 @@ int pin_stats_read(struct pin_stats *ps)
 	return ret;
 }
 
+static uint64_t minflt(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : (uint64_t)ru.ru_minflt;
+}
+
 /* The pin counters before a measured phase; msg says why not. */
 int pins_begin(struct pin_stats *p0, char *msg, size_t len)
 {
+	p0->minflt = minflt();
 	if (!pin_stats_read(p0))
 		return 0;
 	snprintf(msg, len, "no nr_foll_pin_* in /proc/vmstat");
@@ -63,8 +72,25 @@ void pins_end(const struct pin_stats *p0, struct sample *s)
 	struct pin_stats p1;
 
 	pin_stats_read(&p1);
+	s->pins.minflt = minflt() - p0->minflt;
 	s->pins.acquired = p1.acquired - p0->acquired;
 	s->pins.released = p1.released - p0->released;
+}
+
+/*
+ * A measured phase on a prefaulted buffer takes no fault: GUP's own faults
+ * (the slow path, faultin_page) count in the task's min_flt too. Faults
+ * mean the numbers are not those of the path the workload claims.
+ */
+int no_faults(const struct sample *s, char *msg, size_t len)
+{
+	if (!s->pins.minflt)
+		return 0;
+	snprintf(msg, len,
+		 "rep %d: %llu page faults inside the measured phase: the buffer was not "
+		 "(all) mapped, so GUP took the slow path, not the fast one measured",
+		 s->rep, (unsigned long long)s->pins.minflt);
+	return -1;
 }
 
 /* The sample line, for kinds that add their own fields before emit(). */
@@ -80,6 +106,7 @@ struct json_object *sample_json(const struct wl_ctx *ctx, const struct sample *s
 	jadd_double(o, "ns_per_page", s->pages ? (double)s->elapsed_ns / s->pages : 0.0);
 	jadd_int(o, "pin_acquired", (int64_t)s->pins.acquired);
 	jadd_int(o, "pin_released", (int64_t)s->pins.released);
+	jadd_int(o, "minor_faults", (int64_t)s->pins.minflt);
 	if (s->cs)
 		json_object_object_add(o, "counters", counters_json(s->cs));
 	return o;
