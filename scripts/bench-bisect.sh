@@ -20,7 +20,8 @@ ideal=$(awk -v n="$n" 'BEGIN { c = 0; while (2 ^ c < n) c++; print c }')
 
 one() { # label
 	local t0 t1 builds
-	before=$(ls "$ZDBENCH_CACHE/kernels" 2>/dev/null | wc -l)
+	mkdir -p "$ZDBENCH_CACHE/kernels" # with pipefail, ls of a missing dir ends the script
+	before=$(ls "$ZDBENCH_CACHE/kernels" | wc -l)
 	t0=$(date +%s)
 	$ZD bisect --tree "$ZDBENCH_CACHE/history" --good zdbench-base --bad zdbench-history \
 		"${OPTS[@]}" -o "$WORK/$1" > "$WORK/$1.txt" 2>&1 || true
