@@ -11,12 +11,13 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 $(WARN) -DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+CFLAGS += -std=c11 -Iworkloads $(WARN) -DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
 LDLIBS := $(shell pkg-config --libs $(PKGS)) -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
-HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(BUILD)/harness/%.o) $(BUILD)/harness/config_blob.o
+HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(BUILD)/harness/%.o) $(BUILD)/harness/config_blob.o \
+	$(BUILD)/workloads/kinds.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
@@ -26,7 +27,12 @@ all: $(BUILD)/zdbench agent
 deps:
 	scripts/install-deps.sh
 
-$(BUILD)/harness/%.o: harness/%.c $(wildcard harness/*.h)
+$(BUILD)/harness/%.o: harness/%.c $(wildcard harness/*.h) workloads/kinds.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The kind tables, shared with the agent's zdbench-micro.
+$(BUILD)/workloads/kinds.o: workloads/kinds.c workloads/kinds.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

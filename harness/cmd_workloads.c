@@ -29,7 +29,7 @@ int cmd_workloads(int argc, char **argv)
 		printf("\n");
 	}
 	if (verbose) {
-		const struct wl_kind *k;
+		const struct wl_kind_desc *k;
 
 		printf("\nkinds:\n");
 		for (size_t i = 0; (k = wl_kind_at(i)); i++) {

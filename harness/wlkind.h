@@ -5,34 +5,14 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "kinds.h"
 
 /*
  * Workload kinds the agent implements, and the parameters each accepts.
  * A [workload NAME] section is validated against its kind's table, so an
  * unknown or mistyped parameter is an error naming file, line and key.
  */
-enum wl_ptype { WP_STR, WP_UINT, WP_ENUM };
-
-struct wl_param_spec {
-	const char *key;
-	enum wl_ptype type;
-	const char *const *choices;
-	unsigned int min, max;
-	const char *dflt;	/* NULL: required */
-	const char *help;
-};
-
-struct wl_kind {
-	const char *name;
-	const char *summary;
-	const struct wl_param_spec *params;
-	/* Cross-parameter checks; returns a message or NULL. */
-	char *(*validate)(const struct zd_config *c, const struct zd_workload *w);
-	const char *modes;	/* the dax_modes it runs on: "fsdax devdax" */
-};
-
-const struct wl_kind *wl_kind_find(const char *name);
-const struct wl_kind *wl_kind_at(size_t i); /* NULL past the end */
+const struct wl_kind_desc *wl_kind_at(size_t i); /* NULL past the end */
 /* Check and complete a workload: defaults filled, types checked. */
 int wl_validate(struct zd_config *c, struct zd_workload *w);
 /* Can this workload run on the configured dax_mode? NULL, or why not. */

@@ -96,11 +96,18 @@ kill $holder
 case_ fsdax $ZD run --backend host $H -s host.size=$SIZE -s host.destructive=yes -o /tmp/fsdax
 send_files /tmp/fsdax/run.json /tmp/fsdax/base-on-host/*.json /tmp/fsdax/base-on-host/console.log /tmp/fsdax/base-on-host/agent.log
 say "MODE-AFTER $(ndctl list -n namespace0.0 | tr -d '\n')"
+# zdbench-micro by hand on the same media: a DAX mount of ours, then devdax below.
+M=/zdbench/build/agent/zdbench-micro
+mkdir -p /mnt/dax2
+mkfs.ext4 -q -F /dev/pmem0 && mount -o dax /dev/pmem0 /mnt/dax2
+case_ micro-fsdax $M odirect --dir /mnt/dax2 --reps 2 --iters 100
+umount /mnt/dax2
 ndctl create-namespace -f -e namespace0.0 -m devdax -M mem -a 4K > /tmp/ndctl-devdax.json 2>&1
 say "NDCTL devdax $(tr -d '\n' < /tmp/ndctl-devdax.json)"
 DSIZE=$(ns_size)
 case_ devdax $ZD run --backend host $H -s host.size=$DSIZE -s host.destructive=yes \
 	-s run.dax_mode=devdax -o /tmp/devdax
+case_ micro-devdax $M gup --devdax /dev/dax0.0 --op pin-fast --buf_kib 2048 --iters 2 --reps 2
 send_files /tmp/devdax/run.json /tmp/devdax/base-on-host/*.json /tmp/devdax/base-on-host/agent.log
 say "ALL-DONE"
 sync

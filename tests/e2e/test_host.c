@@ -139,6 +139,8 @@ static int guest_initrd(const struct zd_config *c, const struct zd_kernel *k, co
 		free(dst);
 	}
 	if (image_add_binary(&cp, "build/zdbench", "/zdbench/build/zdbench") ||
+	    image_add_binary(&cp, "build/agent/zdbench-micro",
+			     "/zdbench/build/agent/zdbench-micro") ||
 	    image_add_binary(&cp, setpriv, "/usr/bin/setpriv"))
 		goto out;
 	ret = image_append(&img, &cp, out);
@@ -292,6 +294,33 @@ static void test_devdax_run(void **state)
 	check_run("devdax", "devdax", "devdax_chardev");
 }
 
+/* zdbench-micro by hand: odirect on a DAX mount, gup on the devdax device. */
+static void test_micro_on_pmem(void **state)
+{
+	static const struct {
+		const char *name, *pins;
+	} cases[] = {
+		{ "micro-fsdax", "\"pin_acquired\":1600," }, /* 100 x 64 KiB */
+		{ "micro-devdax", "\"pin_acquired\":1024," }, /* 2 x 512 pages */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int rc, samples = 0;
+		char *t = case_text(cases[i].name, &rc), *p;
+
+		if (!t)
+			fail_msg("the guest did not run %s", cases[i].name);
+		print_message("case %s: rc=%d\n", cases[i].name, rc);
+		assert_int_equal(rc, 0);
+		for (p = t; (p = strstr(p, "\"type\":\"sample\"")); p++)
+			samples++;
+		assert_int_equal(samples, 2);
+		assert_non_null(strstr(t, cases[i].pins));
+		assert_non_null(strstr(t, "\"type\":\"done\",\"ok\":true"));
+		free(t);
+	}
+}
+
 /* The console came from /dev/kmsg with the agent's phase markers. */
 static void test_kmsg_console(void **state)
 {
@@ -331,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_fsdax_run),
 		cmocka_unit_test(test_devdax_run),
 		cmocka_unit_test(test_kmsg_console),
+		cmocka_unit_test(test_micro_on_pmem),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

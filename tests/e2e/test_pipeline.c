@@ -223,7 +223,13 @@ static void test_kinds(void **state)
 			  "--workload", "fio-fixedbufs-refused", "--workload", "fio-trap",
 			  "--workload", "futex-wake-pte", "--workload", "odirect-read-pte-anon",
 			  "--workload", "gup-pin-fast-pte", "--workload", "gup-pin-fast-pte-selftest",
-			  NULL);
+			  "-s", "workload gup-t4.kind=gup", "-s", "workload gup-t4.op=pin-fast",
+			  "-s", "workload gup-t4.threads=4", "-s", "workload gup-t4.buf_kib=2048",
+			  "-s", "workload gup-t4.iters=2", "--workload", "gup-t4",
+			  "-s", "workload gup-t2s.kind=gup", "-s", "workload gup-t2s.op=gup-fast",
+			  "-s", "workload gup-t2s.threads=2", "-s", "workload gup-t2s.buf_kib=2048",
+			  "-s", "workload gup-t2s.iters=2", "-s", "workload gup-t2s.impl=selftest",
+			  "--workload", "gup-t2s", NULL);
 	struct zd_result r;
 
 	/* exit 1: the trap failed, as it must */
@@ -257,6 +263,16 @@ static void test_kinds(void **state)
 	r = read_result(dir, "base", "fio-trap");
 	assert_string_equal(r.verdict, "fail");
 	assert_non_null(strstr(r.msg, "fio never wrote through /mnt/dax/zdbench-fio.buf"));
+	result_free(&r);
+	/* threads share the buffer: 4 x 2 ioctls x 512 pages, each pinned */
+	r = read_result(dir, "base", "gup-t4");
+	assert_string_equal(r.verdict, "clean");
+	assert_int_equal(r.samples[0].pages, 4 * 2 * 512);
+	assert_int_equal(r.samples[0].pin_acquired, 4 * 2 * 512);
+	result_free(&r);
+	r = read_result(dir, "base", "gup-t2s"); /* the selftest's -j 2 */
+	assert_string_equal(r.verdict, "clean");
+	assert_int_equal(r.samples[0].pages, 2 * 2 * 512);
 	result_free(&r);
 	r = read_result(dir, "base", "futex-wake-pte");
 	assert_string_equal(r.verdict, "clean");

@@ -59,6 +59,7 @@ int param_int(const struct wl_spec *w, const char *key, int64_t def, int64_t min
 /* emit.c: the results channel, the console and the kernel log */
 int emit_open(const char *tty);
 int emit_open_file(const char *path);
+void emit_use_fd(int fd);
 void emit_close(void);
 int emit_fd(void);
 void emit_set_phase(const char *phase);

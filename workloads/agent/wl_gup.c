@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,7 +69,7 @@ struct gup {
 	unsigned long cmd;
 	bool pin;
 	const char *selftest_op; /* impl = selftest: its command option */
-	int64_t per_call, iters, write;
+	int64_t per_call, iters, write, threads;
 	int fd;
 };
 
@@ -82,7 +83,8 @@ static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 	if (param_int(w, "buf_kib", 8192, 4, 1 << 22, &buf_kib, msg, len) ||
 	    param_int(w, "pages_per_call", 512, 1, 1 << 20, &g->per_call, msg, len) ||
 	    param_int(w, "iters", 10, 1, 1 << 24, &g->iters, msg, len) ||
-	    param_int(w, "write", 0, 0, 1, &g->write, msg, len))
+	    param_int(w, "write", 0, 0, 1, &g->write, msg, len) ||
+	    param_int(w, "threads", 1, 1, 64, &g->threads, msg, len))
 		return -1;
 	if (daxbuf_params(w, &g->b, msg, len))
 		return -1;
@@ -115,20 +117,20 @@ static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 	return 0;
 }
 
-static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs, int rep,
-		   char *msg, size_t len)
-{
-	uint64_t pages = g->b.len / PAGE_SZ, get_us = 0, put_us = 0, t0, t1;
-	struct sample s = {.rep = rep, .cs = cs};
-	struct pin_stats p0;
-	struct json_object *o;
-	int64_t i;
+/* One thread's ioctls; threads share the buffer, as the selftest's -j. */
+struct gup_thread {
+	const struct gup *g;
+	pthread_t tid;
+	uint64_t get_us, put_us;
+	char why[128];
+};
 
-	if (pins_begin(&p0, msg, len))
-		return -1;
-	counters_start(cs);
-	t0 = now_ns();
-	for (i = 0; i < g->iters; i++) {
+static void *gup_loop(void *arg)
+{
+	struct gup_thread *t = arg;
+	const struct gup *g = t->g;
+
+	for (int64_t i = 0; i < g->iters && !t->why[0]; i++) {
 		struct gup_test gt = {
 			.addr = (uintptr_t)g->b.map,
 			.size = g->b.len,
@@ -136,22 +138,68 @@ static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs,
 			.gup_flags = g->write ? FOLL_WRITE_FLAG : 0,
 		};
 
-		if (ioctl(g->fd, g->cmd, &gt)) {
-			counters_stop(cs);
-			snprintf(msg, len, "rep %d: gup_test ioctl: %s", rep, strerror(errno));
-			return -1;
-		}
-		if (gt.size != g->b.len) {
-			counters_stop(cs);
-			snprintf(msg, len, "rep %d: gup_test got %llu of %zu bytes", rep,
+		if (ioctl(g->fd, g->cmd, &gt))
+			snprintf(t->why, sizeof(t->why), "gup_test ioctl: %s", strerror(errno));
+		else if (gt.size != g->b.len)
+			snprintf(t->why, sizeof(t->why), "gup_test got %llu of %zu bytes",
 				 (unsigned long long)gt.size, g->b.len);
-			return -1;
-		}
-		get_us += gt.get_delta_usec;
-		put_us += gt.put_delta_usec;
+		t->get_us += gt.get_delta_usec;
+		t->put_us += gt.put_delta_usec;
 	}
+	return NULL;
+}
+
+/* Thread 0 is the agent's own (its perf counters follow it); the rest join. */
+static int run_threads(const struct gup *g, uint64_t *get_us, uint64_t *put_us, char *why,
+		       size_t len)
+{
+	struct gup_thread t[64];
+	int64_t i, n = g->threads;
+
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < n; i++)
+		t[i].g = g;
+	for (i = 1; i < n; i++)
+		if (pthread_create(&t[i].tid, NULL, gup_loop, &t[i])) {
+			snprintf(t[i].why, sizeof(t[i].why), "pthread_create failed");
+			n = i;
+			break;
+		}
+	gup_loop(&t[0]);
+	*get_us = *put_us = 0;
+	why[0] = '\0';
+	for (i = 0; i < g->threads; i++) {
+		if (i && i < n)
+			pthread_join(t[i].tid, NULL);
+		*get_us += t[i].get_us;
+		*put_us += t[i].put_us;
+		if (t[i].why[0] && !why[0])
+			snprintf(why, len, "thread %lld: %s", (long long)i, t[i].why);
+	}
+	return why[0] ? -1 : 0;
+}
+
+static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs, int rep,
+		   char *msg, size_t len)
+{
+	uint64_t pages = g->b.len / PAGE_SZ * (uint64_t)g->threads, get_us, put_us, t0, t1;
+	struct sample s = {.rep = rep, .cs = cs};
+	struct pin_stats p0;
+	struct json_object *o;
+	char why[160];
+	int ret;
+
+	if (pins_begin(&p0, msg, len))
+		return -1;
+	counters_start(cs);
+	t0 = now_ns();
+	ret = run_threads(g, &get_us, &put_us, why, sizeof(why));
 	t1 = now_ns();
 	counters_stop(cs);
+	if (ret) {
+		snprintf(msg, len, "rep %d: %s", rep, why);
+		return -1;
+	}
 
 	s.pages = pages * (uint64_t)g->iters;
 	/* The kernel's own get + put time, not the ioctl round trips. */
@@ -165,6 +213,7 @@ static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs,
 	jadd_double(o, "get_ns_per_page", (double)get_us * 1000 / s.pages);
 	jadd_double(o, "put_ns_per_page", (double)put_us * 1000 / s.pages);
 	jadd_int(o, "wall_ns", (int64_t)(t1 - t0));
+	jadd_int(o, "threads", g->threads);
 	emit(o);
 	/* the fast benchmarks claim GUP-fast: a fault means the slow path ran */
 	if ((g->cmd == GUP_FAST_BENCHMARK || g->cmd == PIN_FAST_BENCHMARK) &&
@@ -214,9 +263,9 @@ static int parse_selftest(const char *out, uint64_t *get_us, uint64_t *put_us, i
 
 static int selftest_rep(const struct wl_ctx *ctx, struct gup *g, int rep, char *msg, size_t len)
 {
-	char bin[256], mib[16], iters[24], per[24];
-	char *argv[16] = {bin, (char *)g->selftest_op, "-m", mib, "-r", iters, "-n", per,
-			  g->b.pmd ? "-t" : "-T", g->write ? "-w" : "-W", "-f",
+	char bin[256], mib[16], iters[24], per[24], thr[24];
+	char *argv[18] = {bin, (char *)g->selftest_op, "-m", mib, "-r", iters, "-n", per,
+			  "-j", thr, g->b.pmd ? "-t" : "-T", g->write ? "-w" : "-W", "-f",
 			  g->b.anon ? "/dev/zero" : g->b.path, g->b.anon ? NULL : "-S", NULL};
 	struct sample s = {.rep = rep};
 	struct pin_stats p0;
@@ -230,16 +279,17 @@ static int selftest_rep(const struct wl_ctx *ctx, struct gup *g, int rep, char *
 	snprintf(mib, sizeof(mib), "%zu", g->b.len >> 20);
 	snprintf(iters, sizeof(iters), "%lld", (long long)g->iters);
 	snprintf(per, sizeof(per), "%lld", (long long)g->per_call);
+	snprintf(thr, sizeof(thr), "%lld", (long long)g->threads);
 	if (pins_begin(&p0, msg, len))
 		return -1;
 	if (run_cmd(argv, ctx->plan->step_timeout, true, &r) ||
-	    parse_selftest(r.out, &get_us, &put_us, &lines) || lines != g->iters) {
+	    parse_selftest(r.out, &get_us, &put_us, &lines) || lines != g->iters * g->threads) {
 		snprintf(msg, len, "rep %d: %s: %s, %lld of %lld timings", rep, bin,
 			 r.msg[0] ? r.msg : "output not understood", (long long)lines,
-			 (long long)g->iters);
+			 (long long)(g->iters * g->threads));
 		goto out;
 	}
-	s.pages = g->b.len / PAGE_SZ * (uint64_t)g->iters;
+	s.pages = g->b.len / PAGE_SZ * (uint64_t)(g->iters * g->threads);
 	s.elapsed_ns = (get_us + put_us) * 1000;
 	pins_end(&p0, &s);
 	o = sample_json(ctx, &s);

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The workload kinds and their parameters: one table for the harness
+ * (config validation, `zdbench workloads kinds`, plan typing) and for
+ * zdbench-micro (--help, option typing). The code of each kind is in
+ * workloads/agent/wl_<kind>.c.
+ */
+#include "kinds.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const char *const map_choices[] = { "pte", "pmd", NULL };
+static const char *const rw_choices[] = { "read", "write", NULL };
+static const char *const mem_choices[] = { "dax", "anon", NULL };
+/* anon: the control, private anonymous memory in the same placement */
+#define MEMORY_PARAM { "memory", WP_ENUM, mem_choices, 0, 0, "dax", \
+		       "dax, or anon: the control (no ZONE_DEVICE page; no variant may differ)" }, \
+		     { "prefault", WP_UINT, NULL, 0, 1, "1", \
+		       "0: leave faulting to GUP (the debug flavour then fails a fast kind: slow path)" }
+
+static const struct wl_param_spec odirect_params[] = {
+	{ "target", WP_STR, NULL, 0, 0, "/dev/nullb0", "O_DIRECT device in the guest (not the DAX fs)" },
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "size of the MAP_SHARED DAX-file buffer" },
+	{ "bs_kib", WP_UINT, NULL, 4, 1 << 16, "64", "bytes per I/O (one pin per page)" },
+	{ "iters", WP_UINT, NULL, 1, 1u << 30, "2000", "I/Os per repetition" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "rw", WP_ENUM, rw_choices, 0, 0, "read", "read: device writes the buffer (FOLL_WRITE pins)" },
+	MEMORY_PARAM,
+	{ NULL },
+};
+
+static const char *const gup_op_choices[] = { "gup-fast", "pin-fast", "gup-basic", "pin-basic",
+					       NULL };
+
+static const char *const impl_choices[] = { "agent", "selftest", NULL };
+
+static const struct wl_param_spec gup_params[] = {
+	{ "op", WP_ENUM, gup_op_choices, 0, 0, "gup-fast", "gup_test command: GUP/PIN, fast/slow path" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "8192", "size of the MAP_SHARED DAX-file buffer" },
+	{ "pages_per_call", WP_UINT, NULL, 1, 1 << 20, "512", "gup_test nr_pages_per_call" },
+	{ "iters", WP_UINT, NULL, 1, 1 << 24, "10", "gup_test ioctls per repetition" },
+	{ "write", WP_UINT, NULL, 0, 1, "0", "1: FOLL_WRITE (never FOLL_TOUCH/0x2: FOLL_GET on 6.12)" },
+	{ "threads", WP_UINT, NULL, 1, 64, "1", "threads doing the ioctls on the same buffer (selftest -j)" },
+	{ "impl", WP_ENUM, impl_choices, 0, 0, "agent",
+	  "agent, or selftest: the kernel's own selftests/mm/gup_test as the peer (fast ops, whole MiB)" },
+	MEMORY_PARAM,
+	{ NULL },
+};
+
+static const struct wl_param_spec vmsplice_params[] = {
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 20, "1024", "DAX buffer spliced into the pipe (pipe size)" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "hold_s", WP_UINT, NULL, 0, 3600, "20", "seconds the pipe holds the pages (across teardown)" },
+	MEMORY_PARAM,
+	{ NULL },
+};
+
+static const struct wl_param_spec futex_params[] = {
+	{ "iters", WP_UINT, NULL, 1, 1u << 30, "100000", "FUTEX_WAKE calls per repetition" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	MEMORY_PARAM,
+	{ NULL },
+};
+
+static const char *const expect_choices[] = { "pins", "gets", "refused", NULL };
+
+static const struct wl_param_spec fio_params[] = {
+	{ "job", WP_STR, NULL, 0, 0, NULL, "workloads/fio/JOB.fio, or a path to a job file (${ZD_TARGET}, ${ZD_BUF} filled in)" },
+	{ "target", WP_STR, NULL, 0, 0, "/dev/nullb0", "${ZD_TARGET}: the device fio does I/O to" },
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "${ZD_BUF}: DAX file preallocated for mem=mmapshared" },
+	{ "expect", WP_ENUM, expect_choices, 0, 0, "pins",
+	  "pins: FOLL_PIN must move; gets: FOLL_GET (splice); refused: fsdax must refuse (negative control)" },
+	{ NULL },
+};
+
+const struct wl_kind_desc wl_kinds[] = {
+	{ "odirect", "O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
+	  odirect_params, "fsdax devdax" },
+	{ "gup", "gup_test GUP/PIN benchmark (fast or slow path) on a DAX-mmap buffer",
+	  gup_params, "fsdax devdax" },
+	{ "vmsplice", "FOLL_GET refs on DAX pages held in an unread pipe across teardown",
+	  vmsplice_params, "fsdax devdax" },
+	{ "futex", "FUTEX_WAKE on a DAX word: get_futex_key's single-page get + folio_put",
+	  futex_params, "fsdax devdax" },
+	{ "fio", "a fio job (workloads/fio) whose buffers are mem=mmapshared on DAX pages",
+	  fio_params, "fsdax devdax" },
+	{ NULL },
+};
+
+const struct wl_kind_desc *wl_kind_find(const char *name)
+{
+	for (const struct wl_kind_desc *k = wl_kinds; name && k->name; k++)
+		if (!strcmp(k->name, name))
+			return k;
+	return NULL;
+}
+
+const struct wl_param_spec *wl_param_find(const struct wl_kind_desc *k, const char *key)
+{
+	for (const struct wl_param_spec *p = k->params; p->key; p++)
+		if (!strcmp(p->key, key))
+			return p;
+	return NULL;
+}
