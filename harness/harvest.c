@@ -88,24 +88,21 @@ static void on_line(struct json_object *o, struct zd_result *res, size_t n,
 			r->msg = jstr(o, "msg") ? xstrdup(jstr(o, "msg")) : NULL;
 		}
 	} else if (!strcmp(type, "mapping")) {
-		/* this workload's PTE/PMD proof (fs_dax tracepoints), as a check */
+		/* this workload's PTE/PMD proof, judged by the agent, as a check */
 		r = find(res, n, jstr(o, "workload"));
-		if (r && jbool(o, "proven", false)) {
+		if (r && json_object_object_get_ex(o, "ok", NULL)) {
 			char *v = xasprintf("wanted %s: %lld PTE, %lld PMD faults",
 					    jstr(o, "wanted") ? jstr(o, "wanted") : "?",
 					    (long long)jint(o, "pte_faults", 0),
 					    (long long)jint(o, "pmd_faults", 0));
-			const char *w = jstr(o, "wanted") ? jstr(o, "wanted") : "";
-			int64_t pte = jint(o, "pte_faults", 0), pmd = jint(o, "pmd_faults", 0);
-			bool ok = !strcmp(w, "pmd") ? pmd > 0 && !pte :
-				  !strcmp(w, "pte") ? pte > 0 && !pmd : true;
 
-			result_add_check(r, "dax_mapping", ok, v);
+			result_add_check(r, "dax_mapping", jbool(o, "ok", false), v);
 			free(v);
 		}
 	} else if (!strcmp(type, "error")) {
 		strv_pushf(&rep->errors, "%s: %s", jstr(o, "phase") ? jstr(o, "phase") : "?",
 			   jstr(o, "msg") ? jstr(o, "msg") : "?");
+		strv_push(&rep->error_phases, jstr(o, "phase") ? jstr(o, "phase") : "?");
 	} else if (!strcmp(type, "done")) {
 		rep->done = true;
 		rep->done_ok = jbool(o, "ok", false);
@@ -154,6 +151,7 @@ void agent_report_free(struct agent_report *rep)
 		free(rep->checks[i].value);
 	}
 	strv_free(&rep->errors);
+	strv_free(&rep->error_phases);
 	strv_free(&rep->pmem);
 	strv_free(&rep->pgmap_refs);
 	result_free(&rep->phases);

@@ -11,6 +11,7 @@ struct agent_report {
 	struct zd_check checks[ZD_MAX_CHECKS];
 	size_t nr_checks;
 	struct strv errors;	 /* "phase: message" */
+	struct strv error_phases; /* the phase of each, as the agent named it */
 	struct strv pmem;	 /* raw JSON of the pmem lines */
 	struct strv pgmap_refs;	 /* raw JSON of the pgmap_refs lines */
 	unsigned int bad_lines;	 /* lines that were not JSON objects */

@@ -171,12 +171,12 @@ static char *qemu_version(const struct zd_config *c)
  */
 static bool failed_elsewhere(const struct agent_report *rep, const struct zd_result *r)
 {
-	char *mine = xasprintf("workload:%s: ", r->workload);
-	bool elsewhere = rep->errors.n > 0;
+	char *mine = xasprintf("workload:%s", r->workload);
+	bool elsewhere = rep->error_phases.n > 0;
 
-	for (size_t i = 0; i < rep->errors.n; i++)
-		if (strncmp(rep->errors.v[i], "workload:", 9) ||
-		    !strncmp(rep->errors.v[i], mine, strlen(mine)))
+	for (size_t i = 0; i < rep->error_phases.n; i++)
+		if (strncmp(rep->error_phases.v[i], "workload:", 9) ||
+		    !strcmp(rep->error_phases.v[i], mine))
 			elsewhere = false;
 	free(mine);
 	return elsewhere;
