@@ -17,7 +17,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
 HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(BUILD)/harness/%.o) $(BUILD)/harness/config_blob.o \
-	$(BUILD)/workloads/kinds.o
+	$(BUILD)/workloads/kinds.o $(BUILD)/workloads/ndctl.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
@@ -31,8 +31,8 @@ $(BUILD)/harness/%.o: harness/%.c $(wildcard harness/*.h) workloads/kinds.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# The kind tables, shared with the agent's zdbench-micro.
-$(BUILD)/workloads/kinds.o: workloads/kinds.c workloads/kinds.h
+# Shared with the agent: the kind tables, ndctl JSON reading.
+$(BUILD)/workloads/%.o: workloads/%.c workloads/%.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ndctl.h"
 #include "proc.h"
 #include "result.h"
 
@@ -58,18 +59,6 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static const char *ns_chardev(struct json_object *ns)
-{
-	struct json_object *r, *devs;
-
-	if (jstr(ns, "chardev"))
-		return jstr(ns, "chardev");
-	if (!json_object_object_get_ex(ns, "daxregion", &r) ||
-	    !json_object_object_get_ex(r, "devices", &devs) ||
-	    !json_object_is_type(devs, json_type_array) || !json_object_array_length(devs))
-		return NULL;
-	return jstr(json_object_array_get_idx(devs, 0), "chardev");
-}
 
 /* ndctl prints one namespace as an object, several as an array. */
 static struct json_object *find_ns(struct json_object *list, const char *name, struct sbuf *seen)
@@ -163,8 +152,8 @@ static int check_shape(const struct zd_config *c, struct json_object *ns, struct
 		out->size = (uint64_t)json_object_get_int64(v);
 	if (jstr(ns, "blockdev"))
 		out->blockdev = xstrdup(jstr(ns, "blockdev"));
-	if (ns_chardev(ns))
-		out->chardev = xstrdup(ns_chardev(ns));
+	if (ndctl_chardev(ns))
+		out->chardev = xstrdup(ndctl_chardev(ns));
 	if (strcmp(out->mode, c->dax_mode))
 		return refuse(why,
 			      "namespace %s is in mode %s, the config says %s ([run] dax_mode); zdbench does not reconfigure it",

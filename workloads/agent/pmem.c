@@ -17,19 +17,12 @@
 #include <sys/wait.h>
 
 #include "agent.h"
+#include "ndctl.h"
 
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000
 #endif
 
-static const char *jget_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return json_object_get_string(v);
-}
 
 /* `ndctl list <what> [extra...]` as a json array (ndctl unwraps one item). */
 static struct json_object *ndctl_list(const struct plan *p, const char *what, const char *x1,
@@ -85,19 +78,6 @@ static bool devdax(const struct plan *p)
 	return !strcmp(p->dax_mode, "devdax");
 }
 
-/* The devdax character device: at the top (ndctl >= 66) or in daxregion. */
-static const char *ns_chardev(struct json_object *ns)
-{
-	struct json_object *r, *devs;
-
-	if (jget_str(ns, "chardev"))
-		return jget_str(ns, "chardev");
-	if (!json_object_object_get_ex(ns, "daxregion", &r) ||
-	    !json_object_object_get_ex(r, "devices", &devs) ||
-	    !json_object_is_type(devs, json_type_array) || !json_object_array_length(devs))
-		return NULL;
-	return jget_str(json_object_array_get_idx(devs, 0), "chardev");
-}
 
 /* The plan's namespace, else the first one (with its device if asked). */
 static struct json_object *pick_ns(const struct plan *p, struct json_object *arr, bool need_dev)
@@ -106,13 +86,13 @@ static struct json_object *pick_ns(const struct plan *p, struct json_object *arr
 
 	for (i = 0; i < n; i++) {
 		struct json_object *ns = json_object_array_get_idx(arr, i);
-		const char *dev = jget_str(ns, "dev");
+		const char *dev = ndctl_str(ns, "dev");
 
 		if (!dev)
 			continue;
 		if (p->namespace && strcmp(dev, p->namespace))
 			continue;
-		if (need_dev && !(devdax(p) ? ns_chardev(ns) : jget_str(ns, "blockdev")))
+		if (need_dev && !(devdax(p) ? ndctl_chardev(ns) : ndctl_str(ns, "blockdev")))
 			continue;
 		return ns;
 	}
@@ -129,11 +109,11 @@ static void pmem_fill(struct pmem *pm, struct json_object *ns)
 	struct json_object *o = msg_new("pmem");
 	struct json_object *v;
 
-	copy_str(pm->ns, sizeof(pm->ns), jget_str(ns, "dev"));
-	copy_str(pm->blockdev, sizeof(pm->blockdev), jget_str(ns, "blockdev"));
-	copy_str(pm->mode, sizeof(pm->mode), jget_str(ns, "mode"));
-	copy_str(pm->map, sizeof(pm->map), jget_str(ns, "map"));
-	copy_str(pm->chardev, sizeof(pm->chardev), ns_chardev(ns));
+	copy_str(pm->ns, sizeof(pm->ns), ndctl_str(ns, "dev"));
+	copy_str(pm->blockdev, sizeof(pm->blockdev), ndctl_str(ns, "blockdev"));
+	copy_str(pm->mode, sizeof(pm->mode), ndctl_str(ns, "mode"));
+	copy_str(pm->map, sizeof(pm->map), ndctl_str(ns, "map"));
+	copy_str(pm->chardev, sizeof(pm->chardev), ndctl_chardev(ns));
 	pm->devdax = !strcmp(pm->mode, "devdax");
 	snprintf(pm->devpath, sizeof(pm->devpath), "/dev/%s",
 		 pm->devdax ? pm->chardev : pm->blockdev);
@@ -166,7 +146,7 @@ static int region_of(const struct plan *p, const char *ns, char *region, size_t 
 	arr = ndctl_list(p, "-R", NULL, NULL);
 	if (!arr)
 		return -1;
-	dev = json_object_array_length(arr) ? jget_str(json_object_array_get_idx(arr, 0), "dev")
+	dev = json_object_array_length(arr) ? ndctl_str(json_object_array_get_idx(arr, 0), "dev")
 					    : NULL;
 	copy_str(region, len, dev);
 	json_object_put(arr);
@@ -190,7 +170,7 @@ static int init_labels(const struct plan *p, const char *region)
 		return -1;
 	n = json_object_array_length(arr);
 	for (i = 0; i < n && argc < (int)ARRAY_SIZE(argv) - 1; i++) {
-		const char *dev = jget_str(json_object_array_get_idx(arr, i), "dev");
+		const char *dev = ndctl_str(json_object_array_get_idx(arr, i), "dev");
 
 		if (dev)
 			argv[argc++] = (char *)dev;
@@ -251,7 +231,7 @@ static int make_mode(const struct plan *p, bool labels)
 		return -1;
 	ns = pick_ns(p, arr, false);
 	if (ns)
-		copy_str(name, sizeof(name), jget_str(ns, "dev"));
+		copy_str(name, sizeof(name), ndctl_str(ns, "dev"));
 	if (ns && json_object_get_int64(json_object_object_get(ns, "size"))) {
 		argv[4] = name;
 		if (!ndctl_run(p, argv, true)) {
