@@ -216,20 +216,13 @@ static void test_kinds(void **state)
 					       "fio-odirect-io_uring" };
 	char *dir = xasprintf("%s/run-fio", tmp);
 	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg",
-			  "-s", "workload fio-trap.kind=fio",
-			  "-s", "workload fio-trap.job=tests/data/fio/private-mmap.fio",
+			  "-c", "tests/data/e2e-workloads.ini",
 			  "--workload", "fio-odirect-psync", "--workload", "fio-odirect-libaio",
 			  "--workload", "fio-odirect-io_uring", "--workload", "fio-splice",
 			  "--workload", "fio-fixedbufs-refused", "--workload", "fio-trap",
 			  "--workload", "futex-wake-pte", "--workload", "odirect-read-pte-anon",
 			  "--workload", "gup-pin-fast-pte", "--workload", "gup-pin-fast-pte-selftest",
-			  "-s", "workload gup-t4.kind=gup", "-s", "workload gup-t4.op=pin-fast",
-			  "-s", "workload gup-t4.threads=4", "-s", "workload gup-t4.buf_kib=2048",
-			  "-s", "workload gup-t4.iters=2", "--workload", "gup-t4",
-			  "-s", "workload gup-t2s.kind=gup", "-s", "workload gup-t2s.op=gup-fast",
-			  "-s", "workload gup-t2s.threads=2", "-s", "workload gup-t2s.buf_kib=2048",
-			  "-s", "workload gup-t2s.iters=2", "-s", "workload gup-t2s.impl=selftest",
-			  "--workload", "gup-t2s", NULL);
+			  "--workload", "gup-t4", "--workload", "gup-t2s", NULL);
 	struct zd_result r;
 
 	/* exit 1: the trap failed, as it must */
@@ -326,12 +319,8 @@ static void test_debug_flavour(void **state)
 	char *dir = xasprintf("%s/run-debug", tmp);
 	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg",
 			  "-s", "kernel.fragments=fragments/base.config fragments/debug.config",
-			  "-s", "workload gup-pmd.kind=gup", "-s", "workload gup-pmd.op=pin-fast",
-			  "-s", "workload gup-pmd.mapping=pmd", "-s", "workload gup-pmd.buf_kib=8192",
-			  "-s", "workload gup-nopf.kind=gup", "-s", "workload gup-nopf.op=pin-fast",
-			  "-s", "workload gup-nopf.prefault=0", "-s", "workload gup-nopf.write=1",
-			  "--workload", "gup-pin-fast-pte", "--workload", "gup-pmd",
-			  "--workload", "gup-nopf", NULL);
+			  "-c", "tests/data/e2e-workloads.ini", "--workload", "gup-pin-fast-pte",
+			  "--workload", "gup-pmd", "--workload", "gup-nopf", NULL);
 	struct zd_result pte, pmd, base;
 	const struct zd_counter *c;
 
