@@ -44,5 +44,11 @@ one() { # label
 	rm -rf "$ZDBENCH_CACHE/kernels"
 	one ccache-warm
 	one kernels-cached
+	echo
+	echo "\"kernels built\" counts new cache entries: the two ends and the steps; the"
+	echo "confirmation (culprit and parent) reuses step kernels. Cold = this script's"
+	echo "own empty cache and ccache (the tarball import is done before the clock"
+	echo "starts); in the ccache-warm case the out-of-tree build folder of the cold"
+	echo "case is kept too, so each kernel is an incremental make plus boots."
 } > docs/bench-bisect.md
 cat docs/bench-bisect.md

@@ -203,7 +203,7 @@ static int backing(const struct opts *o, struct json_object *params, struct plan
 		}
 		snprintf(pm->devpath, sizeof(pm->devpath), "%s", o->devdax);
 		snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/size",
-			 strrchr(o->devdax, '/') + 1);
+			 strrchr(o->devdax, '/') ? strrchr(o->devdax, '/') + 1 : o->devdax);
 		pm->size = read_u64_file(path, &size) ? 0 : size;
 		pm->devdax = true;
 		p->dax_mode = "devdax";
