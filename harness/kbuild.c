@@ -593,13 +593,28 @@ out:
 	return ret;
 }
 
+/*
+ * The O= folder. In a tree the cache owns it is a direct child of the
+ * tree, so kbuild sets srctree to ".." and no path in a compile command
+ * names the tree: ccache then hits across variant worktrees and history
+ * checkouts wherever the sources are the same. A user's own tree gets no
+ * foreign folder; its builds go to the cache's build/.
+ */
+static char *obj_dir(const char *cache, const char *src, const char *variant)
+{
+	size_t n = strlen(cache);
+
+	if (!strncmp(src, cache, n) && src[n] == '/')
+		return xasprintf("%s/.zdbench-obj-%s", src, variant);
+	return xasprintf("%s/build/%s", cache, variant);
+}
+
 static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 			   const struct zd_list *patches,
 			   const struct zd_list *frags, struct zd_kernel *k)
 {
 	char *cache = zd_cache_dir(c);
-	char *bdir = xasprintf("%s/build/%s", cache, k->variant);
-	char *log = path_join(bdir, "zdbench-build.log");
+	char *bdir = NULL, *log = NULL;
 	char *tmp = xasprintf("%s.tmp", k->dir), *src = NULL;
 	char *objs = path_join(cache, "kbuild.objects");
 	struct progress prog = { .variant = k->variant, .tty = isatty(2) };
@@ -607,11 +622,13 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 	double t0 = now_mono();
 	int ret = -1;
 
-	mkdir_p(bdir, 0755);
-	unlink(log);
 	src = prepare_tree(c, s, k->variant, patches);
 	if (!src)
 		goto out;
+	bdir = obj_dir(cache, src, k->variant);
+	log = path_join(bdir, "zdbench-build.log");
+	mkdir_p(bdir, 0755);
+	unlink(log);
 	if (patches->n) {
 		char *hargs[] = { "rev-parse", "HEAD", NULL };
 
