@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "e2e.h"
 #include "ksrc.h"
 #include "proc.h"
 #include "result.h"
@@ -229,5 +230,6 @@ int main(void)
 		cmocka_unit_test(test_unbuildable_is_skipped),
 	};
 
+	e2e_filter();
 	return cmocka_run_group_tests_name("bisect-e2e", tests, setup, teardown);
 }

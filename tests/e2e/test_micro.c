@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "e2e.h"
 #include "proc.h"
 #include "result.h"
 #include "util.h"
@@ -131,5 +132,6 @@ int main(void)
 		cmocka_unit_test(test_bad_options_refused),
 	};
 
+	e2e_filter();
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

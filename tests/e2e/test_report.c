@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "e2e.h"
 #include "proc.h"
 #include "result.h"
 #include "util.h"
@@ -115,5 +116,6 @@ int main(void)
 		cmocka_unit_test(test_report_in_browser),
 	};
 
+	e2e_filter();
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

@@ -455,5 +455,6 @@ int main(void)
 		cmocka_unit_test(test_s2_held_references),
 	};
 
+	e2e_filter();
 	return cmocka_run_group_tests_name("variants", tests, setup, teardown);
 }
