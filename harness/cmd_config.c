@@ -34,9 +34,10 @@ int cmd_config(int argc, char **argv)
 	w = list_join(&c->run_workloads);
 	printf("cache_dir = %s\nresults_dir = %s\nkernel.source = %s\n"
 	       "qemu.accel = %s\nqemu.clock = %s\nqemu.pmem = %s %uM@%uM\n"
-	       "run.variants = %s\nrun.workloads = %s\nrun.reps = %u\n",
+	       "run.variants = %s\nrun.workloads = %s\nrun.reps = %u\n"
+	       "run.dax_mode = %s\nrun.fs = %s\n",
 	       cache, c->results_dir, c->source, c->accel, c->clock, c->pmem,
-	       c->pmem_size_mib, c->pmem_start_mib, v, w, c->reps);
+	       c->pmem_size_mib, c->pmem_start_mib, v, w, c->reps, c->dax_mode, c->fs);
 	free(cache);
 	free(v);
 	free(w);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -22,8 +23,10 @@ int cmd_workloads(int argc, char **argv)
 	verbose = cli.positional.n && !strcmp(cli.positional.v[0], "kinds");
 	for (size_t i = 0; i < cli.cfg->nr_workloads; i++) {
 		const struct zd_workload *w = &cli.cfg->workloads[i];
+		char *m = wl_medium(cli.cfg, w);
 
-		printf("%-24s %-9s", w->name, w->kind);
+		printf("%-24s %-9s %-10s", w->name, w->kind, m);
+		free(m);
 		for (size_t j = 0; j < w->nr_params; j++)
 			printf(" %s=%s", w->params[j].key, w->params[j].val);
 		printf("\n");

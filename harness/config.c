@@ -29,6 +29,14 @@ static const char *const accel_choices[] = { "auto", "tcg", "kvm", NULL };
 static const char *const clock_choices[] = { "wall", "icount", NULL };
 static const char *const pmem_choices[] = { "memmap", "nvdimm", "file", NULL };
 static const char *const dax_choices[] = { "fsdax", "devdax", NULL };
+static const char *const fs_choices[] = { "ext4", "xfs", NULL };
+
+/* The keys every [workload NAME] has besides kind; the rest are the kind's. */
+#define W(f) offsetof(struct zd_workload, f)
+static const struct key_desc wl_keys[] = {
+	{ "workload", "dax_mode", K_ENUM, W(dax_mode), dax_choices },
+	{ "workload", "fs", K_ENUM, W(fs), fs_choices },
+};
 
 #define C(f) offsetof(struct zd_config, f)
 
@@ -64,6 +72,7 @@ static const struct key_desc keys[] = {
 	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
 	{ "run", "teardown", K_BOOL, C(teardown) },
 	{ "run", "dax_mode", K_ENUM, C(dax_mode), dax_choices },
+	{ "run", "fs", K_ENUM, C(fs), fs_choices },
 	{ "host", "namespace", K_STR, C(host_ns) },
 	{ "host", "size", K_STR, C(host_size) },
 	{ "host", "destructive", K_BOOL, C(host_destructive) },
@@ -103,6 +112,8 @@ static void workload_free(struct zd_workload *w)
 	free(w->name);
 	free(w->kind);
 	free(w->kind_origin);
+	free(w->dax_mode);
+	free(w->fs);
 	for (size_t i = 0; i < w->nr_params; i++) {
 		free(w->params[i].key);
 		free(w->params[i].val);
@@ -206,6 +217,37 @@ const struct zd_workload *config_workload(const struct zd_config *c,
 	return NULL;
 }
 
+const char *wl_dax_mode(const struct zd_config *c, const struct zd_workload *w)
+{
+	return w->dax_mode ? w->dax_mode : c->dax_mode;
+}
+
+const char *wl_fs(const struct zd_config *c, const struct zd_workload *w)
+{
+	if (strcmp(wl_dax_mode(c, w), "fsdax"))
+		return NULL;
+	return w->fs ? w->fs : c->fs;
+}
+
+char *wl_medium(const struct zd_config *c, const struct zd_workload *w)
+{
+	const char *fs = wl_fs(c, w);
+
+	return fs ? xasprintf("fsdax/%s", fs) : xstrdup(wl_dax_mode(c, w));
+}
+
+bool run_uses_fs(const struct zd_config *c, const char *fs)
+{
+	for (size_t i = 0; i < c->run_workloads.n; i++) {
+		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
+		const char *f = w ? wl_fs(c, w) : NULL;
+
+		if (f && !strcmp(f, fs))
+			return true;
+	}
+	return false;
+}
+
 static int set_value(struct zd_config *c, const struct key_desc *k, char *base,
 		     const char *value, const char *origin, int line)
 {
@@ -282,7 +324,12 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 			w->kind = xstrdup(value);
 			w->kind_origin = xstrdup(origin);
 			w->kind_line = line;
-		} else if (w->nr_params == ZD_MAX_PARAMS) {
+			return 0;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(wl_keys); i++)
+			if (!strcmp(wl_keys[i].key, key))
+				return set_value(c, &wl_keys[i], (char *)w, value, origin, line);
+		if (w->nr_params == ZD_MAX_PARAMS) {
 			return fail(c, origin, line, "too many keys in [%s]", section);
 		} else {
 			workload_set_param(w, key, value, origin, line);
@@ -473,6 +520,9 @@ int config_validate(struct zd_config *c)
 			return fail(c, "config", 0,
 				    "[run] workloads: no [workload %s] section",
 				    c->run_workloads.v[i]);
+		if (w->fs && strcmp(wl_dax_mode(c, w), "fsdax"))
+			return fail(c, "config", 0, "[workload %s]: fs = %s needs dax_mode = fsdax",
+				    w->name, w->fs);
 		why = wl_mode_check(c, w);
 		if (why) {
 			fail(c, "config", 0, "%s", why);

@@ -27,6 +27,8 @@ struct zd_workload {
 	char *kind;
 	char *kind_origin;
 	int kind_line;
+	char *dax_mode;		/* NULL: [run] dax_mode */
+	char *fs;		/* NULL: [run] fs (fsdax only) */
 	struct zd_param params[ZD_MAX_PARAMS];
 	size_t nr_params;
 };
@@ -63,6 +65,7 @@ struct zd_config {
 	unsigned int reps;
 	bool teardown;
 	char *dax_mode;		/* fsdax | devdax */
+	char *fs;		/* fsdax: ext4 | xfs */
 	/* [host]: the real machine of the host backend */
 	char *host_ns;		/* the one namespace zdbench may touch */
 	char *host_size;	/* its size as ndctl reports it (bytes, K/M/G) */
@@ -94,6 +97,12 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 int config_validate(struct zd_config *c);
 const struct zd_workload *config_workload(const struct zd_config *c,
 					  const char *name);
+/* What a workload runs on: its own dax_mode/fs, else [run]'s. */
+const char *wl_dax_mode(const struct zd_config *c, const struct zd_workload *w);
+const char *wl_fs(const struct zd_config *c, const struct zd_workload *w); /* NULL: devdax */
+char *wl_medium(const struct zd_config *c, const struct zd_workload *w);  /* fsdax/ext4, devdax */
+/* Does any workload of [run] workloads run on fsdax with this fs? */
+bool run_uses_fs(const struct zd_config *c, const char *fs);
 void list_set(struct zd_list *l, const char *value);
 const char *workload_param(const struct zd_workload *w, const char *key);
 void workload_set_param(struct zd_workload *w, const char *key,

@@ -175,6 +175,72 @@ static int check_shape(const struct zd_config *c, struct json_object *ns, struct
 	return 0;
 }
 
+/* Is name a line's last field in /proc/filesystems ("nodev\tproc", "\text4")? */
+static bool fs_listed(const char *filesystems, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *l = filesystems; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *tab = memchr(l, '\t', strcspn(l, "\n"));
+		const char *f = tab ? tab + 1 : l;
+
+		if (!strncmp(f, name, n) && (f[n] == '\n' || !f[n]))
+			return true;
+	}
+	return false;
+}
+
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/*
+ * Each workload runs on the namespace's mode (a real machine's namespace is
+ * never reconfigured), and for each fs the fsdax workloads use, the running
+ * kernel has it and the host has its mkfs.
+ */
+static int check_media(const struct zd_config *c, const struct host_facts *f,
+		       const struct host_ns *ns, char **why)
+{
+	static const char *const fss[][2] = { { "ext4", "e2fsprogs" }, { "xfs", "xfsprogs" } };
+
+	for (size_t i = 0; i < c->run_workloads.n; i++) {
+		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
+
+		if (w && strcmp(wl_dax_mode(c, w), ns->mode))
+			return refuse(why,
+				      "namespace %s is in mode %s, [workload %s] runs on %s; zdbench does not reconfigure it",
+				      ns->name, ns->mode, w->name, wl_dax_mode(c, w));
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fss); i++) {
+		const char *fs = fss[i][0];
+		char *mkfs;
+		int ret = 0;
+
+		if (!run_uses_fs(c, fs))
+			continue;
+		if (f->filesystems && !fs_listed(f->filesystems, fs))
+			return refuse(why,
+				      "namespace %s: workloads run on fs = %s, but the running kernel has no %s (not in /proc/filesystems)%s",
+				      ns->name, fs, fs,
+				      !strcmp(fs, "xfs") ? "; boot one built with CONFIG_XFS_FS" : "");
+		mkfs = xasprintf("mkfs.%s", fs);
+		if (!word_in(f->mkfs, mkfs))
+			ret = refuse(why, "namespace %s: workloads run on fs = %s, but %s is not installed (%s)",
+				     ns->name, fs, mkfs, fss[i][1]);
+		free(mkfs);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int host_ns_check(const struct zd_config *c, const struct host_facts *f, struct host_ns *out,
 		  char **why)
 {
@@ -205,11 +271,13 @@ int host_ns_check(const struct zd_config *c, const struct host_facts *f, struct 
 	}
 	if (f->busy)
 		return refuse(why, "namespace %s (%s) is in use: %s", name, f->busy_dev, f->busy);
+	if (check_media(c, f, out, why))
+		return -1;
 	if (!c->host_destructive)
 		return refuse(why,
-			      "namespace %s: [host] destructive is not set; zdbench would %s and destroy its data (set destructive = yes if it holds nothing you need)",
-			      name, !strcmp(out->mode, "devdax") ? "write over its dax device" :
-								   "mkfs.ext4 its block device");
+			      "namespace %s: [host] destructive is not set; zdbench would %s%s and destroy its data (set destructive = yes if it holds nothing you need)",
+			      name, !strcmp(out->mode, "devdax") ? "write over its dax device" : "mkfs",
+			      !strcmp(out->mode, "devdax") ? "" : " its block device");
 	return 0;
 }
 
@@ -294,7 +362,24 @@ void host_facts_free(struct host_facts *f)
 	free(f->majmin);
 	free(f->busy);
 	free(f->busy_dev);
+	free(f->filesystems);
+	free(f->mkfs);
 	memset(f, 0, sizeof(*f));
+}
+
+static char *mkfs_found(void)
+{
+	static const char *const progs[] = { "mkfs.ext4", "mkfs.xfs" };
+	struct sbuf sb = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		char *p = which(progs[i]);
+
+		if (p)
+			sbuf_addf(&sb, "%s%s", sb.len ? " " : "", progs[i]);
+		free(p);
+	}
+	return sb.buf ? sb.buf : xstrdup("");
 }
 
 int host_preflight(const struct zd_config *c, struct host_ns *out, char **why)
@@ -307,6 +392,8 @@ int host_preflight(const struct zd_config *c, struct host_ns *out, char **why)
 	if (f.euid == 0 && c->host_ns && *c->host_ns) {
 		f.ndctl = ndctl_namespaces();
 		f.mountinfo = read_file("/proc/self/mountinfo", NULL);
+		f.filesystems = read_file("/proc/filesystems", NULL);
+		f.mkfs = mkfs_found();
 		if (!host_ns_check(c, &f, &tmp, why) || tmp.name) {
 			const char *dev = tmp.blockdev ? tmp.blockdev : tmp.chardev;
 

@@ -27,6 +27,8 @@ struct host_facts {
 	char *majmin;		   /* the block device's "259:0", if known */
 	char *busy;		   /* why the device is in use, or NULL */
 	char *busy_dev;
+	char *filesystems;	   /* /proc/filesystems */
+	char *mkfs;		   /* the mkfs.FS found on PATH: "mkfs.ext4 mkfs.xfs" */
 };
 
 /* 0: the namespace may be used; -1: *why says, naming it, why not. */

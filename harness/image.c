@@ -24,14 +24,15 @@ struct tool {
 	const char *name;	/* looked up on PATH (+ sbin) */
 	const char *dest;	/* path in the guest */
 	const char *package;	/* Debian package, for the error message */
-	bool needed;
+	const char *for_fs;	/* only needed when [run] fs is this */
 };
 
 static const struct tool tools[] = {
-	{ "busybox", "/bin/busybox", "busybox-static", true },
-	{ "ndctl", "/usr/bin/ndctl", "ndctl", true },
-	{ "mke2fs", "/sbin/mke2fs", "e2fsprogs", true },
-	{ "fio", "/usr/bin/fio", "fio", true },
+	{ "busybox", "/bin/busybox", "busybox-static", NULL },
+	{ "ndctl", "/usr/bin/ndctl", "ndctl", NULL },
+	{ "mke2fs", "/sbin/mke2fs", "e2fsprogs", NULL },
+	{ "fio", "/usr/bin/fio", "fio", NULL },
+	{ "mkfs.xfs", "/sbin/mkfs.xfs", "xfsprogs", "xfs" },
 };
 
 char *agent_path(const struct zd_config *c)
@@ -149,7 +150,7 @@ static char *tool_version(const char *path, const char *name)
 	struct proc_result r;
 	char *v;
 
-	if (!strcmp(name, "mke2fs")) /* prints its version only on stderr */
+	if (!strcmp(name, "mke2fs") || !strcmp(name, "mkfs.xfs")) /* no --version */
 		argv[1] = "-V";
 	if (!strcmp(name, "busybox"))
 		argv[1] = "--help";
@@ -199,11 +200,16 @@ static int assemble(const struct zd_config *c, struct cpio *cp,
 		free(st);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(tools); i++) {
+		const char *fs = tools[i].for_fs;
 		char *p = find_tool(tools[i].name);
 
+		/* an optional tool goes in when the host has it */
+		if (!p && fs && !run_uses_fs(c, fs))
+			continue;
 		if (!p) {
-			zd_err("%s not found: install Debian package %s (scripts/install-deps.sh)",
-			       tools[i].name, tools[i].package);
+			zd_err("%s not found: install Debian package %s (scripts/install-deps.sh)%s%s",
+			       tools[i].name, tools[i].package, fs ? "; workloads on fsdax need it for fs = " : "",
+			       fs ? fs : "");
 			goto out;
 		}
 		strv_push(&img->tools, tool_version(p, tools[i].name));

@@ -301,7 +301,34 @@ out:
 	return ret;
 }
 
-/* Fragments: the configured ones plus the variant's own optional fragment. */
+/*
+ * A workload on fsdax/xfs needs XFS in the kernel: add fragments/xfs.config
+ * unless the configured list has it already. The kernel key changes with it, so ext4
+ * and xfs kernels are cached side by side.
+ */
+static int add_fs_fragment(const struct zd_config *c, struct zd_list *out)
+{
+	char *xfs;
+
+	if (!run_uses_fs(c, "xfs"))
+		return 0;
+	xfs = xasprintf("%s/kernels/fragments/xfs.config", c->project_dir);
+	for (size_t i = 0; i < out->n; i++) {
+		if (!strcmp(out->v[i], xfs)) {
+			free(xfs);
+			return 0;
+		}
+	}
+	if (out->n >= ZD_MAX_LIST || !path_exists(xfs)) {
+		zd_err("[run] fs = xfs: cannot add %s to the kernel's fragments", xfs);
+		free(xfs);
+		return -1;
+	}
+	out->v[out->n++] = xfs;
+	return 0;
+}
+
+/* Fragments: the configured ones, the variant's own optional fragment, the fs's. */
 static int collect_fragments(const struct zd_config *c, const char *variant,
 			     struct zd_list *out)
 {
@@ -324,7 +351,7 @@ static int collect_fragments(const struct zd_config *c, const char *variant,
 		out->v[out->n++] = own;
 	else
 		free(own);
-	return 0;
+	return add_fs_fragment(c, out);
 }
 
 static void zlist_free(struct zd_list *l)

@@ -103,7 +103,7 @@ void result_free(struct zd_result *r)
 	char **strs[] = {
 		&r->run_id, &r->variant, &r->workload, &r->kind, &r->commit, &r->kernel_key, &r->config_hash,
 		&r->compiler, &r->patches_hash, &r->backend, &r->accel, &r->clock,
-		&r->kernel_cmdline, &r->qemu_cmdline, &r->pmem, &r->guest_kernel,
+		&r->kernel_cmdline, &r->qemu_cmdline, &r->pmem, &r->medium, &r->guest_kernel,
 		&r->verdict, &r->timeout, &r->msg, &r->reproducer,
 	};
 
@@ -267,6 +267,7 @@ struct json_object *result_to_json(const struct zd_result *r)
 	add_str(b, "kernel_cmdline", r->kernel_cmdline);
 	add_str(b, "qemu_cmdline", r->qemu_cmdline);
 	add_str(b, "pmem", r->pmem);
+	add_str(b, "medium", r->medium);
 	json_object_object_add(o, "boot", b);
 	for (size_t i = 0; i < r->nr_samples; i++)
 		json_object_array_add(sa, sample_to_json(&r->samples[i]));
@@ -404,6 +405,7 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	r->kernel_cmdline = dupj(b, "kernel_cmdline");
 	r->qemu_cmdline = dupj(b, "qemu_cmdline");
 	r->pmem = dupj(b, "pmem");
+	r->medium = dupj(b, "medium");
 	if (json_object_object_get_ex(o, "samples", &a) && json_object_is_type(a, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(a); i++)
 			sample_from_json(json_object_array_get_idx(a, i), result_add_sample(r));

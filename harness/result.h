@@ -15,7 +15,7 @@
 #define ZD_RESULT_SCHEMA "zdbench.result/1"
 #define ZD_RUN_SCHEMA "zdbench.run/1"
 #define ZD_MAX_COUNTERS 16
-#define ZD_MAX_CHECKS 16
+#define ZD_MAX_CHECKS 32
 
 struct zd_counter {
 	char *name;
@@ -62,6 +62,7 @@ struct zd_result {
 	char *commit, *kernel_key, *config_hash, *compiler, *patches_hash;
 	/* boot */
 	char *backend, *accel, *clock, *kernel_cmdline, *qemu_cmdline, *pmem;
+	char *medium;	/* fsdax/ext4 | fsdax/xfs | devdax */
 	char *guest_kernel; /* uname -r in the guest */
 	/* measurements */
 	struct zd_sample *samples;

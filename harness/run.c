@@ -36,6 +36,7 @@ struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 	json_object_object_add(p, "variant", json_object_new_string(variant));
 	json_object_object_add(p, "pmem_mode", json_object_new_string(host ? "host" : c->pmem));
 	json_object_object_add(p, "dax_mode", json_object_new_string(c->dax_mode));
+	json_object_object_add(p, "fs", json_object_new_string(c->fs));
 	if (host) {
 		/* a real machine: its namespace only, its sysctls left alone */
 		json_object_object_add(p, "namespace", json_object_new_string(c->host_ns));
@@ -58,6 +59,9 @@ struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 
 		json_object_object_add(wo, "name", json_object_new_string(w->name));
 		json_object_object_add(wo, "kind", json_object_new_string(w->kind));
+		json_object_object_add(wo, "dax_mode", json_object_new_string(wl_dax_mode(c, w)));
+		if (wl_fs(c, w))
+			json_object_object_add(wo, "fs", json_object_new_string(wl_fs(c, w)));
 		json_object_object_add(wo, "reps", json_object_new_int(c->reps));
 		for (size_t j = 0; j < w->nr_params; j++) {
 			const struct zd_param *pp = &w->params[j];
@@ -165,19 +169,34 @@ static char *qemu_version(const struct zd_config *c)
 	return v;
 }
 
+/* A setup or checks phase of another medium ("setup:devdax"): not ours. */
+static bool other_medium(const char *phase, const struct zd_result *r)
+{
+	const char *colon = strchr(phase, ':');
+
+	if (!colon || (strncmp(phase, "setup:", 6) && strncmp(phase, "checks:", 7)))
+		return false;
+	return strcmp(colon + 1, r->medium);
+}
+
 /*
- * The agent finished not ok only because other workloads failed: each
- * keeps its own verdict. A failed setup, check or teardown fails them all.
+ * The agent finished not ok only because other workloads failed, or the
+ * setup or checks of another medium: each keeps its own verdict. A failed
+ * setup or check of its own medium, or any teardown, fails it.
  */
 static bool failed_elsewhere(const struct agent_report *rep, const struct zd_result *r)
 {
 	char *mine = xasprintf("workload:%s", r->workload);
 	bool elsewhere = rep->error_phases.n > 0;
 
-	for (size_t i = 0; i < rep->error_phases.n; i++)
-		if (strncmp(rep->error_phases.v[i], "workload:", 9) ||
-		    !strcmp(rep->error_phases.v[i], mine))
+	for (size_t i = 0; i < rep->error_phases.n; i++) {
+		const char *ph = rep->error_phases.v[i];
+
+		if (other_medium(ph, r))
+			continue;
+		if (strncmp(ph, "workload:", 9) || !strcmp(ph, mine))
 			elsewhere = false;
+	}
 	free(mine);
 	return elsewhere;
 }
@@ -199,8 +218,9 @@ static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 		enum zd_verdict v = cl->verdict;
 
 		for (size_t j = 0; j < rep->nr_checks; j++)
-			result_add_check(r, rep->checks[j].name, rep->checks[j].ok,
-					 rep->checks[j].value);
+			if (!rep->check_media[j] || !strcmp(rep->check_media[j], r->medium))
+				result_add_check(r, rep->checks[j].name, rep->checks[j].ok,
+						 rep->checks[j].value);
 		for (size_t j = 0; j < cl->n; j++) {
 			const struct finding *cf = &cl->f[j];
 			struct zd_finding *f = result_add_finding(r);
@@ -268,6 +288,7 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 	for (size_t i = 0; i < c->run_workloads.n; i++) {
 		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
 		struct zd_result *r = &res[i];
+		char *medium = wl_medium(c, w);
 
 		result_init(r);
 		r->run_id = xstrdup(vc->run_id);
@@ -287,10 +308,11 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 		r->accel = xstrdup(vc->accel);
 		r->clock = xstrdup(c->clock);
 		if (vc->be->prepare)
-			r->pmem = xasprintf("host %s %s %s", c->host_ns, c->dax_mode, c->host_size);
+			r->pmem = xasprintf("host %s %s %s", c->host_ns, medium, c->host_size);
 		else
-			r->pmem = xasprintf("%s %s %uM@%uM", c->pmem, c->dax_mode, c->pmem_size_mib,
+			r->pmem = xasprintf("%s %s %uM@%uM", c->pmem, medium, c->pmem_size_mib,
 					    !strcmp(c->pmem, "memmap") ? c->pmem_start_mib : 0);
+		r->medium = medium;
 		r->reproducer = xstrdup(vc->o->reproducer ? vc->o->reproducer : "");
 	}
 }
@@ -512,6 +534,7 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(boot, "memory_mib", json_object_new_int(c->mem_mib));
 	json_object_object_add(boot, "cpus", json_object_new_int(c->cpus));
 	json_object_object_add(boot, "dax_mode", json_object_new_string(c->dax_mode));
+	json_object_object_add(boot, "fs", json_object_new_string(c->fs));
 	if (vc->be->prepare) {
 		json_object_object_add(boot, "namespace", json_object_new_string(c->host_ns));
 		json_object_object_add(boot, "namespace_size", json_object_new_string(c->host_size));

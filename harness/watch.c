@@ -67,6 +67,12 @@ struct watch {
 	const char *waiting; /* which timeout the deadline belongs to */
 };
 
+/* "teardown", or "teardown:devdax" in a plan of several media */
+static bool is_teardown(const char *phase)
+{
+	return !strncmp(phase, "teardown", 8) && (!phase[8] || phase[8] == ':');
+}
+
 static void on_result_line(void *ctx, const char *line)
 {
 	struct watch *w = ctx;
@@ -91,10 +97,10 @@ static void on_result_line(void *ctx, const char *line)
 			goto out;
 		free(w->out->last_phase);
 		w->out->last_phase = xstrdup(phase);
-		if (!strcmp(state, "begin") && !strcmp(phase, "teardown")) {
+		if (!strcmp(state, "begin") && is_teardown(phase)) {
 			w->waiting = "teardown";
 			w->deadline = now + w->c->teardown_timeout;
-		} else if (!strcmp(phase, "teardown") && !jbool(o, "ok", true)) {
+		} else if (is_teardown(phase) && !jbool(o, "ok", true)) {
 			/* still stuck in teardown (e.g. ndctl in D state): what
 			 * kills the guest later is the teardown hang */
 			w->teardown_failed = true;

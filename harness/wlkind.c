@@ -90,13 +90,14 @@ static char *validate(const struct zd_config *c, const struct zd_workload *w)
 char *wl_mode_check(const struct zd_config *c, const struct zd_workload *w)
 {
 	const struct wl_kind_desc *k = wl_kind_find(w->kind);
-	const char *m = k ? strstr(k->modes, c->dax_mode) : NULL;
-	size_t n = strlen(c->dax_mode);
+	const char *mode = wl_dax_mode(c, w);
+	const char *m = k ? strstr(k->modes, mode) : NULL;
+	size_t n = strlen(mode);
 
 	if (!k || (m && (m[n] == ' ' || !m[n])))
 		return NULL;
 	return xasprintf("[workload %s]: kind %s runs on %s only, not on dax_mode = %s", w->name,
-			 k->name, k->modes, c->dax_mode);
+			 k->name, k->modes, mode);
 }
 
 const struct wl_kind_desc *wl_kind_at(size_t i)

@@ -80,6 +80,9 @@ case_ not-root /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups \
 	$ZD run --backend host $H -s host.size=$SIZE -s host.destructive=yes
 case_ wrong-size $ZD run --backend host $H -s host.size=$((SIZE + 4096)) -s host.destructive=yes
 case_ wrong-mode $ZD run --backend host $H -s host.size=$SIZE -s host.destructive=yes -s run.dax_mode=devdax
+# base has no XFS: fs = xfs is refused before anything is formatted.
+sed 's/^/FILESYSTEMS /' /proc/filesystems > $R
+case_ no-xfs $ZD run --backend host $H -s host.size=$SIZE -s host.destructive=yes -s run.fs=xfs
 mkdir -p /mnt/mine
 mkfs.ext4 -q -F /dev/pmem0 && mount /dev/pmem0 /mnt/mine && echo precious > /mnt/mine/data
 sed 's/^/MOUNTINFO /' /proc/self/mountinfo > $R

@@ -46,6 +46,12 @@ static void expect_in(const struct out *o, const char *needle)
 		fail_msg("output lacks '%s':\n%s", needle, o->text);
 }
 
+static void expect_text(const char *text, const char *needle)
+{
+	if (!strstr(text, needle))
+		fail_msg("text lacks '%s':\n%s", needle, text);
+}
+
 static int setup(void **state)
 {
 	strcpy(tmp, "/tmp/zd-e2e-XXXXXX");
@@ -199,6 +205,67 @@ static void test_pmem_file(void **state)
 	free(want);
 	free(setp);
 	free(media);
+	free(dir);
+	free(o.text);
+}
+
+static bool has_check(const struct zd_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->nr_checks; i++)
+		if (!strcmp(r->checks[i].name, name))
+			return true;
+	return false;
+}
+
+static const struct zd_phase *phase_named(const struct zd_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->nr_phases; i++)
+		if (!strcmp(r->phases[i].name, name))
+			return &r->phases[i];
+	return NULL;
+}
+
+/*
+ * One plan over two media in one boot: a workload with its own dax_mode =
+ * devdax beside the fsdax/ext4 default. Each medium is set up, checked and
+ * torn down in phases named after it; each workload gets only its own
+ * medium's checks.
+ */
+static void test_media(void **state)
+{
+	char *dir = xasprintf("%s/run-media", tmp);
+	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg", "-c",
+			  "tests/data/e2e-workloads.ini", "--workload", "gup-pin-fast-pte",
+			  "--workload", "gup-devdax", NULL);
+	struct zd_result fs, dev;
+	static const char *const phases[] = { "setup:fsdax/ext4", "checks:fsdax/ext4",
+					       "teardown:fsdax/ext4", "setup:devdax",
+					       "checks:devdax", "teardown:devdax" };
+
+	if (o.code != 0)
+		fail_msg("zdbench run (two media) exit %d:\n%s", o.code, o.text);
+	fs = read_result(dir, "base", "gup-pin-fast-pte");
+	dev = read_result(dir, "base", "gup-devdax");
+	assert_string_equal(fs.verdict, "clean");
+	assert_string_equal(dev.verdict, "clean");
+	assert_string_equal(fs.medium, "fsdax/ext4");
+	assert_string_equal(dev.medium, "devdax");
+	assert_true(check_ok(&fs, "statx_dax"));
+	assert_true(check_ok(&fs, "namespace_mode"));
+	assert_false(has_check(&fs, "devdax_chardev"));
+	assert_true(check_ok(&dev, "devdax_chardev"));
+	assert_true(check_ok(&dev, "namespace_mode"));
+	assert_false(has_check(&dev, "statx_dax"));
+	assert_true(dev.samples[0].pin_acquired > 0);
+	for (size_t i = 0; i < ARRAY_SIZE(phases); i++) {
+		const struct zd_phase *p = phase_named(&dev, phases[i]);
+
+		if (!p || !p->ended || !p->ok)
+			fail_msg("phase %s missing or failed", phases[i]);
+	}
+	assert_null(phase_named(&dev, "setup"));
+	result_free(&fs);
+	result_free(&dev);
 	free(dir);
 	free(o.text);
 }
@@ -359,6 +426,100 @@ static void test_debug_flavour(void **state)
 	free(o.text);
 }
 
+/*
+ * fsdax on xfs ([run] fs = xfs): the harness adds fragments/xfs.config (a
+ * kernel of its own), the image carries mkfs.xfs, the agent makes xfs with
+ * a 2 MiB stripe unit and mounts it -o dax. In the debug flavour, so the
+ * fs_dax tracepoints prove that the PMD buffer really took PMD faults on
+ * xfs's extents and the PTE buffers only PTE faults. One more workload with
+ * fs = ext4 follows in the same boot, on the same namespace made ext4.
+ */
+static char *file_in(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name), *t = read_file(p, NULL);
+
+	if (!t)
+		fail_msg("cannot read %s", p);
+	free(p);
+	return t;
+}
+
+/* `zdbench build -s FRAGS [-s run.fs=xfs] base`: the cached kernel's folder. */
+static char *kernel_dir(const char *frags, const char *fs)
+{
+	struct out o = fs ? zd("build", "-s", frags, "-s", fs, "base", NULL)
+			  : zd("build", "-s", frags, "base", NULL);
+	char *kdir;
+
+	assert_int_equal(o.code, 0);
+	expect_in(&o, "no make");
+	expect_in(&o, "base cached /");
+	kdir = xstrdup(strstr(o.text, "base cached /") + strlen("base cached "));
+	kdir[strcspn(kdir, "\n")] = '\0';
+	*strrchr(kdir, '/') = '\0'; /* .../kernels/KEY/bzImage */
+	free(o.text);
+	return kdir;
+}
+
+static void test_xfs(void **state)
+{
+	static const char *const wls[] = { "gup-pin-fast-pte", "gup-pmd", "odirect-read-pte" };
+	static const char frags[] = "kernel.fragments=fragments/base.config fragments/debug.config";
+	char *dir = xasprintf("%s/run-xfs", tmp), *t, *kxfs, *kext4;
+	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg", "-s", frags, "-s",
+			  "run.fs=xfs", "-c", "tests/data/e2e-workloads.ini", "--workload", wls[0],
+			  "--workload", wls[1], "--workload", wls[2], "--workload", "odirect-ext4",
+			  NULL);
+	struct zd_result r;
+
+	if (o.code != 0)
+		fail_msg("zdbench run (fs = xfs) exit %d:\n%s", o.code, o.text);
+	free(o.text);
+	for (size_t i = 0; i < ARRAY_SIZE(wls); i++) {
+		r = read_result(dir, "base", wls[i]);
+		if (strcmp(r.verdict, "clean"))
+			fail_msg("%s on xfs: %s (%s)", wls[i], r.verdict, r.msg ? r.msg : "");
+		assert_true(check_ok(&r, "statx_dax"));
+		assert_true(check_ok(&r, "queue_dax"));
+		assert_true(check_ok(&r, "dax_mapping"));
+		assert_non_null(strstr(r.pmem, "fsdax/xfs"));
+		assert_int_equal(r.nr_samples, 2);
+		result_free(&r);
+	}
+	/* the same plan, the same boot: one workload on ext4 after xfs */
+	r = read_result(dir, "base", "odirect-ext4");
+	assert_string_equal(r.verdict, "clean");
+	assert_string_equal(r.medium, "fsdax/ext4");
+	assert_true(check_ok(&r, "statx_dax"));
+	assert_non_null(phase_named(&r, "setup:fsdax/xfs"));
+	assert_non_null(phase_named(&r, "teardown:fsdax/ext4"));
+	result_free(&r);
+	/* a kernel of its own, with XFS; the ext4 one has none */
+	r = read_result(dir, "base", "gup-pmd");
+	kxfs = kernel_dir(frags, "run.fs=xfs");
+	kext4 = kernel_dir(frags, NULL);
+	assert_non_null(strstr(kxfs, r.kernel_key));
+	assert_string_not_equal(kxfs, kext4);
+	t = file_in(kxfs, "config");
+	expect_text(t, "\nCONFIG_XFS_FS=y\n");
+	free(t);
+	t = file_in(kext4, "config");
+	assert_null(strstr(t, "\nCONFIG_XFS_FS=y\n"));
+	free(t);
+	free(kxfs);
+	free(kext4);
+	result_free(&r);
+	/* the agent made xfs, and the kernel mounted it */
+	t = file_in(dir, "base/agent.log");
+	expect_text(t, "mkfs.xfs /dev/pmem0");
+	expect_text(strstr(t, "mkfs.xfs /dev/pmem0"), "mkfs.ext4 /dev/pmem0");
+	free(t);
+	t = file_in(dir, "base/console.log");
+	expect_text(t, "XFS (pmem0): Mounting V5 Filesystem");
+	free(t);
+	free(dir);
+}
+
 /* Unchanged inputs: the second build runs no make at all. */
 static void test_build_cached(void **state)
 {
@@ -510,7 +671,9 @@ int main(void)
 		cmocka_unit_test(test_nvdimm),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_pmem_file),
+		cmocka_unit_test(test_media),
 		cmocka_unit_test(test_debug_flavour),
+		cmocka_unit_test(test_xfs),
 		cmocka_unit_test(test_build_cached),
 		cmocka_unit_test(test_missing_kernel_source),
 		cmocka_unit_test(test_qemu_missing),
@@ -521,5 +684,6 @@ int main(void)
 		cmocka_unit_test(test_nightly_interleaved),
 	};
 
+	e2e_filter();
 	return cmocka_run_group_tests_name("e2e", tests, setup, teardown);
 }

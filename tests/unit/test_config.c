@@ -102,6 +102,7 @@ static void test_pmem_file_and_host_keys(void **state)
 	expect_error("[qemu]\npmem = file\npmem_path = /dev/dax0.0\n",
 		     "[qemu] pmem_path = /dev/dax0.0: the guest destroys its data");
 	expect_error("[run]\ndax_mode = pmem\n", "test.ini:2");
+	expect_error("[run]\n\nfs = btrfs\n", "test.ini:3: key 'fs': 'btrfs' is not one of: ext4, xfs");
 	expect_error("[host]\nmountpoint = rel/dir\n", "[host] mountpoint must be an absolute path");
 	expect_error("[host]\ndestructive = maybe\n", "test.ini:2");
 }

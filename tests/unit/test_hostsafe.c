@@ -43,6 +43,28 @@ static void facts(struct host_facts *f, const char *ndctl_file, bool mounted)
 	assert_non_null(f->mountinfo);
 	if (!mounted) /* drop the line that mounts pmem0 */
 		*strstr(f->mountinfo, "20 1 259:0") = '\0';
+	f->filesystems = read_file("tests/data/host/filesystems", NULL);
+	assert_non_null(f->filesystems);
+	f->mkfs = xstrdup("mkfs.ext4");
+}
+
+/* The recorded kernel with XFS built in, and mkfs.xfs installed. */
+static void with_xfs(struct host_facts *f)
+{
+	char *fs = xasprintf("%s\txfs\n", f->filesystems);
+
+	free(f->filesystems);
+	f->filesystems = fs;
+	free(f->mkfs);
+	f->mkfs = xstrdup("mkfs.ext4 mkfs.xfs");
+}
+
+static struct zd_config *cfg_fs(const char *fs)
+{
+	struct zd_config *c = cfg("namespace0.0", "512M", true, "fsdax");
+
+	assert_int_equal(config_set(c, "run", "fs", fs, "test", 5), 0);
+	return c;
 }
 
 /* Decide; expect a refusal containing msg, or acceptance when msg is NULL. */
@@ -57,7 +79,8 @@ static void expect(struct zd_config *c, struct host_facts *f, const char *msg)
 			fail_msg("refused: %s", why);
 		assert_string_equal(ns.name, "namespace0.0");
 	} else {
-		assert_int_equal(ret, -1);
+		if (ret != -1)
+			fail_msg("accepted; expected a refusal with '%s'", msg);
 		if (!why || !strstr(why, msg))
 			fail_msg("refusal '%s' lacks '%s'", why ? why : "(none)", msg);
 	}
@@ -118,7 +141,7 @@ static void test_refuses_without_optin(void **state)
 
 	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
 	expect(cfg("namespace0.0", "536870912", false, "fsdax"), &f,
-	       "namespace namespace0.0: [host] destructive is not set; zdbench would mkfs.ext4");
+	       "namespace namespace0.0: [host] destructive is not set; zdbench would mkfs its block device");
 	facts(&f, "tests/data/host/ndctl-devdax.json", false);
 	expect(cfg("namespace0.0", "534773760", false, "devdax"), &f,
 	       "would write over its dax device");
@@ -162,6 +185,65 @@ static void test_refuses_size_and_mode(void **state)
 }
 
 /* pmem0's partitions count as mounted; pmem01 is another device. */
+/* fs = xfs needs XFS in the running kernel and mkfs.xfs; devdax needs neither. */
+static void test_fs_support(void **state)
+{
+	struct host_facts f;
+	struct zd_config *c;
+
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg_fs("xfs"), &f,
+	       "namespace namespace0.0: workloads run on fs = xfs, but the running kernel has no xfs (not in /proc/filesystems); boot one built with CONFIG_XFS_FS");
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	with_xfs(&f);
+	free(f.mkfs);
+	f.mkfs = xstrdup("mkfs.ext4 mkfs.xfsx");
+	expect(cfg_fs("xfs"), &f, "but mkfs.xfs is not installed (xfsprogs)");
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	with_xfs(&f);
+	expect(cfg_fs("xfs"), &f, NULL);
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	free(f.mkfs);
+	f.mkfs = xstrdup("");
+	expect(cfg_fs("ext4"), &f, "mkfs.ext4 is not installed (e2fsprogs)");
+	/* "xf" and "xfsx" are not xfs */
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	free(f.filesystems);
+	f.filesystems = xstrdup("nodev\tsysfs\n\txf\n\txfsx\n");
+	free(f.mkfs);
+	f.mkfs = xstrdup("mkfs.ext4 mkfs.xfs");
+	expect(cfg_fs("xfs"), &f, "the running kernel has no xfs");
+	/* one workload on xfs is enough to need it */
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	c = cfg_fs("ext4");
+	assert_int_equal(config_set(c, "workload odirect-read-pte", "fs", "xfs", "test", 6), 0);
+	expect(c, &f, "workloads run on fs = xfs, but the running kernel has no xfs");
+	/* devdax: no filesystem, no mkfs */
+	facts(&f, "tests/data/host/ndctl-devdax.json", false);
+	free(f.mkfs);
+	f.mkfs = NULL;
+	c = cfg("namespace0.0", "534773760", true, "devdax");
+	assert_int_equal(config_set(c, "run", "fs", "xfs", "test", 5), 0);
+	expect(c, &f, NULL);
+	(void)state;
+}
+
+/* A real namespace is never reconfigured: every workload must fit its mode. */
+static void test_refuses_workload_mode(void **state)
+{
+	struct host_facts f;
+	struct zd_config *c = cfg("namespace0.0", "512M", true, "fsdax");
+
+	assert_int_equal(config_set(c, "workload gup-pin-fast-pte", "dax_mode", "devdax", "test", 6),
+			 0);
+	assert_int_equal(config_set(c, "run", "workloads", "odirect-read-pte gup-pin-fast-pte",
+				    "test", 7), 0);
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(c, &f,
+	       "namespace namespace0.0 is in mode fsdax, [workload gup-pin-fast-pte] runs on devdax; zdbench does not reconfigure it");
+	(void)state;
+}
+
 static void test_mountinfo_partitions(void **state)
 {
 	const char *mi = "40 22 259:3 / /data rw - xfs /dev/pmem0p1 rw\n"
@@ -190,6 +272,8 @@ int main(void)
 		cmocka_unit_test(test_refuses_mounted),
 		cmocka_unit_test(test_refuses_in_use),
 		cmocka_unit_test(test_refuses_size_and_mode),
+		cmocka_unit_test(test_fs_support),
+		cmocka_unit_test(test_refuses_workload_mode),
 		cmocka_unit_test(test_mountinfo_partitions),
 	};
 

@@ -158,6 +158,7 @@ static void emit_plan(const struct plan *p)
 	jadd_str(o, "variant", p->variant);
 	jadd_str(o, "pmem_mode", p->pmem_mode);
 	jadd_str(o, "dax_mode", p->dax_mode);
+	jadd_str(o, "fs", p->fs);
 	jadd_bool(o, "host", p->host);
 	jadd_int(o, "workloads", (int64_t)p->nr_workloads);
 	emit(o);
@@ -208,51 +209,145 @@ static bool run_workload(const struct plan *p, const struct pmem *pm, const stru
 	return ok;
 }
 
-static bool run_setup_checks(const struct plan *p, struct pmem *pm)
+/* What a group of workloads runs on; phases are named after it when a
+ * plan covers several ("setup:devdax"), else plainly ("setup"). */
+struct medium {
+	const char *dax_mode, *fs;
+	char name[32];	/* fsdax/ext4, fsdax/xfs, devdax */
+	char sfx[34];	/* ":<name>" or "" */
+};
+
+static void medium_of(const struct wl_spec *w, struct medium *m)
 {
+	memset(m, 0, sizeof(*m));
+	m->dax_mode = w->dax_mode;
+	m->fs = w->fs;
+	if (w->fs)
+		snprintf(m->name, sizeof(m->name), "%s/%s", w->dax_mode, w->fs);
+	else
+		snprintf(m->name, sizeof(m->name), "%s", w->dax_mode);
+}
+
+static bool phase_step(const char *base, const struct medium *m, bool (*fn)(const struct plan *,
+		       struct pmem *), const struct plan *p, struct pmem *pm)
+{
+	char name[64];
 	bool ok;
 
-	phase_begin("setup");
-	ok = pmem_setup(p, pm) == 0;
-	phase_end("setup", ok);
-	if (!ok) {
-		emit_error("setup failed: skipping checks and workloads");
-		return false;
-	}
-	phase_begin("checks");
-	ok = pmem_checks(p, pm);
-	if (!ok)
-		emit_error("precondition check failed: skipping workloads");
-	phase_end("checks", ok);
+	snprintf(name, sizeof(name), "%s%s", base, m->sfx);
+	phase_begin(name);
+	ok = fn(p, pm);
+	phase_end(name, ok);
 	return ok;
 }
 
-static bool run_plan(const struct plan *p)
+static bool do_setup(const struct plan *p, struct pmem *pm)
+{
+	return pmem_setup(p, pm) == 0;
+}
+
+static bool do_checks(const struct plan *p, struct pmem *pm)
+{
+	return pmem_checks(p, pm);
+}
+
+static bool run_setup_checks(const struct plan *p, const struct medium *m, struct pmem *pm)
+{
+	const char *on = m->sfx[0] ? " on " : "", *name = m->sfx[0] ? m->name : "";
+
+	if (!phase_step("setup", m, do_setup, p, pm)) {
+		emit_error("setup failed: skipping checks and workloads%s%s", on, name);
+		return false;
+	}
+	if (!phase_step("checks", m, do_checks, p, pm)) {
+		emit_error("precondition check failed: skipping workloads%s%s", on, name);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * One medium: set up, check, run its workloads, tear down. Between media
+ * the teardown is not optional (the namespace is reconfigured or
+ * reformatted); [run] teardown = false skips only the last one.
+ */
+static bool run_medium(const struct plan *p, const struct medium *m, bool last)
 {
 	static struct pmem pm;
+	struct plan sub = *p;
 	bool ready, ok, down;
 	size_t i;
 
-	apply_sysctls(p);
-	ready = run_setup_checks(p, &pm);
+	sub.dax_mode = m->dax_mode;
+	sub.fs = m->fs ? m->fs : p->fs;
+	emit_set_medium(m->sfx[0] ? m->name : NULL);
+	ready = run_setup_checks(&sub, m, &pm);
 	ok = ready;
 	/* After a failed workload the others still run: errors are per workload. */
 	for (i = 0; ready && i < p->nr_workloads; i++) {
-		if (!run_workload(p, &pm, &p->workloads[i]))
+		struct medium wm;
+
+		medium_of(&p->workloads[i], &wm);
+		if (strcmp(wm.name, m->name))
+			continue;
+		if (!run_workload(&sub, &pm, &p->workloads[i]))
 			ok = false;
 	}
 	if (ready)
 		pgmap_refs_emit("before teardown");
-	if (!p->teardown) {
+	if (last && !p->teardown) {
 		holders_wait();
 		return ok;
 	}
-	phase_begin("teardown");
-	down = pmem_teardown(p, &pm);
-	phase_end("teardown", down);
+	down = phase_step("teardown", m, pmem_teardown, &sub, &pm);
 	/* vmsplice holders release their pages after (or during) teardown. */
 	holders_wait();
+	/* the next medium starts from an enabled namespace (host: done) */
+	if (down && !last && !p->host && !pmem_reenable(&sub, &pm)) {
+		emit_error("cannot enable %s again for the next medium", pm.ns);
+		down = false;
+	}
 	return ok && down;
+}
+
+/* The media in the order the plan first names them. */
+static size_t plan_media(const struct plan *p, struct medium *media, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nr_workloads; i++) {
+		struct medium m;
+		size_t j;
+
+		medium_of(&p->workloads[i], &m);
+		for (j = 0; j < n && strcmp(media[j].name, m.name); j++)
+			;
+		if (j == n && n < max)
+			media[n++] = m;
+	}
+	if (!n) { /* no workloads: still set up and tear down the plan's */
+		struct wl_spec none = {.dax_mode = p->dax_mode,
+				       .fs = strcmp(p->dax_mode, "fsdax") ? NULL : p->fs};
+
+		medium_of(&none, &media[n++]);
+	}
+	return n;
+}
+
+static bool run_plan(const struct plan *p)
+{
+	struct medium media[3];
+	size_t n = plan_media(p, media, ARRAY_SIZE(media));
+	bool ok = true;
+
+	apply_sysctls(p);
+	for (size_t i = 0; i < n; i++) {
+		if (n > 1)
+			snprintf(media[i].sfx, sizeof(media[i].sfx), ":%s", media[i].name);
+		if (!run_medium(p, &media[i], i == n - 1))
+			ok = false;
+	}
+	return ok;
 }
 
 static const char usage[] =

@@ -29,6 +29,8 @@ struct wl_spec {
 	const char *name;
 	const char *kind;
 	int reps;
+	const char *dax_mode; /* the plan's unless the workload has its own */
+	const char *fs;       /* fsdax only (NULL on devdax) */
 	struct json_object *params; /* borrowed from plan->root */
 };
 
@@ -38,6 +40,7 @@ struct plan {
 	const char *variant;
 	const char *pmem_mode; /* "memmap", "nvdimm", "file" or "host" */
 	const char *dax_mode;  /* "fsdax" or "devdax" */
+	const char *fs;        /* fsdax: "ext4" or "xfs" */
 	const char *mountpoint;
 	const char *namespace; /* optional: NULL = first one found */
 	int hung_task_timeout; /* -1: keep the kernel default */
@@ -63,6 +66,7 @@ void emit_use_fd(int fd);
 void emit_close(void);
 int emit_fd(void);
 void emit_set_phase(const char *phase);
+void emit_set_medium(const char *medium);
 const char *emit_phase_name(void);
 struct json_object *msg_new(const char *type);
 void emit(struct json_object *msg);
@@ -117,6 +121,7 @@ struct pmem {
 int pmem_setup(const struct plan *p, struct pmem *pm);
 bool pmem_checks(const struct plan *p, const struct pmem *pm);
 bool pmem_teardown(const struct plan *p, struct pmem *pm);
+bool pmem_reenable(const struct plan *p, const struct pmem *pm);
 
 /* counters.c: libperf counters (software; hardware where a PMU exists) */
 struct perf_evsel;

@@ -18,6 +18,7 @@
 
 static int res_fd = -1;
 static char cur_phase[96] = "init";
+static char cur_medium[32]; /* "" unless the plan covers several media */
 
 int emit_open(const char *tty)
 {
@@ -71,6 +72,12 @@ int emit_fd(void)
 void emit_set_phase(const char *phase)
 {
 	snprintf(cur_phase, sizeof(cur_phase), "%s", phase);
+}
+
+/* Checks then say which medium they are about (a plan with several). */
+void emit_set_medium(const char *medium)
+{
+	snprintf(cur_medium, sizeof(cur_medium), "%s", medium ? medium : "");
 }
 
 const char *emit_phase_name(void)
@@ -206,6 +213,8 @@ void emit_check(const char *name, bool ok, struct json_object *value)
 	jadd_str(o, "name", name);
 	jadd_bool(o, "ok", ok);
 	json_object_object_add(o, "value", value);
+	if (cur_medium[0])
+		jadd_str(o, "medium", cur_medium);
 	logmsg("check %s: %s (%s)", name, ok ? "ok" : "FAILED",
 	       value ? json_object_to_json_string(value) : "null");
 	emit(o);

@@ -41,8 +41,14 @@ static bool get_bool(struct json_object *o, const char *key, bool def)
 	return json_object_get_boolean(v);
 }
 
-static int parse_workload(struct json_object *o, struct wl_spec *w, size_t idx, char *err,
-			  size_t errlen)
+static bool valid_medium(const char *dax_mode, const char *fs)
+{
+	return (!strcmp(dax_mode, "fsdax") || !strcmp(dax_mode, "devdax")) &&
+	       (!strcmp(fs, "ext4") || !strcmp(fs, "xfs"));
+}
+
+static int parse_workload(const struct plan *p, struct json_object *o, struct wl_spec *w,
+			  size_t idx, char *err, size_t errlen)
 {
 	if (!json_object_is_type(o, json_type_object)) {
 		snprintf(err, errlen, "workloads[%zu] is not an object", idx);
@@ -61,6 +67,15 @@ static int parse_workload(struct json_object *o, struct wl_spec *w, size_t idx, 
 	}
 	if (!json_object_object_get_ex(o, "params", &w->params))
 		w->params = NULL;
+	w->dax_mode = get_str(o, "dax_mode", p->dax_mode);
+	w->fs = get_str(o, "fs", p->fs);
+	if (!valid_medium(w->dax_mode, w->fs)) {
+		snprintf(err, errlen, "workload %s: bad dax_mode \"%s\" or fs \"%s\"", w->name,
+			 w->dax_mode, w->fs);
+		return -1;
+	}
+	if (strcmp(w->dax_mode, "fsdax"))
+		w->fs = NULL;
 	return 0;
 }
 
@@ -82,7 +97,7 @@ static int parse_workloads(struct plan *p, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (parse_workload(json_object_array_get_idx(arr, i), &p->workloads[i], i, err,
+		if (parse_workload(p, json_object_array_get_idx(arr, i), &p->workloads[i], i, err,
 				   errlen))
 			return -1;
 	}
@@ -109,6 +124,7 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 	p->variant = get_str(p->root, "variant", "");
 	p->pmem_mode = get_str(p->root, "pmem_mode", "memmap");
 	p->dax_mode = get_str(p->root, "dax_mode", "fsdax");
+	p->fs = get_str(p->root, "fs", "ext4");
 	p->mountpoint = get_str(p->root, "mountpoint", DEF_MOUNTPOINT);
 	p->namespace = get_str(p->root, "namespace", NULL);
 	p->hung_task_timeout = (int)get_int(p->root, "hung_task_timeout", -1);
@@ -121,8 +137,9 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown pmem_mode \"%s\"", p->pmem_mode);
 		return -1;
 	}
-	if (strcmp(p->dax_mode, "fsdax") && strcmp(p->dax_mode, "devdax")) {
-		snprintf(err, errlen, "unknown dax_mode \"%s\" (fsdax|devdax)", p->dax_mode);
+	if (!valid_medium(p->dax_mode, p->fs)) {
+		snprintf(err, errlen, "unknown dax_mode \"%s\" (fsdax|devdax) or fs \"%s\" (ext4|xfs)",
+			 p->dax_mode, p->fs);
 		return -1;
 	}
 	/* On a real machine only the namespace the owner named is ours. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmem: find (or create) the fsdax or devdax namespace, mkfs and
- * mount -o dax (fsdax), check that DAX is really in effect, and tear it
+ * pmem: find (or create) the fsdax or devdax namespace, mkfs (ext4 or
+ * xfs) and mount -o dax (fsdax), check that DAX is really in effect, and tear it
  * down again. On a real machine (plan pmem_mode "host") only the named
  * namespace is touched, never reconfigured: the harness checked it and
  * the owner's opt-in before this runs.
@@ -104,7 +104,7 @@ static void copy_str(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-static void pmem_fill(struct pmem *pm, struct json_object *ns)
+static void pmem_fill(const struct plan *p, struct pmem *pm, struct json_object *ns)
 {
 	struct json_object *o = msg_new("pmem");
 	struct json_object *v;
@@ -127,6 +127,7 @@ static void pmem_fill(struct pmem *pm, struct json_object *ns)
 	jadd_str(o, "mode", pm->mode);
 	jadd_int(o, "size", (int64_t)pm->size);
 	jadd_str(o, "map", pm->map[0] ? pm->map : NULL);
+	jadd_str(o, "fs", pm->devdax ? NULL : p->fs);
 	json_object_object_add(o, "ndctl", json_object_get(ns));
 	emit(o);
 	logmsg("pmem: %s (%s) mode %s map %s size %llu", pm->ns, pm->devpath, pm->mode, pm->map,
@@ -247,13 +248,46 @@ static int make_mode(const struct plan *p, bool labels)
 	return nvdimm_label_and_create(p, name[0] ? name : NULL);
 }
 
+/* Is fs in /proc/filesystems? A missing one would only say ENODEV later. */
+static bool kernel_has_fs(const char *fs)
+{
+	static char buf[4096];
+	char *line, *save;
+
+	if (read_file("/proc/filesystems", buf, sizeof(buf)) < 0)
+		return true; /* cannot tell: let mount(2) answer */
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *name = strrchr(line, '\t');
+
+		if (!strcmp(name ? name + 1 : line, fs))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * xfs: a 2 MiB stripe unit makes the allocator align large files' extents
+ * to 2 MiB, without which no PMD fault can map them (ext4's allocator
+ * aligns a fresh filesystem's large fallocations by itself).
+ */
 static int mkfs(const struct plan *p, const struct pmem *pm)
 {
-	char *argv[] = {"mkfs.ext4", "-q", "-F", "-b", "4096", (char *)pm->devpath, NULL};
+	char *ext4[] = {"mkfs.ext4", "-q", "-F", "-b", "4096", (char *)pm->devpath, NULL};
+	char *xfs[] = {"mkfs.xfs", "-q", "-f", "-b", "size=4096", "-d", "su=2m,sw=1",
+		       (char *)pm->devpath, NULL};
+	bool is_xfs = !strcmp(p->fs, "xfs");
+	char **argv = is_xfs ? xfs : ext4;
 	struct cmd_result r;
 
+	if (!kernel_has_fs(p->fs)) {
+		emit_error("the kernel has no %s (not in /proc/filesystems)%s", p->fs,
+			   is_xfs ? ": build it with CONFIG_XFS_FS (kernels/fragments/xfs.config)"
+				  : "");
+		return -1;
+	}
+	logmsg("%s %s", argv[0], pm->devpath);
 	if (run_cmd(argv, p->step_timeout, false, &r)) {
-		emit_error("mkfs.ext4 %s: %s", pm->devpath, r.msg);
+		emit_error("%s %s: %s", argv[0], pm->devpath, r.msg);
 		return -1;
 	}
 	return 0;
@@ -262,13 +296,14 @@ static int mkfs(const struct plan *p, const struct pmem *pm)
 struct mount_arg {
 	const char *src;
 	const char *dst;
+	const char *fs;
 };
 
 static int do_mount(void *arg)
 {
 	struct mount_arg *ma = arg;
 
-	if (mount(ma->src, ma->dst, "ext4", 0, "dax") < 0)
+	if (mount(ma->src, ma->dst, ma->fs, 0, "dax") < 0)
 		return errno;
 	return 0;
 }
@@ -285,7 +320,7 @@ static int do_umount(void *arg)
 /* mount(2) in a child: a broken kernel must not wedge PID 1. */
 static int mount_dax(const struct plan *p, struct pmem *pm)
 {
-	struct mount_arg ma = {pm->devpath, p->mountpoint};
+	struct mount_arg ma = {pm->devpath, p->mountpoint, p->fs};
 	struct cmd_result r;
 	int ret;
 
@@ -297,22 +332,37 @@ static int mount_dax(const struct plan *p, struct pmem *pm)
 	if (run_fn(do_mount, &ma, p->step_timeout, &r)) {
 		if (!r.timed_out && WIFEXITED(r.status))
 			snprintf(r.msg, sizeof(r.msg), "%s", strerror(WEXITSTATUS(r.status)));
-		emit_error("mount -o dax %s %s: %s", pm->devpath, p->mountpoint, r.msg);
+		emit_error("mount -t %s -o dax %s %s: %s", p->fs, pm->devpath, p->mountpoint,
+			   r.msg);
 		return -1;
 	}
 	pm->mounted = true;
 	return 0;
 }
 
+/* The namespace's mode now ("" if there is none). */
+static void current_mode(const struct plan *p, char *mode, size_t len)
+{
+	struct json_object *arr = ndctl_list(p, "-N", NULL, NULL);
+	struct json_object *ns = arr ? pick_ns(p, arr, false) : NULL;
+
+	copy_str(mode, len, ns ? ndctl_str(ns, "mode") : NULL);
+	json_object_put(arr);
+}
+
 /* What the emulated media needs before it can be used in dax_mode. */
 static int prepare_emulated(const struct plan *p)
 {
+	char mode[16];
+
 	if (!strcmp(p->pmem_mode, "nvdimm") || !strcmp(p->pmem_mode, "file"))
 		return make_mode(p, true);
-	/* legacy memmap pmem comes up usable as fsdax (map mem) */
-	if (!strcmp(p->pmem_mode, "memmap") && devdax(p))
-		return make_mode(p, false);
-	return 0;
+	if (strcmp(p->pmem_mode, "memmap"))
+		return 0;
+	/* legacy memmap pmem comes up usable as fsdax (map mem); an earlier
+	 * medium of the plan may have made it devdax, or the other way round */
+	current_mode(p, mode, sizeof(mode));
+	return strcmp(mode, p->dax_mode) ? make_mode(p, false) : 0;
 }
 
 int pmem_setup(const struct plan *p, struct pmem *pm)
@@ -335,7 +385,7 @@ int pmem_setup(const struct plan *p, struct pmem *pm)
 		json_object_put(arr);
 		return -1;
 	}
-	pmem_fill(pm, ns);
+	pmem_fill(p, pm, ns);
 	json_object_put(arr);
 	if (pm->devdax)
 		return 0;
@@ -452,7 +502,7 @@ bool pmem_checks(const struct plan *p, const struct pmem *pm)
 
 static bool teardown_umount(const struct plan *p, struct pmem *pm)
 {
-	struct mount_arg ma = {pm->devpath, p->mountpoint};
+	struct mount_arg ma = {.src = pm->devpath, .dst = p->mountpoint};
 	struct cmd_result r;
 
 	if (run_fn(do_umount, &ma, p->teardown_timeout, &r)) {
@@ -488,9 +538,16 @@ static bool teardown_disable(const struct plan *p, struct pmem *pm)
 	return true;
 }
 
+/* Enable the torn-down namespace again (for the next medium, or the owner). */
+bool pmem_reenable(const struct plan *p, const struct pmem *pm)
+{
+	char *enable[] = {"ndctl", "enable-namespace", (char *)pm->ns, NULL};
+
+	return !pm->found || !ndctl(p, enable);
+}
+
 bool pmem_teardown(const struct plan *p, struct pmem *pm)
 {
-	char *enable[] = {"ndctl", "enable-namespace", pm->ns, NULL};
 	bool ok = true;
 
 	if (pm->mounted)
@@ -498,7 +555,7 @@ bool pmem_teardown(const struct plan *p, struct pmem *pm)
 	if (pm->found)
 		ok &= teardown_disable(p, pm);
 	/* A real machine is left as found: the namespace enabled again. */
-	if (ok && pm->found && p->host)
-		ok &= !ndctl(p, enable);
+	if (ok && p->host)
+		ok &= pmem_reenable(p, pm);
 	return ok;
 }
