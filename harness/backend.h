@@ -42,6 +42,11 @@ struct backend_ops {
 	const char *name;
 	const char *log_name;	/* the backend's own log in the run folder */
 	/*
+	 * This machine, its running kernel, its real pmem: no build, no
+	 * image; the plan names [host] namespace and leaves sysctls alone.
+	 */
+	bool real_machine;
+	/*
 	 * The kernel comes from the backend (the running one), not from a
 	 * build: fill k with its provenance. NULL: build the variants.
 	 */

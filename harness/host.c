@@ -191,6 +191,7 @@ out:
 const struct backend_ops host_backend = {
 	.name = "host",
 	.log_name = "agent.log",
+	.real_machine = true,
 	.prepare = host_prepare,
 	.probe = host_probe,
 	.boot = host_boot,

@@ -307,7 +307,7 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 		r->backend = xstrdup(vc->be->name);
 		r->accel = xstrdup(vc->accel);
 		r->clock = xstrdup(c->clock);
-		if (vc->be->prepare)
+		if (vc->be->real_machine)
 			r->pmem = xasprintf("host %s %s %s", c->host_ns, medium, c->host_size);
 		else
 			r->pmem = xasprintf("%s %s %uM@%uM", c->pmem, medium, c->pmem_size_mib,
@@ -394,7 +394,7 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	char *initrd = path_join(dir, "initrd.cpio"), *planp = path_join(dir, "plan.json");
 	char *con = path_join(dir, "console.log"), *resl = path_join(dir, "results.jsonl");
 	char *qlog = path_join(dir, vc->be->log_name);
-	struct json_object *plan = plan_json(c, vc->run_id, k->variant, vc->be->prepare != NULL);
+	struct json_object *plan = plan_json(c, vc->run_id, k->variant, vc->be->real_machine);
 	struct boot_req req = {
 		.cfg = c, .variant = k->variant, .bzimage = k->bzimage, .initrd = initrd, .plan = planp,
 		.console_log = con, .results_log = resl, .qemu_log = qlog,
@@ -535,7 +535,7 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(boot, "cpus", json_object_new_int(c->cpus));
 	json_object_object_add(boot, "dax_mode", json_object_new_string(c->dax_mode));
 	json_object_object_add(boot, "fs", json_object_new_string(c->fs));
-	if (vc->be->prepare) {
+	if (vc->be->real_machine) {
 		json_object_object_add(boot, "namespace", json_object_new_string(c->host_ns));
 		json_object_object_add(boot, "namespace_size", json_object_new_string(c->host_size));
 	} else {
@@ -651,7 +651,7 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
 	vc.run_id = run_id;
 	vc.run_dir = rd;
-	if (vc.be->prepare) {
+	if (vc.be->real_machine) {
 		if (host_kernel(c, &vc, ks, &nv, &note))
 			goto out;
 	} else if (build_kernels(c, o, &src, ks, &built, &img) ||
