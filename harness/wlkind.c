@@ -23,13 +23,10 @@ static char *odirect_validate(const struct zd_config *c, const struct zd_workloa
 
 static char *pmd_buf_validate(const struct zd_config *c, const struct zd_workload *w)
 {
-	unsigned int buf = atoi(workload_param(w, "buf_kib"));
+	const char *why = wl_buf_kib_check(atoll(workload_param(w, "buf_kib")),
+					   !strcmp(workload_param(w, "mapping"), "pmd"));
 
-	if (buf % 4)
-		return xstrdup("buf_kib must be a multiple of 4");
-	if (!strcmp(workload_param(w, "mapping"), "pmd") && buf % 2048)
-		return xstrdup("buf_kib must be a multiple of 2048 for mapping = pmd");
-	return NULL;
+	return why ? xstrdup(why) : NULL;
 }
 
 /* NAME: workloads/fio/NAME.fio; a path (with a '/'): that file, relative

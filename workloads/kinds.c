@@ -104,3 +104,12 @@ const struct wl_param_spec *wl_param_find(const struct wl_kind_desc *k, const ch
 			return p;
 	return NULL;
 }
+
+const char *wl_buf_kib_check(long long buf_kib, bool pmd)
+{
+	if (buf_kib % 4)
+		return "buf_kib must be a multiple of 4";
+	if (pmd && buf_kib % 2048)
+		return "buf_kib must be a multiple of 2048 for mapping = pmd";
+	return NULL;
+}

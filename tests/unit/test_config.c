@@ -162,6 +162,47 @@ static void test_workload_params_checked(void **state)
 	expect_error("[workload w]\nkind = nope\n", "test.ini:2: [workload w]: unknown kind 'nope'");
 	expect_error("[workload w]\nbuf_kib = 4\n", "[workload w]: key 'kind' is required");
 	expect_error("[workload w]\nkind = odirect\nbuf_kib = 64\nbs_kib = 128\n", "bs_kib <= buf_kib");
+	expect_error("[workload w]\nkind = gup\nmapping = pmd\nbuf_kib = 1024\n",
+		     "buf_kib must be a multiple of 2048 for mapping = pmd");
+	expect_error("[workload w]\nkind = vmsplice\nbuf_kib = 6\n", "buf_kib must be a multiple of 4");
+	/* the medium keys every workload has */
+	expect_error("[workload w]\nkind = gup\ndax_mode = pmem\n",
+		     "test.ini:3: key 'dax_mode': 'pmem' is not one of: fsdax, devdax");
+	expect_error("[workload w]\nkind = gup\nfs = btrfs\n",
+		     "test.ini:3: key 'fs': 'btrfs' is not one of: ext4, xfs");
+	expect_error("[run]\nworkloads = w\n[workload w]\nkind = gup\ndax_mode = devdax\nfs = xfs\n",
+		     "[workload w]: fs = xfs needs dax_mode = fsdax");
+}
+
+/* A workload's own medium, else [run]'s; xfs anywhere in the run is seen. */
+static void test_workload_medium(void **state)
+{
+	struct zd_config *c = defaults();
+	char *m;
+
+	assert_int_equal(config_set(c, "workload g", "kind", "gup", "t", 1), 0);
+	assert_int_equal(config_set(c, "workload g", "dax_mode", "devdax", "t", 2), 0);
+	assert_int_equal(config_set(c, "workload x", "kind", "gup", "t", 3), 0);
+	assert_int_equal(config_set(c, "workload x", "fs", "xfs", "t", 4), 0);
+	assert_int_equal(config_set(c, "run", "workloads", "odirect-read-pte g", "t", 5), 0);
+	assert_int_equal(config_validate(c), 0);
+	m = wl_medium(c, config_workload(c, "g"));
+	assert_string_equal(m, "devdax");
+	free(m);
+	m = wl_medium(c, config_workload(c, "odirect-read-pte"));
+	assert_string_equal(m, "fsdax/ext4");
+	free(m);
+	m = wl_medium(c, config_workload(c, "x"));
+	assert_string_equal(m, "fsdax/xfs");
+	free(m);
+	assert_null(wl_fs(c, config_workload(c, "g")));
+	/* x is not in [run] workloads: the run needs no xfs */
+	assert_false(run_uses_fs(c, "xfs"));
+	assert_int_equal(config_set(c, "run", "workloads", "g x", "t", 6), 0);
+	assert_true(run_uses_fs(c, "xfs"));
+	assert_false(run_uses_fs(c, "ext4"));
+	config_free(c);
+	(void)state;
 }
 
 static void test_missing_file(void **state)
@@ -190,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_override_syntax),
 		cmocka_unit_test(test_new_workload_section),
 		cmocka_unit_test(test_workload_params_checked),
+		cmocka_unit_test(test_workload_medium),
 		cmocka_unit_test(test_missing_file),
 	};
 

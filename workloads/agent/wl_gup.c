@@ -31,6 +31,7 @@
 #include <sys/ioctl.h>
 
 #include "agent.h"
+#include "kinds.h"
 
 /* mm/gup_test.h (ABI) */
 struct gup_test {
@@ -108,8 +109,8 @@ static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 		snprintf(msg, len, "bad impl \"%s\" (agent|selftest)", param_str(w, "impl", ""));
 		return -1;
 	}
-	if (buf_kib % 4 || (g->b.pmd && buf_kib % 2048)) {
-		snprintf(msg, len, "buf_kib %lld: need a multiple of 4 (of 2048 for pmd)",
+	if (wl_buf_kib_check(buf_kib, g->b.pmd)) {
+		snprintf(msg, len, "%s (%lld)", wl_buf_kib_check(buf_kib, g->b.pmd),
 			 (long long)buf_kib);
 		return -1;
 	}

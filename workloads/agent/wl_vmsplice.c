@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include "agent.h"
+#include "kinds.h"
 
 struct hold_state {
 	int64_t spliced;	/* bytes in the pipe */
@@ -129,8 +130,8 @@ static int vmsplice_run(const struct wl_ctx *ctx, char *msg, size_t len)
 		return -1;
 	if (daxbuf_params(w, &b, msg, len))
 		return -1;
-	if (buf_kib % 4 || (b.pmd && buf_kib % 2048)) {
-		snprintf(msg, len, "buf_kib %lld: need a multiple of 4 (of 2048 for pmd)",
+	if (wl_buf_kib_check(buf_kib, b.pmd)) {
+		snprintf(msg, len, "%s (%lld)", wl_buf_kib_check(buf_kib, b.pmd),
 			 (long long)buf_kib);
 		return -1;
 	}
