@@ -76,6 +76,7 @@ bench: all
 	scripts/bench-compare.sh
 	scripts/bench-variants.sh
 	scripts/bench-workloads.sh
+	scripts/bench-media.sh
 	scripts/bench-bisect.sh
 
 format:

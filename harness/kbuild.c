@@ -378,7 +378,7 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 	wt = xasprintf("%s/trees/%s", cache, variant);
 	free(cache);
 	if (!is_dir(wt)) {
-		char *add[] = { "worktree", "add", "--force", "--detach", wt, s->base, NULL };
+		char *add[] = { "worktree", "add", "--quiet", "--force", "--detach", wt, s->base, NULL };
 		char *prune[] = { "worktree", "prune", NULL };
 
 		git_run(s->tree, prune, NULL, 120);

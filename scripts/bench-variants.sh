@@ -13,6 +13,7 @@
 # run kills it at a short teardown timeout after its samples are in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 ZD=build/zdbench
 OUT=${OUT:-docs/bench-variants.md}
 REPS=${REPS:-10}
@@ -47,7 +48,7 @@ bs_kib = 64
 iters = 2000
 CFG
 
-machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine=$(bench_machine)
 vargs=()
 for v in $VARIANTS; do
 	vargs+=(--variant "$v")
@@ -59,21 +60,6 @@ $ZD run -q --accel tcg --clock icount --reps "$REPS" -c "$WORK/bench.ini" -o "$W
 	--workload bench-odirect-pte -s qemu.teardown_timeout=30 >/dev/null || true
 t1=$(date +%s)
 
-# stats FIELD WORKLOAD VARIANT -> "median min max cv%" over the samples
-stats() {
-	jq -rs --arg f "$1" --arg w "$2" '
-		[.[] | select(.type == "sample" and .workload == $w) | .[$f]] |
-		if length == 0 then "- - - -" else
-		sort as $v | length as $n | (add / $n) as $m |
-		(if $n > 1 then ((map((. - $m) * (. - $m)) | add) / ($n - 1) | sqrt) else 0 end) as $sd |
-		(if $n % 2 == 1 then $v[($n-1)/2] else ($v[$n/2-1] + $v[$n/2]) / 2 end) as $med |
-		"\($med) \($v[0]) \($v[-1]) \(if $m > 0 then 100 * $sd / $m else 0 end) \($n)" end' \
-		"$WORK/run/$3/results.jsonl" 2>/dev/null || echo "- - - - 0"
-}
-
-fmt() { awk -v x="$1" 'BEGIN { if (x == "-") print "-"; else printf "%.1f", x }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.3f", a / b }'; }
-
 table() { # title workload field
 	local title=$1 w=$2 f=$3 base_med=
 	echo "### $title"
@@ -81,7 +67,7 @@ table() { # title workload field
 	echo "| variant | n | median ns/page | min | max | CV % | ratio to base |"
 	echo "|---|---|---|---|---|---|---|"
 	for v in $VARIANTS; do
-		read -r med min max cv n < <(stats "$f" "$w" "$v")
+		read -r med min max cv n < <(stats "$f" "$w" "$WORK/run/$v/results.jsonl")
 		[ "$v" = base ] && base_med=$med
 		echo "| $v | $n | $(fmt "$med") | $(fmt "$min") | $(fmt "$max") | $(fmt "$cv") | $(ratio "$med" "${base_med:--}") |"
 	done

@@ -7,13 +7,14 @@
 # 0.5% for every microbenchmark in icount mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 ZD=build/zdbench
 OUT=docs/bench-workloads.md
 REPS=${REPS:-10}
 WORK=$(mktemp -d /tmp/zd-benchwl-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-machine="$(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine=$(bench_machine)
 wls=$($ZD workloads | awk '{print $1}')
 args=()
 for w in $wls; do args+=(--workload "$w"); done

@@ -7,13 +7,14 @@
 # Figures carry the machine, clock mode, repetitions and spread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 ZD=build/zdbench
 OUT=docs/bench-pipeline.md
 REPS=${REPS:-10}
 WORK=$(mktemp -d /tmp/zd-bench-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine=$(bench_machine)
 
 # Cold: a cache of its own (no kernel, no ccache), tree imported fresh.
 t0=$(date +%s.%N)

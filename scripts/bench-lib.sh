@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the bench scripts (sourced): the machine line and the sample
+# statistics every figure carries.
+
+bench_machine() {
+	echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+}
+
+# stats FIELD WORKLOAD RESULTS.JSONL -> "median min max cv% n" over the
+# agent's sample lines of that workload ("- - - - 0" when there are none)
+stats() {
+	jq -rs --arg f "$1" --arg w "$2" '
+		[.[] | select(.type == "sample" and .workload == $w) | .[$f]] |
+		if length == 0 then "- - - - 0" else
+		sort as $v | length as $n | (add / $n) as $m |
+		(if $n > 1 then ((map((. - $m) * (. - $m)) | add) / ($n - 1) | sqrt) else 0 end) as $sd |
+		(if $n % 2 == 1 then $v[($n-1)/2] else ($v[$n/2-1] + $v[$n/2]) / 2 end) as $med |
+		"\($med) \($v[0]) \($v[-1]) \(if $m > 0 then 100 * $sd / $m else 0 end) \($n)" end' \
+		"$3" 2>/dev/null || echo "- - - - 0"
+}
+
+fmt() { awk -v x="$1" 'BEGIN { if (x == "-") print "-"; else printf "%.1f", x }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.3f", a / b }'; }

@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench (media): the same GUP workloads on fsdax/ext4, fsdax/xfs and
+# devdax, in one plan and one boot of one kernel (base + fragments/xfs.config),
+# QEMU icount clock, REPS repetitions each; medians, spreads and ratios to
+# fsdax/ext4, written to docs/bench-media.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
+ZD=build/zdbench
+OUT=${OUT:-docs/bench-media.md}
+REPS=${REPS:-10}
+MEDIA="ext4 xfs devdax"
+WLS="gup-fast-pte pin-fast-pte pin-fast-pmd odirect-pte"
+WORK=$(mktemp -d /tmp/zd-bench-m-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+# One section per workload and medium: the medium keys decide where it runs.
+for m in $MEDIA; do
+	case $m in
+	devdax) key="dax_mode = devdax" ;;
+	*) key="fs = $m" ;;
+	esac
+	cat >>"$WORK/bench.ini" <<CFG
+[workload gup-fast-pte-$m]
+kind = gup
+op = gup-fast
+mapping = pte
+buf_kib = 16384
+pages_per_call = 512
+iters = 4
+$key
+
+[workload pin-fast-pte-$m]
+kind = gup
+op = pin-fast
+mapping = pte
+buf_kib = 16384
+pages_per_call = 512
+iters = 4
+$key
+
+[workload pin-fast-pmd-$m]
+kind = gup
+op = pin-fast
+mapping = pmd
+buf_kib = 16384
+pages_per_call = 512
+iters = 4
+$key
+
+[workload odirect-pte-$m]
+kind = odirect
+target = /dev/nullb0
+mapping = pte
+rw = read
+buf_kib = 1024
+bs_kib = 64
+iters = 2000
+$key
+
+CFG
+done
+
+args=()
+list=
+for m in $MEDIA; do for w in $WLS; do args+=(--workload "$w-$m"); list="$list $w-$m"; done; done
+machine=$(bench_machine)
+# the kernel first (with XFS: workloads run on it), so the run time is the run's
+$ZD build -q -c "$WORK/bench.ini" -s "run.workloads=$list" base >/dev/null
+t0=$(date +%s)
+$ZD run -q --accel tcg --clock icount --reps "$REPS" -c "$WORK/bench.ini" -o "$WORK/run" \
+	"${args[@]}" >/dev/null || true
+t1=$(date +%s)
+R=$WORK/run/base/results.jsonl
+
+table() { # title workload field
+	local title=$1 w=$2 f=$3 ref=
+	echo "### $title"
+	echo
+	echo "| medium | n | median ns/page | min | max | CV % | ratio to fsdax/ext4 |"
+	echo "|---|---|---|---|---|---|---|"
+	for m in $MEDIA; do
+		read -r med min max cv n < <(stats "$f" "$w-$m" "$R")
+		[ "$m" = ext4 ] && ref=$med
+		echo "| $(jq -r .boot.medium "$WORK/run/base/$w-$m.json") | $n | $(fmt "$med") | $(fmt "$min") | $(fmt "$max") | $(fmt "$cv") | $(ratio "$med" "${ref:--}") |"
+	done
+	echo
+}
+
+{
+	echo "# Media benchmark: the same GUP workloads on fsdax/ext4, fsdax/xfs and devdax"
+	echo
+	echo "Measured $(date -u +%Y-%m-%d) by \`scripts/bench-media.sh\` in one run of $((t1 - t0)) s."
+	echo "Machine: $machine; QEMU TCG, \`--clock icount\` (1 ns of guest time per guest"
+	echo "instruction: deterministic, it counts instructions, not cache misses or LOCK'd"
+	echo "RMWs), 2 vCPUs, memmap pmem (512 MiB). $REPS repetitions per workload."
+	echo
+	echo "One plan, one boot, one kernel: base with kernels/fragments/xfs.config (the"
+	echo "harness adds it because workloads run on xfs; kernel key $(jq -r .kernel.key "$WORK/run/base/gup-fast-pte-ext4.json" | cut -c1-12))."
+	echo "The agent sets up each medium in turn: ext4 (\`mkfs.ext4 -b 4096\`), xfs"
+	echo "(\`mkfs.xfs -b size=4096 -d su=2m,sw=1\`), each mounted \`-o dax\`, then the"
+	echo "namespace reconfigured devdax with 4 KiB alignment; each is torn down"
+	echo "(umount, \`ndctl disable-namespace\`) before the next. Buffers: 16 MiB files on"
+	echo "the filesystem, or the first 16 MiB of /dev/daxX.Y; PTE-placed or 2 MiB-aligned"
+	echo "for PMD (docs/agent-protocol.md). gup_test rows: the kernel's own ktime deltas"
+	echo "around the get and put loops (4 passes = 16384 pages per repetition, 512 per"
+	echo "call); O_DIRECT: guest time per page of 2000 64 KiB reads from null_blk into a"
+	echo "1 MiB buffer."
+	echo
+	table "GUP-fast, PTE (get_user_pages_fast + put_page), get+put" gup-fast-pte ns_per_page
+	table "PIN-fast, PTE (pin_user_pages_fast + unpin_user_pages), pin+unpin" pin-fast-pte ns_per_page
+	table "PIN-fast, PMD, pin+unpin" pin-fast-pmd ns_per_page
+	table "O_DIRECT read loop (PIN-fast via bio), whole I/O" odirect-pte ns_per_page
+	echo "### Verdicts and checks"
+	echo
+	echo "| workload | medium | verdict | checks |"
+	echo "|---|---|---|---|"
+	for m in $MEDIA; do
+		for w in $WLS; do
+			f=$WORK/run/base/$w-$m.json
+			[ -f "$f" ] && jq -r '"| \(.workload.name) | \(.boot.medium) | \(.verdict) | \([.checks[] | "\(.name)=\(if .ok then "ok" else "FAILED" end)"] | join(" ")) |"' "$f"
+		done
+	done
+} >"$OUT"
+if [ -n "${KEEP:-}" ]; then cp -r "$WORK/run" "$KEEP"; fi
+echo "wrote $OUT"
