@@ -94,6 +94,44 @@ static void counter_open(struct counter *c, uint32_t type, uint64_t config,
 	c->opened = true;
 }
 
+/*
+ * Add tracepoints to the set. An absent one is skipped, or, if keep_absent,
+ * listed unopened (ENOENT) so its slot still lines up with the caller's list.
+ */
+static void add_tracepoints(struct counters *cs, const char *const *evs, size_t n,
+			    bool keep_absent)
+{
+	for (size_t i = 0; i < n && cs->n < NR_COUNTERS; i++) {
+		struct counter *c = &cs->c[cs->n];
+		int id = tracepoint_id(evs[i]);
+
+		if (id < 0 && !keep_absent)
+			continue;
+		c->name = evs[i];
+		c->type = PERF_TYPE_TRACEPOINT;
+		c->config = id < 0 ? 0 : (uint64_t)id;
+		c->err = id < 0 ? ENOENT : 0;
+		cs->n++;
+	}
+}
+
+/* Open every listed counter on this task only, any CPU. */
+static void open_all(struct counters *cs)
+{
+	size_t i;
+
+	cs->threads = perf_thread_map__new_dummy();
+	if (!cs->threads) {
+		for (i = 0; i < cs->n; i++)
+			cs->c[i].err = ENOMEM;
+		return;
+	}
+	perf_thread_map__set_pid(cs->threads, 0, getpid());
+	for (i = 0; i < cs->n; i++)
+		if (!cs->c[i].err)
+			counter_open(&cs->c[i], cs->c[i].type, cs->c[i].config, cs->threads);
+}
+
 void counters_open(struct counters *cs)
 {
 	size_t i;
@@ -106,25 +144,8 @@ void counters_open(struct counters *cs)
 		cs->c[i].config = events[i].config;
 	}
 	cs->n = NR_FIXED;
-	for (i = 0; i < ARRAY_SIZE(tracepoints) && cs->n < NR_COUNTERS; i++) {
-		int id = tracepoint_id(tracepoints[i]);
-
-		if (id < 0)
-			continue;
-		cs->c[cs->n].name = tracepoints[i];
-		cs->c[cs->n].type = PERF_TYPE_TRACEPOINT;
-		cs->c[cs->n++].config = (uint64_t)id;
-	}
-	cs->threads = perf_thread_map__new_dummy();
-	if (!cs->threads) {
-		for (i = 0; i < cs->n; i++)
-			cs->c[i].err = ENOMEM;
-		return;
-	}
-	/* This task only, any CPU. */
-	perf_thread_map__set_pid(cs->threads, 0, getpid());
-	for (i = 0; i < cs->n; i++)
-		counter_open(&cs->c[i], cs->c[i].type, cs->c[i].config, cs->threads);
+	add_tracepoints(cs, tracepoints, ARRAY_SIZE(tracepoints), false);
+	open_all(cs);
 }
 
 static int counter_read(struct counter *c, uint64_t *v, uint64_t *e, uint64_t *r)
@@ -232,21 +253,12 @@ void tracepoints_count(const char *const *evs, size_t n, void (*fn)(void *), voi
 
 	memset(&cs, 0, sizeof(cs));
 	libperf_init(libperf_log);
-	cs.threads = perf_thread_map__new_dummy();
-	for (i = 0; i < n && i < NR_COUNTERS; i++) {
-		int id = tracepoint_id(evs[i]);
-
-		cs.c[i].name = evs[i];
-		if (id >= 0 && cs.threads) {
-			perf_thread_map__set_pid(cs.threads, 0, getpid());
-			counter_open(&cs.c[i], PERF_TYPE_TRACEPOINT, (uint64_t)id, cs.threads);
-		}
-	}
-	cs.n = i;
+	add_tracepoints(&cs, evs, n, true);
+	open_all(&cs);
 	counters_start(&cs);
 	fn(arg);
 	counters_stop(&cs);
-	for (i = 0; i < cs.n; i++)
-		out[i] = cs.c[i].opened ? (int64_t)cs.c[i].val : -1;
+	for (i = 0; i < n; i++)
+		out[i] = i < cs.n && cs.c[i].opened ? (int64_t)cs.c[i].val : -1;
 	counters_close(&cs);
 }

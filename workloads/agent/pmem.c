@@ -268,12 +268,15 @@ static bool kernel_has_fs(const char *fs)
 /*
  * xfs: a 2 MiB stripe unit makes the allocator align large files' extents
  * to 2 MiB, without which no PMD fault can map them (ext4's allocator
- * aligns a fresh filesystem's large fallocations by itself).
+ * aligns a fresh filesystem's large fallocations by itself). Below 1 GiB
+ * (QEMU's 512 MiB) mkfs.xfs would cut 4 AGs too small for its 64 MiB
+ * log once aligned, and refuse: 2 AGs hold it.
  */
 static int mkfs(const struct plan *p, const struct pmem *pm)
 {
 	char *ext4[] = {"mkfs.ext4", "-q", "-F", "-b", "4096", (char *)pm->devpath, NULL};
-	char *xfs[] = {"mkfs.xfs", "-q", "-f", "-b", "size=4096", "-d", "su=2m,sw=1",
+	char *xfs[] = {"mkfs.xfs", "-q", "-f", "-b", "size=4096", "-d",
+		       pm->size < (1ULL << 30) ? "su=2m,sw=1,agcount=2" : "su=2m,sw=1",
 		       (char *)pm->devpath, NULL};
 	bool is_xfs = !strcmp(p->fs, "xfs");
 	char **argv = is_xfs ? xfs : ext4;
