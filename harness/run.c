@@ -106,8 +106,8 @@ static int cmp_double(const void *a, const void *b)
 
 void print_summary(FILE *f, struct zd_result *res, size_t n)
 {
-	fprintf(f, "\n%-12s %-22s %4s %12s %8s %10s %10s  %s\n", "variant",
-		"workload", "n", "ns/page(med)", "cv%", "pins+", "pins-", "verdict");
+	fprintf(f, "\n%-12s %-22s %-10s %4s %12s %8s %10s %10s  %s\n", "variant",
+		"workload", "medium", "n", "ns/page(med)", "cv%", "pins+", "pins-", "verdict");
 	for (size_t i = 0; i < n; i++) {
 		struct zd_result *r = &res[i];
 		double *v = xcalloc(r->nr_samples + 1, sizeof(double));
@@ -131,8 +131,8 @@ void print_summary(FILE *f, struct zd_result *res, size_t n)
 			if (r->nr_samples > 1 && mean > 0)
 				cv = 100 * sqrt(sq / (r->nr_samples - 1)) / mean;
 		}
-		fprintf(f, "%-12s %-22s %4zu %12.1f %8.2f %10lld %10lld  %s%s%s\n",
-			r->variant, r->workload, r->nr_samples, med, cv,
+		fprintf(f, "%-12s %-22s %-10s %4zu %12.1f %8.2f %10lld %10lld  %s%s%s\n",
+			r->variant, r->workload, r->medium ? r->medium : "-", r->nr_samples, med, cv,
 			(long long)acq, (long long)rel, r->verdict,
 			r->timeout ? " timeout=" : "", r->timeout ? r->timeout : "");
 		free(v);
