@@ -229,21 +229,22 @@ static const struct zd_phase *phase_named(const struct zd_result *r, const char 
  * One plan over two media in one boot: a workload with its own dax_mode =
  * devdax beside the fsdax/ext4 default. Each medium is set up, checked and
  * torn down in phases named after it; each workload gets only its own
- * medium's checks.
+ * medium's checks. PMD on the 4 KiB-aligned devdax is refused.
  */
 static void test_media(void **state)
 {
 	char *dir = xasprintf("%s/run-media", tmp);
 	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg", "-c",
 			  "tests/data/e2e-workloads.ini", "--workload", "gup-pin-fast-pte",
-			  "--workload", "gup-devdax", NULL);
-	struct zd_result fs, dev;
+			  "--workload", "gup-devdax", "--workload", "gup-devdax-pmd", NULL);
+	struct zd_result fs, dev, pmd;
 	static const char *const phases[] = { "setup:fsdax/ext4", "checks:fsdax/ext4",
 					       "teardown:fsdax/ext4", "setup:devdax",
 					       "checks:devdax", "teardown:devdax" };
 
-	if (o.code != 0)
-		fail_msg("zdbench run (two media) exit %d:\n%s", o.code, o.text);
+	/* exit 1: gup-devdax-pmd fails, as it must */
+	if (o.code != 1)
+		fail_msg("zdbench run (two media) exit %d, expected 1:\n%s", o.code, o.text);
 	fs = read_result(dir, "base", "gup-pin-fast-pte");
 	dev = read_result(dir, "base", "gup-devdax");
 	assert_string_equal(fs.verdict, "clean");
@@ -264,6 +265,14 @@ static void test_media(void **state)
 			fail_msg("phase %s missing or failed", phases[i]);
 	}
 	assert_null(phase_named(&dev, "setup"));
+	/* PMD on a 4 KiB-aligned devdax would silently be PTEs: refused */
+	pmd = read_result(dir, "base", "gup-devdax-pmd");
+	assert_string_equal(pmd.verdict, "fail");
+	if (!pmd.msg || !strstr(pmd.msg, "mapping pmd needs a devdax aligned to 2097152 bytes, "
+				   "dax0.0 has 4096 (a PMD fault would fall back to PTEs)"))
+		fail_msg("gup-devdax-pmd: %s", pmd.msg ? pmd.msg : "(no message)");
+	assert_int_equal(pmd.nr_samples, 0);
+	result_free(&pmd);
 	result_free(&fs);
 	result_free(&dev);
 	free(dir);

@@ -64,6 +64,36 @@ static void buf_path(const struct wl_ctx *ctx, struct daxbuf *b)
 }
 
 /*
+ * A devdax device faults in units of its alignment (drivers/dax/device.c):
+ * with 4 KiB a PMD fault falls back to PTEs, silently; with 2 MiB a PTE
+ * fault is a SIGBUS. So the alignment decides the mapping: check it.
+ */
+static int devdax_align_check(const struct daxbuf *b, char *msg, size_t len)
+{
+	const char *name = strrchr(b->path, '/') ? strrchr(b->path, '/') + 1 : b->path;
+	uint64_t want = b->pmd ? PMD_SZ : PAGE_SZ, align;
+	char path[320];
+
+	if (b->dflt)
+		return 0;
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/align", name);
+	if (read_u64_file(path, &align)) {
+		snprintf(msg, len, "cannot read %s: the mapping %s would be unproven", path,
+			 daxbuf_mapping_name(b));
+		return -1;
+	}
+	if (align == want)
+		return 0;
+	snprintf(msg, len,
+		 "mapping %s needs a devdax aligned to %llu bytes, %s has %llu (%s); make the namespace with -a %s",
+		 daxbuf_mapping_name(b), (unsigned long long)want, name,
+		 (unsigned long long)align,
+		 b->pmd ? "a PMD fault would fall back to PTEs" : "a PTE fault would SIGBUS",
+		 b->pmd ? "2M" : "4K");
+	return -1;
+}
+
+/*
  * fsdax: a preallocated file of the workload's name (allocated blocks, so
  * faults map pmem and never SIGBUS). devdax: the character device itself,
  * from offset 0; workloads run one at a time, so they never share it.
@@ -86,7 +116,7 @@ static int open_backing(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, s
 				 b->path, (unsigned long long)ctx->pm->size);
 			return -1;
 		}
-		return 0;
+		return devdax_align_check(b, msg, len);
 	}
 	buf_path(ctx, b);
 	b->fd = open(b->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
