@@ -17,49 +17,16 @@ trap 'rm -rf "$WORK"' EXIT
 
 # The agent makes QEMU's devdax 4 KiB-aligned (PTE workloads need that); a
 # PMD fault on it falls back to PTEs, so it refuses mapping = pmd there.
-pmd_section() { # medium key
-	[ "$1" = devdax ] && return
-	printf '[workload pin-fast-pmd-%s]\nkind = gup\nop = pin-fast\nmapping = pmd\nbuf_kib = 16384\npages_per_call = 512\niters = 4\n%s\n' "$1" "$2"
-}
 has() { [ "$1" != pin-fast-pmd-devdax ]; }
 
-# One section per workload and medium: the medium keys decide where it runs.
+# Each shared section once per medium (bench-X -> X-MEDIUM), its medium key
+# right under the header.
 for m in $MEDIA; do
 	case $m in
 	devdax) key="dax_mode = devdax" ;;
 	*) key="fs = $m" ;;
 	esac
-	cat >>"$WORK/bench.ini" <<CFG
-[workload gup-fast-pte-$m]
-kind = gup
-op = gup-fast
-mapping = pte
-buf_kib = 16384
-pages_per_call = 512
-iters = 4
-$key
-
-[workload pin-fast-pte-$m]
-kind = gup
-op = pin-fast
-mapping = pte
-buf_kib = 16384
-pages_per_call = 512
-iters = 4
-$key
-
-$(pmd_section "$m" "$key")
-[workload odirect-pte-$m]
-kind = odirect
-target = /dev/nullb0
-mapping = pte
-rw = read
-buf_kib = 1024
-bs_kib = 64
-iters = 2000
-$key
-
-CFG
+	sed -e "s/^\[workload bench-\(.*\)\]\$/[workload \1-$m]\n$key/" scripts/bench-gup.ini >>"$WORK/bench.ini"
 done
 
 args=()

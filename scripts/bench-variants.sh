@@ -21,32 +21,7 @@ VARIANTS=${VARIANTS:-"base zone-hook spec-gup single-ref"}
 WORK=$(mktemp -d /tmp/zd-bench-v-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-cat >"$WORK/bench.ini" <<'CFG'
-[workload bench-gup-fast-pte]
-kind = gup
-op = gup-fast
-mapping = pte
-buf_kib = 16384
-pages_per_call = 512
-iters = 4
-
-[workload bench-pin-fast-pte]
-kind = gup
-op = pin-fast
-mapping = pte
-buf_kib = 16384
-pages_per_call = 512
-iters = 4
-
-[workload bench-odirect-pte]
-kind = odirect
-target = /dev/nullb0
-mapping = pte
-rw = read
-buf_kib = 1024
-bs_kib = 64
-iters = 2000
-CFG
+cp scripts/bench-gup.ini "$WORK/bench.ini"
 
 machine=$(bench_machine)
 vargs=()
