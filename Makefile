@@ -17,7 +17,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
 HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(BUILD)/harness/%.o) $(BUILD)/harness/config_blob.o \
-	$(BUILD)/workloads/kinds.o $(BUILD)/workloads/ndctl.o
+	$(BUILD)/workloads/kinds.o $(BUILD)/workloads/ndctl.o $(BUILD)/workloads/media.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 

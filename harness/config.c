@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "media.h"
 #include "util.h"
 #include "wlkind.h"
 
@@ -28,14 +29,12 @@ static const char *const src_choices[] = { "debian", "tree", NULL };
 static const char *const accel_choices[] = { "auto", "tcg", "kvm", NULL };
 static const char *const clock_choices[] = { "wall", "icount", NULL };
 static const char *const pmem_choices[] = { "memmap", "nvdimm", "file", NULL };
-static const char *const dax_choices[] = { "fsdax", "devdax", NULL };
-static const char *const fs_choices[] = { "ext4", "xfs", NULL };
 
 /* The keys every [workload NAME] has besides kind; the rest are the kind's. */
 #define W(f) offsetof(struct zd_workload, f)
 static const struct key_desc wl_keys[] = {
-	{ "workload", "dax_mode", K_ENUM, W(dax_mode), dax_choices },
-	{ "workload", "fs", K_ENUM, W(fs), fs_choices },
+	{ "workload", "dax_mode", K_ENUM, W(dax_mode), media_dax_modes },
+	{ "workload", "fs", K_ENUM, W(fs), media_fs_names },
 };
 
 #define C(f) offsetof(struct zd_config, f)
@@ -71,8 +70,8 @@ static const struct key_desc keys[] = {
 	{ "run", "workloads", K_LIST, C(run_workloads) },
 	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
 	{ "run", "teardown", K_BOOL, C(teardown) },
-	{ "run", "dax_mode", K_ENUM, C(dax_mode), dax_choices },
-	{ "run", "fs", K_ENUM, C(fs), fs_choices },
+	{ "run", "dax_mode", K_ENUM, C(dax_mode), media_dax_modes },
+	{ "run", "fs", K_ENUM, C(fs), media_fs_names },
 	{ "host", "namespace", K_STR, C(host_ns) },
 	{ "host", "size", K_STR, C(host_size) },
 	{ "host", "destructive", K_BOOL, C(host_destructive) },
@@ -231,9 +230,10 @@ const char *wl_fs(const struct zd_config *c, const struct zd_workload *w)
 
 char *wl_medium(const struct zd_config *c, const struct zd_workload *w)
 {
-	const char *fs = wl_fs(c, w);
+	char name[32];
 
-	return fs ? xasprintf("fsdax/%s", fs) : xstrdup(wl_dax_mode(c, w));
+	media_name(name, sizeof(name), wl_dax_mode(c, w), wl_fs(c, w));
+	return xstrdup(name);
 }
 
 bool run_uses_fs(const struct zd_config *c, const char *fs)

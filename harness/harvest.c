@@ -45,7 +45,7 @@ static void on_line(struct json_object *o, struct zd_result *res, size_t n,
 		struct json_object *v;
 
 		if (jstr(o, "medium"))
-			rep->check_media[rep->nr_checks - 1] = xstrdup(jstr(o, "medium"));
+			c->medium = xstrdup(jstr(o, "medium"));
 		c->name = xstrdup(jstr(o, "name") ? jstr(o, "name") : "?");
 		c->ok = jbool(o, "ok", false);
 		c->value = xstrdup(json_object_object_get_ex(o, "value", &v) && v ?
@@ -151,7 +151,7 @@ void agent_report_free(struct agent_report *rep)
 	for (size_t i = 0; i < rep->nr_checks; i++) {
 		free(rep->checks[i].name);
 		free(rep->checks[i].value);
-		free(rep->check_media[i]);
+		free(rep->checks[i].medium);
 	}
 	strv_free(&rep->errors);
 	strv_free(&rep->error_phases);

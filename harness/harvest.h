@@ -9,7 +9,6 @@ struct agent_report {
 	bool hello, done, done_ok;
 	char *release;		 /* guest uname -r */
 	struct zd_check checks[ZD_MAX_CHECKS];
-	char *check_media[ZD_MAX_CHECKS]; /* the medium a check is about, or NULL: all */
 	size_t nr_checks;
 	struct strv errors;	 /* "phase: message" */
 	struct strv error_phases; /* the phase of each, as the agent named it */

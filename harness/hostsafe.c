@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "media.h"
 #include "ndctl.h"
 #include "proc.h"
 #include "result.h"
@@ -175,21 +176,6 @@ static int check_shape(const struct zd_config *c, struct json_object *ns, struct
 	return 0;
 }
 
-/* Is name a line's last field in /proc/filesystems ("nodev\tproc", "\text4")? */
-static bool fs_listed(const char *filesystems, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *l = filesystems; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		const char *tab = memchr(l, '\t', strcspn(l, "\n"));
-		const char *f = tab ? tab + 1 : l;
-
-		if (!strncmp(f, name, n) && (f[n] == '\n' || !f[n]))
-			return true;
-	}
-	return false;
-}
-
 static bool word_in(const char *list, const char *word)
 {
 	size_t n = strlen(word);
@@ -208,8 +194,6 @@ static bool word_in(const char *list, const char *word)
 static int check_media(const struct zd_config *c, const struct host_facts *f,
 		       const struct host_ns *ns, char **why)
 {
-	static const char *const fss[][2] = { { "ext4", "e2fsprogs" }, { "xfs", "xfsprogs" } };
-
 	for (size_t i = 0; i < c->run_workloads.n; i++) {
 		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
 
@@ -218,25 +202,17 @@ static int check_media(const struct zd_config *c, const struct host_facts *f,
 				      "namespace %s is in mode %s, [workload %s] runs on %s; zdbench does not reconfigure it",
 				      ns->name, ns->mode, w->name, wl_dax_mode(c, w));
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(fss); i++) {
-		const char *fs = fss[i][0];
-		char *mkfs;
-		int ret = 0;
-
-		if (!run_uses_fs(c, fs))
+	for (const struct media_fs *fs = media_fss; fs->name; fs++) {
+		if (!run_uses_fs(c, fs->name))
 			continue;
-		if (f->filesystems && !fs_listed(f->filesystems, fs))
+		if (f->filesystems && !media_fs_listed(f->filesystems, fs->name))
 			return refuse(why,
 				      "namespace %s: workloads run on fs = %s, but the running kernel has no %s (not in /proc/filesystems)%s",
-				      ns->name, fs, fs,
-				      !strcmp(fs, "xfs") ? "; boot one built with CONFIG_XFS_FS" : "");
-		mkfs = xasprintf("mkfs.%s", fs);
-		if (!word_in(f->mkfs, mkfs))
-			ret = refuse(why, "namespace %s: workloads run on fs = %s, but %s is not installed (%s)",
-				     ns->name, fs, mkfs, fss[i][1]);
-		free(mkfs);
-		if (ret)
-			return ret;
+				      ns->name, fs->name, fs->name,
+				      !strcmp(fs->name, "xfs") ? "; boot one built with CONFIG_XFS_FS" : "");
+		if (!word_in(f->mkfs, fs->mkfs))
+			return refuse(why, "namespace %s: workloads run on fs = %s, but %s is not installed (%s)",
+				      ns->name, fs->name, fs->mkfs, fs->package);
 	}
 	return 0;
 }
@@ -367,16 +343,16 @@ void host_facts_free(struct host_facts *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* The mkfs programs on PATH, space-separated ("mkfs.ext4 mkfs.xfs"). */
 static char *mkfs_found(void)
 {
-	static const char *const progs[] = { "mkfs.ext4", "mkfs.xfs" };
 	struct sbuf sb = { 0 };
 
-	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
-		char *p = which(progs[i]);
+	for (const struct media_fs *fs = media_fss; fs->name; fs++) {
+		char *p = which(fs->mkfs);
 
 		if (p)
-			sbuf_addf(&sb, "%s%s", sb.len ? " " : "", progs[i]);
+			sbuf_addf(&sb, "%s%s", sb.len ? " " : "", fs->mkfs);
 		free(p);
 	}
 	return sb.buf ? sb.buf : xstrdup("");

@@ -24,7 +24,7 @@ struct tool {
 	const char *name;	/* looked up on PATH (+ sbin) */
 	const char *dest;	/* path in the guest */
 	const char *package;	/* Debian package, for the error message */
-	const char *for_fs;	/* only needed when [run] fs is this */
+	const char *for_fs;	/* needed only if a workload of the run is on this fs */
 };
 
 static const struct tool tools[] = {

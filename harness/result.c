@@ -115,6 +115,7 @@ void result_free(struct zd_result *r)
 	for (size_t i = 0; i < r->nr_checks; i++) {
 		free(r->checks[i].name);
 		free(r->checks[i].value);
+		free(r->checks[i].medium);
 	}
 	strv_free(&r->signatures);
 	strv_free(&r->pgmap_refs);

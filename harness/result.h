@@ -37,6 +37,7 @@ struct zd_sample {
 
 struct zd_check {
 	char *name, *value;
+	char *medium;	/* the agent's: the medium it is about, or NULL (all) */
 	bool ok;
 };
 

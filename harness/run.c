@@ -218,7 +218,7 @@ static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 		enum zd_verdict v = cl->verdict;
 
 		for (size_t j = 0; j < rep->nr_checks; j++)
-			if (!rep->check_media[j] || !strcmp(rep->check_media[j], r->medium))
+			if (!rep->checks[j].medium || !strcmp(rep->checks[j].medium, r->medium))
 				result_add_check(r, rep->checks[j].name, rep->checks[j].ok,
 						 rep->checks[j].value);
 		for (size_t j = 0; j < cl->n; j++) {

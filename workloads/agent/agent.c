@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "agent.h"
+#include "media.h"
 
 #define SYNC_TIMEOUT 30
 
@@ -222,10 +223,7 @@ static void medium_of(const struct wl_spec *w, struct medium *m)
 	memset(m, 0, sizeof(*m));
 	m->dax_mode = w->dax_mode;
 	m->fs = w->fs;
-	if (w->fs)
-		snprintf(m->name, sizeof(m->name), "%s/%s", w->dax_mode, w->fs);
-	else
-		snprintf(m->name, sizeof(m->name), "%s", w->dax_mode);
+	media_name(m->name, sizeof(m->name), w->dax_mode, w->fs);
 }
 
 static bool phase_step(const char *base, const struct medium *m, bool (*fn)(const struct plan *,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "media.h"
 
 #define DEF_MOUNTPOINT "/mnt/dax"
 #define DEF_STEP_TIMEOUT 120
@@ -41,12 +42,6 @@ static bool get_bool(struct json_object *o, const char *key, bool def)
 	return json_object_get_boolean(v);
 }
 
-static bool valid_medium(const char *dax_mode, const char *fs)
-{
-	return (!strcmp(dax_mode, "fsdax") || !strcmp(dax_mode, "devdax")) &&
-	       (!strcmp(fs, "ext4") || !strcmp(fs, "xfs"));
-}
-
 static int parse_workload(const struct plan *p, struct json_object *o, struct wl_spec *w,
 			  size_t idx, char *err, size_t errlen)
 {
@@ -69,7 +64,7 @@ static int parse_workload(const struct plan *p, struct json_object *o, struct wl
 		w->params = NULL;
 	w->dax_mode = get_str(o, "dax_mode", p->dax_mode);
 	w->fs = get_str(o, "fs", p->fs);
-	if (!valid_medium(w->dax_mode, w->fs)) {
+	if (!media_valid(w->dax_mode, w->fs)) {
 		snprintf(err, errlen, "workload %s: bad dax_mode \"%s\" or fs \"%s\"", w->name,
 			 w->dax_mode, w->fs);
 		return -1;
@@ -137,7 +132,7 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown pmem_mode \"%s\"", p->pmem_mode);
 		return -1;
 	}
-	if (!valid_medium(p->dax_mode, p->fs)) {
+	if (!media_valid(p->dax_mode, p->fs)) {
 		snprintf(err, errlen, "unknown dax_mode \"%s\" (fsdax|devdax) or fs \"%s\" (ext4|xfs)",
 			 p->dax_mode, p->fs);
 		return -1;

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "agent.h"
+#include "media.h"
 #include "ndctl.h"
 
 #ifndef STATX_ATTR_DAX
@@ -252,17 +253,10 @@ static int make_mode(const struct plan *p, bool labels)
 static bool kernel_has_fs(const char *fs)
 {
 	static char buf[4096];
-	char *line, *save;
 
 	if (read_file("/proc/filesystems", buf, sizeof(buf)) < 0)
 		return true; /* cannot tell: let mount(2) answer */
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *name = strrchr(line, '\t');
-
-		if (!strcmp(name ? name + 1 : line, fs))
-			return true;
-	}
-	return false;
+	return media_fs_listed(buf, fs);
 }
 
 /*
