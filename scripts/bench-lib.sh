@@ -1,6 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared by the bench scripts (sourced): the machine line and the sample
-# statistics every figure carries.
+# Shared by the bench scripts (sourced from the project root): zdbench, the
+# repetitions, a scratch folder removed on exit, the machine line and the
+# sample statistics every figure carries.
+
+ZD=build/zdbench
+REPS=${REPS:-10}
+WORK=$(mktemp -d /tmp/zd-bench-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
 
 bench_machine() {
 	echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -21,3 +27,17 @@ stats() {
 
 fmt() { awk -v x="$1" 'BEGIN { if (x == "-") print "-"; else printf "%.1f", x }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.3f", a / b }'; }
+
+# stats_table ROW_HEADER REF_LABEL FIELD: a markdown table of FIELD's
+# median, min, max and CV, and the ratio to the REF_LABEL row's median
+# ("-" for rows before it); rows "LABEL WORKLOAD RESULTS.JSONL" on stdin.
+stats_table() {
+	local ref= label w file med min max cv n
+	echo "| $1 | n | median ns/page | min | max | CV % | ratio to $2 |"
+	echo "|---|---|---|---|---|---|---|"
+	while read -r label w file; do
+		read -r med min max cv n < <(stats "$3" "$w" "$file")
+		[ "$label" = "$2" ] && ref=$med
+		echo "| $label | $n | $(fmt "$med") | $(fmt "$min") | $(fmt "$max") | $(fmt "$cv") | $(ratio "$med" "${ref:--}") |"
+	done
+}

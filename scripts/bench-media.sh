@@ -7,13 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-lib.sh
-ZD=build/zdbench
 OUT=${OUT:-docs/bench-media.md}
-REPS=${REPS:-10}
 MEDIA="ext4 xfs devdax"
 WLS="gup-fast-pte pin-fast-pte pin-fast-pmd odirect-pte"
-WORK=$(mktemp -d /tmp/zd-bench-m-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
 
 # The agent makes QEMU's devdax 4 KiB-aligned (PTE workloads need that); a
 # PMD fault on it falls back to PTEs, so it refuses mapping = pmd there.
@@ -48,17 +44,12 @@ t1=$(date +%s)
 R=$WORK/run/base/results.jsonl
 
 table() { # title workload field
-	local title=$1 w=$2 f=$3 ref=
-	echo "### $title"
+	echo "### $1"
 	echo
-	echo "| medium | n | median ns/page | min | max | CV % | ratio to fsdax/ext4 |"
-	echo "|---|---|---|---|---|---|---|"
 	for m in $MEDIA; do
-		has "$w-$m" || continue
-		read -r med min max cv n < <(stats "$f" "$w-$m" "$R")
-		[ "$m" = ext4 ] && ref=$med
-		echo "| $(jq -r .boot.medium "$WORK/run/base/$w-$m.json") | $n | $(fmt "$med") | $(fmt "$min") | $(fmt "$max") | $(fmt "$cv") | $(ratio "$med" "${ref:--}") |"
-	done
+		has "$2-$m" || continue
+		echo "$(jq -r .boot.medium "$WORK/run/base/$2-$m.json") $2-$m $R"
+	done | stats_table medium fsdax/ext4 "$3"
 	echo
 }
 

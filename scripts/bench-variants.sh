@@ -14,12 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-lib.sh
-ZD=build/zdbench
 OUT=${OUT:-docs/bench-variants.md}
-REPS=${REPS:-10}
 VARIANTS=${VARIANTS:-"base zone-hook spec-gup single-ref"}
-WORK=$(mktemp -d /tmp/zd-bench-v-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
 
 cp scripts/bench-gup.ini "$WORK/bench.ini"
 
@@ -36,16 +32,10 @@ $ZD run -q --accel tcg --clock icount --reps "$REPS" -c "$WORK/bench.ini" -o "$W
 t1=$(date +%s)
 
 table() { # title workload field
-	local title=$1 w=$2 f=$3 base_med=
-	echo "### $title"
+	echo "### $1"
 	echo
-	echo "| variant | n | median ns/page | min | max | CV % | ratio to base |"
-	echo "|---|---|---|---|---|---|---|"
-	for v in $VARIANTS; do
-		read -r med min max cv n < <(stats "$f" "$w" "$WORK/run/$v/results.jsonl")
-		[ "$v" = base ] && base_med=$med
-		echo "| $v | $n | $(fmt "$med") | $(fmt "$min") | $(fmt "$max") | $(fmt "$cv") | $(ratio "$med" "${base_med:--}") |"
-	done
+	for v in $VARIANTS; do echo "$v $2 $WORK/run/$v/results.jsonl"; done |
+		stats_table variant base "$3"
 	echo
 }
 

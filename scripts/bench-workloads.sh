@@ -8,11 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-lib.sh
-ZD=build/zdbench
 OUT=docs/bench-workloads.md
-REPS=${REPS:-10}
-WORK=$(mktemp -d /tmp/zd-benchwl-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
 
 machine=$(bench_machine)
 wls=$($ZD workloads | awk '{print $1}')

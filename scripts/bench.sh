@@ -8,11 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-lib.sh
-ZD=build/zdbench
 OUT=docs/bench-pipeline.md
-REPS=${REPS:-10}
-WORK=$(mktemp -d /tmp/zd-bench-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
 
 machine=$(bench_machine)
 
