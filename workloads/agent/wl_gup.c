@@ -77,7 +77,7 @@ struct gup {
 static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 {
 	const struct wl_spec *w = ctx->spec;
-	const char *op = param_str(w, "op", "gup-fast");
+	const char *op = param_str(w, "op", "gup-fast"), *why;
 	int64_t buf_kib;
 	size_t i;
 
@@ -109,9 +109,9 @@ static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 		snprintf(msg, len, "bad impl \"%s\" (agent|selftest)", param_str(w, "impl", ""));
 		return -1;
 	}
-	if (wl_buf_kib_check(buf_kib, g->b.pmd)) {
-		snprintf(msg, len, "%s (%lld)", wl_buf_kib_check(buf_kib, g->b.pmd),
-			 (long long)buf_kib);
+	why = wl_buf_kib_check(buf_kib, g->b.pmd);
+	if (why) {
+		snprintf(msg, len, "%s (%lld)", why, (long long)buf_kib);
 		return -1;
 	}
 	g->b.len = (size_t)buf_kib << 10;

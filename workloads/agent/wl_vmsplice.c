@@ -115,6 +115,7 @@ holder_main(const char *name, struct daxbuf *b, int64_t hold_s, struct hold_stat
 static int vmsplice_run(const struct wl_ctx *ctx, char *msg, size_t len)
 {
 	const struct wl_spec *w = ctx->spec;
+	const char *why;
 	struct daxbuf b = {.fd = -1};
 	struct hold_state *st;
 	struct sample s = {.rep = 0};
@@ -130,9 +131,9 @@ static int vmsplice_run(const struct wl_ctx *ctx, char *msg, size_t len)
 		return -1;
 	if (daxbuf_params(w, &b, msg, len))
 		return -1;
-	if (wl_buf_kib_check(buf_kib, b.pmd)) {
-		snprintf(msg, len, "%s (%lld)", wl_buf_kib_check(buf_kib, b.pmd),
-			 (long long)buf_kib);
+	why = wl_buf_kib_check(buf_kib, b.pmd);
+	if (why) {
+		snprintf(msg, len, "%s (%lld)", why, (long long)buf_kib);
 		return -1;
 	}
 	if (nr_holders == MAX_HOLDERS) {
