@@ -11,11 +11,15 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -Iworkloads $(WARN) -DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+CFLAGS += -std=c11 -Iworkloads -Iharness -Iharness/backend -Iharness/builtin $(WARN) -DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
 LDLIBS := $(shell pkg-config --libs $(PKGS)) -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
+# harness/: the library; harness/backend/: the boot backends; harness/builtin/:
+# one file per command (git's builtin/), main.c holds the command table.
+HARNESS_SRCS := $(wildcard harness/*.c harness/backend/*.c) \
+	$(filter-out harness/builtin/main.c,$(wildcard harness/builtin/*.c))
+HARNESS_HDRS := $(wildcard harness/*.h harness/backend/*.h harness/builtin/*.h)
 HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(BUILD)/harness/%.o) $(BUILD)/harness/config_blob.o \
 	$(BUILD)/workloads/kinds.o $(BUILD)/workloads/ndctl.o $(BUILD)/workloads/media.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -27,7 +31,7 @@ all: $(BUILD)/zdbench agent
 deps:
 	scripts/install-deps.sh
 
-$(BUILD)/harness/%.o: harness/%.c $(wildcard harness/*.h) workloads/kinds.h
+$(BUILD)/harness/%.o: harness/%.c $(HARNESS_HDRS) workloads/kinds.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -40,7 +44,7 @@ $(BUILD)/harness/config_blob.o: harness/config_blob.S config.example
 	@mkdir -p $(@D)
 	$(CC) -I. -c -o $@ $<
 
-$(BUILD)/zdbench: $(BUILD)/harness/main.o $(HARNESS_OBJS)
+$(BUILD)/zdbench: $(BUILD)/harness/builtin/main.o $(HARNESS_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The agent links libperf built from the kernel tree zdbench imports.
@@ -50,11 +54,11 @@ agent: $(BUILD)/zdbench
 
 $(BUILD)/tests/%: tests/unit/%.c $(HARNESS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iharness -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/%: tests/e2e/%.c tests/e2e/e2e.h $(HARNESS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iharness -o $@ $(filter-out %.h,$^) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -o $@ $(filter-out %.h,$^) $(LDLIBS) $(CMOCKA_LIBS)
 
 # make run: set up everything on a fresh machine, then the main job.
 run: deps
@@ -80,7 +84,7 @@ bench: all
 	scripts/bench-bisect.sh
 
 format:
-	clang-format -i harness/*.c harness/*.h workloads/agent/*.c workloads/agent/*.h tests/*/*.c
+	clang-format -i harness/*.[ch] harness/*/*.[ch] workloads/agent/*.c workloads/agent/*.h tests/*/*.c
 
 clean:
 	rm -rf $(BUILD)
