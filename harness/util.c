@@ -34,6 +34,18 @@ void zd_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int zd_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("zdbench: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
 void zd_info(const char *fmt, ...)
 {
 	va_list ap;

@@ -11,6 +11,8 @@
 
 /* Error reporting: every message names what it is about (file, key, command). */
 void zd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* zd_err that returns -1 (sqlite's habit): `return zd_error("%s: ...", path);` */
+int zd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void zd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void zd_set_quiet(bool quiet);
 
