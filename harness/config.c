@@ -165,6 +165,7 @@ void config_free(struct zd_config *c)
 		workload_free(&c->workloads[i]);
 	free(c->project_dir);
 	free(c->err);
+	strv_free(&c->errors);
 	free(c);
 }
 
@@ -181,12 +182,13 @@ static int fail(struct zd_config *c, const char *origin, int line,
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
+	if (line > 0)
+		strv_pushf(&c->errors, "%s:%d: %s", origin, line, msg);
+	else
+		strv_pushf(&c->errors, "%s: %s", origin, msg);
 	if (!c->err) {
 		c->err_line = line;
-		if (line > 0)
-			c->err = xasprintf("%s:%d: %s", origin, line, msg);
-		else
-			c->err = xasprintf("%s: %s", origin, msg);
+		c->err = xstrdup(c->errors.v[c->errors.n - 1]);
 	}
 	free(msg);
 	return -1;
@@ -408,6 +410,7 @@ int config_load_string(struct zd_config *c, const char *text,
 		       const char *origin)
 {
 	struct reader *r = xcalloc(1, sizeof(*r));
+	size_t nerr = c->errors.n;
 	int ret;
 
 	r->p = text;
@@ -415,13 +418,30 @@ int config_load_string(struct zd_config *c, const char *text,
 	r->origin = origin;
 	ret = ini_parse_stream(reader_gets, r, handler, r);
 	free(r);
-	/* inih reads on past a bad line: report the earliest problem. */
-	if (ret > 0 && (!c->err || ret < c->err_line)) {
-		free(c->err);
-		c->err = NULL;
-		fail(c, origin, ret, "syntax error (expected [section] or key = value)");
+	/*
+	 * inih reads on past a bad line and returns the first bad line: if no
+	 * key error was recorded there, it was a syntax error; it becomes the
+	 * first error when it comes before the others.
+	 */
+	if (ret > 0) {
+		char *at = xasprintf("%s:%d: ", origin, ret);
+		bool known = false;
+
+		for (size_t i = nerr; i < c->errors.n && !known; i++)
+			known = str_starts(c->errors.v[i], at);
+		free(at);
+		if (!known) {
+			bool first = !c->err || (ret < c->err_line && nerr == 0);
+
+			fail(c, origin, ret, "syntax error (expected [section] or key = value)");
+			if (first) {
+				free(c->err);
+				c->err = xstrdup(c->errors.v[c->errors.n - 1]);
+				c->err_line = ret;
+			}
+		}
 	}
-	return c->err ? -1 : 0;
+	return c->errors.n > nerr ? -1 : 0;
 }
 
 int config_load_file(struct zd_config *c, const char *path)
@@ -475,60 +495,127 @@ int config_validate(struct zd_config *c)
 {
 	unsigned int end = c->pmem_start_mib + c->pmem_size_mib;
 
-	if (c->err)
-		return -1;
 	if (!strcmp(c->source, "tree") && (!c->tree || !*c->tree))
-		return fail(c, "config", 0, "[kernel] source = tree needs key 'tree'");
+		fail(c, "config", 0, "[kernel] source = tree needs key 'tree'");
+	else if (!strcmp(c->source, "tree")) {
+		char *t = expand_home(c->tree);
+
+		if (!is_dir(t))
+			fail(c, "config", 0, "[kernel] tree = %s: no such directory", c->tree);
+		free(t);
+	}
 	/* memremap_pages() works in 128 MiB memory sections on x86_64. */
 	if (c->pmem_start_mib % 128 || c->pmem_size_mib % 128)
-		return fail(c, "config", 0,
-			    "[qemu] pmem_start_mib and pmem_size_mib must be multiples of 128 (the x86_64 memory section)");
+		fail(c, "config", 0,
+		     "[qemu] pmem_start_mib and pmem_size_mib must be multiples of 128 (the x86_64 memory section)");
 	if (!strcmp(c->pmem, "memmap")) {
 		/* q35 keeps RAM contiguous below 2 GiB only up to ~2.75 GiB. */
 		unsigned int low = c->mem_mib > 2816 ? 2048 : c->mem_mib;
 
 		if (end > low || c->pmem_start_mib < 256)
-			return fail(c, "config", 0,
+			fail(c, "config", 0,
 				    "[qemu] memmap pmem [%u, %u) MiB must lie inside guest RAM below %u MiB (memory_mib = %u) and above 256 MiB",
 				    c->pmem_start_mib, end, low, c->mem_mib);
 		if (c->mem_mib - c->pmem_size_mib < 384)
-			return fail(c, "config", 0,
+			fail(c, "config", 0,
 				    "[qemu] memory_mib = %u leaves under 384 MiB of RAM beside %u MiB of pmem",
 				    c->mem_mib, c->pmem_size_mib);
 	}
 	if (!strcmp(c->pmem, "file") && (!c->pmem_path || !*c->pmem_path))
-		return fail(c, "config", 0,
-			    "[qemu] pmem = file needs pmem_path (a file on a DAX filesystem or a /dev/daxX.Y)");
+		fail(c, "config", 0,
+		     "[qemu] pmem = file needs pmem_path (a file on a DAX filesystem or a /dev/daxX.Y)");
 	if (!strcmp(c->pmem, "file") && !strncmp(c->pmem_path, "/dev/", 5) && !c->host_destructive)
-		return fail(c, "config", 0,
-			    "[qemu] pmem_path = %s: the guest destroys its data; set [host] destructive = yes if that is intended",
-			    c->pmem_path);
+		fail(c, "config", 0,
+		     "[qemu] pmem_path = %s: the guest destroys its data; set [host] destructive = yes if that is intended",
+		     c->pmem_path);
 	if (c->host_mountpoint && c->host_mountpoint[0] != '/')
-		return fail(c, "config", 0, "[host] mountpoint must be an absolute path");
+		fail(c, "config", 0, "[host] mountpoint must be an absolute path");
 	if (!c->variants.n)
-		return fail(c, "config", 0, "[run] variants is empty");
+		fail(c, "config", 0, "[run] variants is empty");
 	if (!c->run_workloads.n)
-		return fail(c, "config", 0, "[run] workloads is empty");
-	for (size_t i = 0; i < c->nr_workloads; i++)
-		if (wl_validate(c, &c->workloads[i]))
-			return -1;
+		fail(c, "config", 0, "[run] workloads is empty");
+	for (size_t i = 0; i < c->nr_workloads; i++) {
+		/*
+		 * wl_validate keeps only the first error in c->err: give it a
+		 * clean slate per workload and collect what it found.
+		 */
+		char *first = c->err;
+
+		c->err = NULL;
+		if (wl_validate(c, &c->workloads[i]) && c->err)
+			strv_push(&c->errors, c->err);
+		if (first) {
+			free(c->err);
+			c->err = first;
+		}
+	}
 	for (size_t i = 0; i < c->run_workloads.n; i++) {
 		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
 		char *why;
 
-		if (!w)
-			return fail(c, "config", 0,
+		if (!w) {
+			fail(c, "config", 0,
 				    "[run] workloads: no [workload %s] section",
 				    c->run_workloads.v[i]);
+			continue;
+		}
 		if (w->fs && strcmp(wl_dax_mode(c, w), "fsdax"))
-			return fail(c, "config", 0, "[workload %s]: fs = %s needs dax_mode = fsdax",
+			fail(c, "config", 0, "[workload %s]: fs = %s needs dax_mode = fsdax",
 				    w->name, w->fs);
 		why = wl_mode_check(c, w);
 		if (why) {
 			fail(c, "config", 0, "%s", why);
 			free(why);
-			return -1;
 		}
 	}
-	return 0;
+	return c->errors.n ? -1 : 0;
+}
+
+static void dump_value(FILE *f, const struct key_desc *k, const char *base)
+{
+	const void *field = base + k->off;
+
+	switch (k->type) {
+	case K_UINT:
+		fprintf(f, "%u", *(const unsigned int *)field);
+		break;
+	case K_BOOL:
+		fputs(*(const bool *)field ? "true" : "false", f);
+		break;
+	case K_LIST: {
+		const struct zd_list *l = field;
+
+		for (size_t i = 0; i < l->n; i++)
+			fprintf(f, "%s%s", i ? " " : "", l->v[i]);
+		break;
+	}
+	case K_STR:
+	case K_ENUM:
+		fputs(*(char *const *)field ? *(char *const *)field : "", f);
+		break;
+	}
+}
+
+void config_dump(const struct zd_config *c, FILE *f)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		fprintf(f, "%s.%s = ", keys[i].section, keys[i].key);
+		dump_value(f, &keys[i], (const char *)c);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < c->nr_workloads; i++) {
+		const struct zd_workload *w = &c->workloads[i];
+
+		fprintf(f, "workload.%s.kind = %s\n", w->name, w->kind ? w->kind : "");
+		for (size_t j = 0; j < ARRAY_SIZE(wl_keys); j++) {
+			if (!*(char *const *)((const char *)w + wl_keys[j].off))
+				continue; /* unset: [run]'s value applies */
+			fprintf(f, "workload.%s.%s = ", w->name, wl_keys[j].key);
+			dump_value(f, &wl_keys[j], (const char *)w);
+			fputc('\n', f);
+		}
+		for (size_t j = 0; j < w->nr_params; j++)
+			fprintf(f, "workload.%s.%s = %s\n", w->name, w->params[j].key,
+				w->params[j].val);
+	}
 }

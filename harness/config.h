@@ -4,6 +4,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include "util.h"
 
 #define ZD_MAX_WORKLOADS 64
 #define ZD_MAX_LIST 32
@@ -80,6 +83,7 @@ struct zd_config {
 	/* parse state */
 	char *err;		/* first error, "file:line: message" */
 	int err_line;
+	struct strv errors;	/* every error, in the order found, same shape */
 };
 
 struct zd_config *config_new(void);
@@ -95,6 +99,12 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 	       const char *value, const char *origin, int line);
 /* Cross-field checks after all sources are merged. */
 int config_validate(struct zd_config *c);
+/*
+ * Every effective key as "section.key = value", one a line, in the key
+ * table's order, then "workload.NAME.key = value" for each workload
+ * (defaults filled in by validation).
+ */
+void config_dump(const struct zd_config *c, FILE *f);
 const struct zd_workload *config_workload(const struct zd_config *c,
 					  const char *name);
 /* What a workload runs on: its own dax_mode/fs, else [run]'s. */

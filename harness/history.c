@@ -133,6 +133,7 @@ void hist_report_free(struct hist_report *rep)
 {
 	strv_free(&rep->new_failures);
 	strv_free(&rep->changes);
+	strv_free(&rep->new_changes);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -223,6 +224,23 @@ static void analyse_series(const char *project_dir, const char *pdir,
 		m++;
 	}
 	nc = m >= 10 ? edivisive(x, m, NULL, cps, 16) : 0;
+	/*
+	 * New: a change point the newest night made appear, i.e. one the
+	 * series without that night does not have (a night that only moves
+	 * an old change point by one is not news either).
+	 */
+	if (nc && night[m - 1] == n - 1) {
+		size_t prev[16], np = m - 1 >= 10 ? edivisive(x, m - 1, NULL, prev, 16) : 0;
+
+		for (size_t c = 0; c < nc; c++) {
+			bool old_cp = false;
+
+			for (size_t j = 0; j < np && !old_cp; j++)
+				old_cp = prev[j] + 1 >= cps[c] && prev[j] <= cps[c] + 1;
+			if (!old_cp)
+				strv_pushf(&rep->new_changes, "%s: night %zu", key, night[cps[c]]);
+		}
+	}
 	for (size_t c = 0; c < nc; c++) {
 		double before = median_of(x + (c ? cps[c - 1] : 0), cps[c] - (c ? cps[c - 1] : 0));
 		size_t end = c + 1 < nc ? cps[c + 1] : m;

@@ -22,6 +22,7 @@ void history_free(struct json_object **docs, size_t n);
 struct hist_report {
 	struct strv new_failures;	/* signatures never seen before the last night */
 	struct strv changes;		/* "series: night N (date): before -> after" */
+	struct strv new_changes;	/* those the newest night made appear */
 	size_t nights;
 };
 

@@ -21,6 +21,13 @@
 #include "result.h"
 #include "util.h"
 
+/*
+ * Whose fault the failure of the kbuild_variant() under way is, set where
+ * it is known (a patch that does not apply, make failing on the tree):
+ * builds of one process run one at a time, so a file-scope note suffices.
+ */
+static int build_fail = ZD_EXIT_INFRA;
+
 #define KBUILD_KEY_VERSION "zdbench-kbuild/1"
 
 static char *const kbuild_env_fixed[] = {
@@ -405,6 +412,7 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 			git_run(wt, abort_am, NULL, 60);
 			zd_err("variant %s: patch %s does not apply on %s (git am failed)",
 			       variant, patches->v[i], s->base);
+			build_fail = ZD_EXIT_KERNEL;
 			goto fail;
 		}
 	}
@@ -508,6 +516,7 @@ static int run_make(const struct zd_config *c, const char *src,
 	}
 	if (r.exit_code) {
 		zd_err("make %s failed (exit %d); log: %s", target, r.exit_code, log);
+		build_fail = ZD_EXIT_KERNEL;
 		goto out;
 	}
 	ret = 0;
@@ -601,16 +610,20 @@ static int configure(const struct zd_config *c, const char *src,
 	int ret = -1;
 
 	for (size_t i = 0; i < frags->n; i++)
-		if (fragment_parse(frags->v[i], &syms, &vals))
+		if (fragment_parse(frags->v[i], &syms, &vals)) {
+			build_fail = ZD_EXIT_USAGE;
 			goto out;
+		}
 	if (run_make(c, src, bdir, "tinyconfig", log, NULL, 600) ||
 	    config_merge(dotconfig, &syms, &vals) ||
 	    run_make(c, src, bdir, "olddefconfig", log, NULL, 600))
 		goto out;
 	ret = config_verify(dotconfig, &syms, &vals, &missing);
-	if (ret > 0)
+	if (ret > 0) {
 		zd_err("Kconfig dropped requested options (check their dependencies): %s",
 		       missing);
+		build_fail = ZD_EXIT_USAGE; /* the fragments ask for what Kconfig refuses */
+	}
 	ret = ret ? -1 : 0;
 out:
 	strv_free(&syms);
@@ -745,6 +758,11 @@ static int lock_variant(const char *cache, const char *variant)
 	return fd;
 }
 
+int kbuild_exit(const struct zd_kernel *k)
+{
+	return k->fail_exit ? k->fail_exit : ZD_EXIT_INFRA;
+}
+
 int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
 		   const char *variant, struct zd_kernel *k)
 {
@@ -755,9 +773,12 @@ int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
 
 	memset(k, 0, sizeof(*k));
 	k->variant = xstrdup(variant);
+	build_fail = ZD_EXIT_INFRA;
 	if (variant_patches(c, variant, &patches) ||
-	    collect_fragments(c, variant, &frags))
+	    collect_fragments(c, variant, &frags)) {
+		build_fail = ZD_EXIT_USAGE; /* no such variant, fragment or patch */
 		goto out;
+	}
 	k->compiler = compiler_version();
 	if (!k->compiler) {
 		zd_err("gcc not found: install build-essential (scripts/install-deps.sh)");
@@ -804,6 +825,7 @@ int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
 		zd_info("kernel %s: built in %.0fs (key %.12s)", variant,
 			k->build_secs, key);
 out:
+	k->fail_exit = ret ? build_fail : ZD_EXIT_CLEAN;
 	if (lockfd >= 0)
 		close(lockfd); /* releases the flock */
 	zlist_free(&patches);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "exitcode.h"
 #include "ksrc.h"
 #include "util.h"
 
@@ -22,6 +23,8 @@ struct zd_kernel {
 	char *patches_hash;
 	bool cached;	   /* no make ran */
 	double build_secs;
+	/* when kbuild_variant failed: whose fault (exitcode.h), see kbuild_exit */
+	int fail_exit;
 };
 
 /* Inputs of the cache key, separated out so tests can check the key alone. */
@@ -45,6 +48,13 @@ int variant_patches(const struct zd_config *c, const char *variant,
 int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
 		   const char *variant, struct zd_kernel *k);
 void kernel_free(struct zd_kernel *k);
+/*
+ * The exit status a failed kbuild_variant means: ZD_EXIT_KERNEL when the
+ * kernel under test does not build (a patch does not apply, make or Kconfig
+ * fails on the tree), ZD_EXIT_USAGE for an unknown variant or fragment,
+ * ZD_EXIT_INFRA otherwise (no gcc, no make, a timeout, the cache).
+ */
+int kbuild_exit(const struct zd_kernel *k);
 char *compiler_version(void);
 
 #endif

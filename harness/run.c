@@ -583,8 +583,10 @@ static int build_kernels(const struct zd_config *c, struct run_opts *o, struct z
 		return -1;
 	o->failed_stage = STAGE_BUILD;
 	for (*built = 0; *built < c->variants.n; (*built)++)
-		if (kbuild_variant(c, src, c->variants.v[*built], &ks[*built]))
+		if (kbuild_variant(c, src, c->variants.v[*built], &ks[*built])) {
+			o->build_exit = kbuild_exit(&ks[*built]);
 			return -1;
+		}
 	o->failed_stage = STAGE_IMAGE;
 	return image_build(c, img);
 }
@@ -640,20 +642,23 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	size_t nw = c->run_workloads.n, nv = c->variants.n, built = 0;
 	struct zd_result *res = xcalloc(nv * nw, sizeof(*res));
 	char *run_id = make_run_id(), *accel = NULL, *note = NULL, *rd = NULL;
-	int ret = 2, worst = 0;
+	int ret = ZD_EXIT_INFRA, worst = ZD_EXIT_CLEAN;
 
 	o->failed_stage = STAGE_SETUP;
 	vc.be = backend_find(o->backend ? o->backend : "qemu");
 	if (!vc.be) {
 		zd_err("unknown backend '%s' (qemu, host)", o->backend);
+		ret = ZD_EXIT_USAGE;
 		goto out;
 	}
 	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
 	vc.run_id = run_id;
 	vc.run_dir = rd;
 	if (vc.be->real_machine) {
-		if (host_kernel(c, &vc, ks, &nv, &note))
+		if (host_kernel(c, &vc, ks, &nv, &note)) {
+			ret = ZD_EXIT_USAGE; /* a refusal: the config names the wrong thing */
 			goto out;
+		}
 	} else if (build_kernels(c, o, &src, ks, &built, &img) ||
 		   probe_accel(&vc, rd, &img, ks, &accel, &note)) {
 		goto out;
@@ -681,9 +686,15 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 			write_run_json(&vc); /* after each boot: a killed run keeps it */
 		}
 	}
-	for (size_t i = 0; i < nv * nw; i++)
-		if (strcmp(res[i].verdict, "clean") || !res[i].ok)
-			worst = 1;
+	/* a kernel failure anywhere outranks infrastructure trouble elsewhere */
+	for (size_t i = 0; i < nv * nw; i++) {
+		if (!strcmp(res[i].verdict, "infra")) {
+			if (worst == ZD_EXIT_CLEAN)
+				worst = ZD_EXIT_INFRA;
+		} else if (strcmp(res[i].verdict, "clean") || !res[i].ok) {
+			worst = ZD_EXIT_KERNEL;
+		}
+	}
 	json_object_object_add(vc.run_json, "status", json_object_new_string("complete"));
 	json_object_object_add(vc.run_json, "finished", json_object_new_int64(time(NULL)));
 	if (write_run_json(&vc))
@@ -693,6 +704,8 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	o->failed_stage = STAGE_NONE;
 	ret = worst;
 out:
+	if (o->failed_stage == STAGE_BUILD && o->build_exit)
+		ret = o->build_exit;
 	for (size_t i = 0; i < nv * nw; i++)
 		result_free(&res[i]);
 	free(res);

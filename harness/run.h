@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "exitcode.h"
 #include "kbuild.h"
 #include "result.h"
 
@@ -13,12 +14,19 @@ struct run_opts {
 	const char *out_dir;	/* explicit run folder, else results_dir/<id> */
 	const char *reproducer;	/* the command line that reproduces this run */
 	unsigned int interleave; /* boots per variant, alternating (0, 1: one) */
-	/* out: the stage a harness error (exit 2) came from */
+	/* out: the stage a non-verdict exit came from */
 	enum { STAGE_NONE, STAGE_SETUP, STAGE_SOURCE, STAGE_BUILD, STAGE_IMAGE,
 	       STAGE_BOOT } failed_stage;
+	int build_exit;		/* out: STAGE_BUILD: kbuild_exit() of the variant */
 };
 
-/* Exit status: 0 all clean, 1 some run not clean, 2 harness error. */
+/*
+ * Exit status (exitcode.h): 0 all clean; 1 a workload failed, hung or
+ * crashed, or a kernel does not build; 2 a configuration error found late
+ * (unknown backend or variant, a bad fragment); 3 infrastructure (QEMU or
+ * the kernel source missing, the image, a boot that produced no verdict
+ * about the kernel). failed_stage says where a non-verdict exit came from.
+ */
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
 /* The plan the agent reads (/zdbench/plan.json). */

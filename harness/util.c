@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <openssl/evp.h>
@@ -504,4 +505,26 @@ char *strv_join_quoted(const struct strv *sv)
 		sbuf_add_quoted(&sb, sv->v[i]);
 	}
 	return sb.buf ? sb.buf : xstrdup("");
+}
+
+int parse_threshold(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !isfinite(v))
+		goto bad;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || v <= 0 || v >= 10)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return zd_error("threshold '%s': expected a positive number with %% or as a fraction (5%% or 0.05)",
+			s);
 }

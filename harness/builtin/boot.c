@@ -6,29 +6,36 @@
 #include "run.h"
 
 static const char usage[] =
-	"usage: zdbench boot VARIANT [common options, see zdbench run --help]\n"
+	"usage: zdbench boot VARIANT [options]\n"
 	"\n"
 	"Boot one variant with the configured workloads (one stage by hand).\n";
 
-int cmd_boot(int argc, char **argv)
-{
-	struct cli cli;
-	struct run_opts o = { .backend = "qemu" };
-	int ret = cli_parse(argc, argv, &cli, usage);
+static const char *out_dir;
 
-	if (ret) {
-		cli_free(&cli);
-		return ret > 0 ? 0 : 2;
+static const struct option_desc options[] = {
+	OPT__CONFIG,
+	OPT__WORKLOAD,
+	OPT__BOOT,
+	OPT__TREE,
+	OPT_STRING('o', "output", &out_dir, "DIR", "the run folder (default results/<run-id>)"),
+	OPT_END(),
+};
+
+static int cmd_boot(struct cmd_ctx *ctx)
+{
+	struct run_opts o = { .backend = "qemu", .out_dir = out_dir,
+			      .reproducer = ctx->reproducer };
+
+	if (ctx->args.n != 1) {
+		fprintf(stderr, "zdbench boot: expected one VARIANT\n%s", usage);
+		return ZD_EXIT_USAGE;
 	}
-	if (cli.positional.n != 1) {
-		fprintf(stderr, "%s", usage);
-		cli_free(&cli);
-		return 2;
-	}
-	list_set(&cli.cfg->variants, cli.positional.v[0]);
-	o.out_dir = cli.out_dir;
-	o.reproducer = cli.reproducer;
-	ret = run_matrix(cli.cfg, &o, NULL);
-	cli_free(&cli);
-	return ret;
+	list_set(&ctx->cfg->variants, ctx->args.v[0]);
+	return run_matrix(ctx->cfg, &o, NULL);
 }
+
+const struct builtin builtin_boot = {
+	.name = "boot", .fn = cmd_boot, .options = options, .usage = usage,
+	.flags = NEED_CONFIG,
+	.summary = "boot one variant with the configured workloads",
+};

@@ -7,43 +7,49 @@
 #include "ksrc.h"
 
 static const char usage[] =
-	"usage: zdbench build [VARIANT]... [-c CONFIG] [-s section.key=value]...\n"
+	"usage: zdbench build [VARIANT]... [options]\n"
 	"\n"
 	"Build kernel variants (default: [run] variants). A variant whose inputs\n"
 	"(tree, patches, fragments, compiler) are unchanged is taken from the\n"
 	"cache and runs no make at all. Prints the bzImage path of each.\n";
 
-int cmd_build(int argc, char **argv)
+static const struct option_desc options[] = {
+	OPT__CONFIG,
+	OPT__TREE,
+	OPT_END(),
+};
+
+static int cmd_build(struct cmd_ctx *ctx)
 {
-	struct cli cli;
+	struct zd_config *c = ctx->cfg;
 	struct zd_ksrc src;
-	int ret = cli_parse(argc, argv, &cli, usage);
+	int ret = ZD_EXIT_CLEAN;
 
-	if (ret) {
-		cli_free(&cli);
-		return ret > 0 ? 0 : 2;
-	}
-	if (cli.positional.n) {
-		char *j = strv_join(&cli.positional, " ");
+	if (ctx->args.n) {
+		char *j = strv_join(&ctx->args, " ");
 
-		list_set(&cli.cfg->variants, j);
+		list_set(&c->variants, j);
 		free(j);
 	}
-	if (ksrc_prepare(cli.cfg, &src)) {
-		cli_free(&cli);
-		return 2;
-	}
-	for (size_t i = 0; i < cli.cfg->variants.n && !ret; i++) {
+	if (ksrc_prepare(c, &src))
+		return ZD_EXIT_INFRA;
+	for (size_t i = 0; i < c->variants.n; i++) {
 		struct zd_kernel k;
 
-		if (kbuild_variant(cli.cfg, &src, cli.cfg->variants.v[i], &k)) {
-			ret = 2;
+		if (kbuild_variant(c, &src, c->variants.v[i], &k)) {
+			ret = kbuild_exit(&k);
+			kernel_free(&k);
 			break;
 		}
 		printf("%s %s %s\n", k.variant, k.cached ? "cached" : "built", k.bzimage);
 		kernel_free(&k);
 	}
 	ksrc_free(&src);
-	cli_free(&cli);
 	return ret;
 }
+
+const struct builtin builtin_build = {
+	.name = "build", .fn = cmd_build, .options = options, .usage = usage,
+	.flags = NEED_CONFIG,
+	.summary = "build one or more kernel variants (cached)",
+};

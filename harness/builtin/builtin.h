@@ -3,46 +3,75 @@
 #define ZD_BUILTIN_H
 
 #include "config.h"
+#include "exitcode.h"
+#include "parse-options.h"
 #include "util.h"
 
-/* git-style: one cmd_* per subcommand, dispatched from main.c's table. */
-int cmd_run(int argc, char **argv);
-int cmd_build(int argc, char **argv);
-int cmd_boot(int argc, char **argv);
-int cmd_check_log(int argc, char **argv);
-int cmd_workloads(int argc, char **argv);
-int cmd_config(int argc, char **argv);
-int cmd_source(int argc, char **argv);
-int cmd_bisect(int argc, char **argv);
-int cmd_bisect_run(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-int cmd_plot(int argc, char **argv);
-int cmd_nightly(int argc, char **argv);
-
-/* Options every command that needs a config accepts (cli.c). */
-struct cli {
-	struct zd_config *cfg;
-	const char *config_path;
-	const char *out_dir;
-	const char *backend;	/* --backend qemu|host */
-	struct strv positional;
-	char *reproducer;
-	bool help;
-	/* bisection options (bisect, bisect-run) */
-	const char *good, *bad, *signature, *metric, *tree;
-	double threshold;	/* relative, from "5%" */
-	unsigned int runs;
-	unsigned int interleave;
-	bool higher_is_better;
+/*
+ * git's builtin/ and perf's builtin-*.c: one file per command, each
+ * exporting a struct builtin; main.c's table lists them. main parses the
+ * command's own option table, loads and validates the config once for a
+ * NEED_CONFIG command, and hands both in through struct cmd_ctx.
+ */
+enum builtin_flags {
+	NEED_CONFIG = 1 << 0,	/* main loads config (-c, -s, ...) into ctx->cfg */
+	CONFIG_ARG = 1 << 1,	/* a lone positional argument is the config file */
 };
 
-/*
- * Parse the common options (-c, -s, --variant, --workload, --reps, --clock,
- * --accel, --pmem, -o, -q, -h), load the config and apply overrides in order:
- * built-in defaults, config file, command line.
- */
-int cli_parse(int argc, char **argv, struct cli *cli, const char *usage);
-void cli_free(struct cli *cli);
+/* What the config-feeding options collect (OPT__CONFIG, OPT__MATRIX). */
+struct cfg_opts {
+	const char *path;	/* -c FILE */
+	struct strv sets;	/* -s and the options that are -s in disguise, in order */
+	struct strv variants;	/* --variant, repeatable */
+	struct strv workloads;	/* --workload, repeatable */
+	bool quiet;
+};
+
+struct cmd_ctx {
+	const char *cmd;	/* the command's name */
+	struct zd_config *cfg;	/* NEED_CONFIG: loaded and validated, else NULL */
+	struct strv args;	/* positional arguments, in order */
+	char *reproducer;	/* the whole command line, shell-quoted (provenance) */
+};
+
+struct builtin {
+	const char *name;
+	const char *summary;	/* one line for 'zdbench --help' */
+	int (*fn)(struct cmd_ctx *ctx);
+	const struct option_desc *options;
+	const char *usage;	/* usage line(s) and a paragraph */
+	unsigned int flags;
+	int usage_exit;		/* exit status of a usage error: 2, 128 for bisect-run */
+	const char *exit_help;	/* NULL: the common exit table (ZD_EXIT_HELP) */
+};
+
+/* The config options every NEED_CONFIG command takes, and the matrix ones. */
+extern struct cfg_opts cfg_opts;
+int opt_tree_cb(void *value, const char *arg);
+
+#define OPT__CONFIG \
+	OPT_STRING('c', "config", &cfg_opts.path, "FILE", "config file (default: the built-in config.example)"), \
+	OPT_STRV('s', "set", &cfg_opts.sets, "SECTION.KEY=VALUE", "override one config key (repeatable)"), \
+	OPT_BOOL('q', "quiet", &cfg_opts.quiet, "no progress lines")
+#define OPT__TREE \
+	OPT_CALLBACK(0, "tree", &cfg_opts.sets, "DIR", opt_tree_cb, "build from this kernel git tree ([kernel] source = tree, tree = DIR)")
+#define OPT__VARIANT \
+	OPT_STRV(0, "variant", &cfg_opts.variants, "V", "a kernel variant (repeatable; default [run] variants)")
+#define OPT__WORKLOAD \
+	OPT_STRV(0, "workload", &cfg_opts.workloads, "W", "a workload (repeatable; default [run] workloads)")
+#define OPT__BOOT \
+	OPT_CONFIG("reps", &cfg_opts.sets, "N", "run.reps", "repetitions per workload ([run] reps)"), \
+	OPT_CONFIG("clock", &cfg_opts.sets, "wall|icount", "qemu.clock", "guest clock ([qemu] clock)"), \
+	OPT_CONFIG("accel", &cfg_opts.sets, "auto|tcg|kvm", "qemu.accel", "accelerator ([qemu] accel)"), \
+	OPT_CONFIG("pmem", &cfg_opts.sets, "memmap|nvdimm|file", "qemu.pmem", "emulated pmem ([qemu] pmem)")
+
+/* Run a command as main would: parse, load the config, call, free. */
+int run_builtin(const struct builtin *b, int argc, char **argv);
 char *project_dir(void);
+int cmd_compare(int argc, char **argv); /* compare's own argv parser, for now */
+
+extern const struct builtin builtin_run, builtin_build, builtin_boot, builtin_source,
+	builtin_compare, builtin_plot, builtin_nightly, builtin_bisect, builtin_bisect_run,
+	builtin_check_log, builtin_workloads, builtin_config;
 
 #endif

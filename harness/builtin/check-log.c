@@ -4,16 +4,48 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "util.h"
-
 #include "builtin.h"
 #include "classify.h"
+#include "util.h"
 
 static const char usage[] =
 	"usage: zdbench check-log FILE|- [--json] [--stats] [--timeout boot|step|teardown]\n"
 	"\n"
 	"Classify a kernel console log: verdict (clean, fail, hang, crash, infra)\n"
-	"and one signature per finding. Exit 0 clean, 1 otherwise, 2 on error.\n";
+	"and one signature per finding.\n";
+
+static const char exit_help[] =
+	"Exit: 0 clean; 1 fail, hang or crash; 2 usage error or unreadable FILE;\n"
+	"3 infra (nothing about the kernel can be said from this log).\n";
+
+static bool json, stats;
+static const char *timeout;
+
+static int timeout_cb(void *value, const char *arg)
+{
+	static const char *const names[] = { "boot", "step", "teardown", "shutdown", NULL };
+
+	if (!arg) {
+		*(const char **)value = NULL;
+		return 0;
+	}
+	for (const char *const *n = names; *n; n++)
+		if (!strcmp(*n, arg)) {
+			*(const char **)value = *n;
+			return 0;
+		}
+	fprintf(stderr, "zdbench check-log: --timeout %s: expected boot, step, teardown or shutdown\n",
+		arg);
+	return -1;
+}
+
+static const struct option_desc options[] = {
+	OPT_BOOL(0, "json", &json, "the verdict and findings as JSON"),
+	OPT_BOOL(0, "stats", &stats, "lines, seconds and peak RSS on stderr"),
+	OPT_CALLBACK(0, "timeout", &timeout, "boot|step|teardown", timeout_cb,
+		     "the run's own timeout, folded into the verdict"),
+	OPT_END(),
+};
 
 static void print_json(const struct classification *cl)
 {
@@ -42,37 +74,20 @@ static void print_json(const struct classification *cl)
 	json_object_put(o);
 }
 
-int cmd_check_log(int argc, char **argv)
+static int cmd_check_log(struct cmd_ctx *ctx)
 {
 	struct classification cl;
-	const char *file = NULL, *timeout = NULL;
-	bool json = false, stats = false;
+	const char *file;
 	double t0 = now_mono();
 	int ret;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--stats")) {
-			stats = true;
-		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-			timeout = argv[++i];
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("%s", usage);
-			return 0;
-		} else if (!file && (argv[i][0] != '-' || !strcmp(argv[i], "-"))) {
-			file = argv[i];
-		} else {
-			fprintf(stderr, "%s", usage);
-			return 2;
-		}
+	if (ctx->args.n != 1) {
+		fprintf(stderr, "zdbench check-log: expected one FILE (or - for stdin)\n");
+		return ZD_EXIT_USAGE;
 	}
-	if (!file) {
-		fprintf(stderr, "%s", usage);
-		return 2;
-	}
+	file = ctx->args.v[0];
 	if (!strcmp(file, "-") ? classify_stream(stdin, &cl) : classify_file(file, &cl))
-		return 2;
+		return ZD_EXIT_USAGE;
 	classify_finish(&cl, timeout);
 	if (json) {
 		print_json(&cl);
@@ -94,7 +109,14 @@ int cmd_check_log(int argc, char **argv)
 		fprintf(stderr, "check-log: %lu lines in %.3f s, peak RSS %ld KiB\n",
 			cl.lines, now_mono() - t0, ru.ru_maxrss);
 	}
-	ret = cl.verdict == V_CLEAN ? 0 : 1;
+	ret = cl.verdict == V_CLEAN ? ZD_EXIT_CLEAN :
+	      cl.verdict == V_INFRA ? ZD_EXIT_INFRA : ZD_EXIT_KERNEL;
 	classification_free(&cl);
 	return ret;
 }
+
+const struct builtin builtin_check_log = {
+	.name = "check-log", .fn = cmd_check_log, .options = options, .usage = usage,
+	.exit_help = exit_help,
+	.summary = "classify a kernel console log",
+};

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * What every command shares: the config options, loading the config once
+ * for a NEED_CONFIG command, the reproducer line, and run_builtin(), the
+ * one path from argv to a command (main and the tests both take it).
+ */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +13,8 @@
 
 #include "builtin.h"
 #include "util.h"
+
+struct cfg_opts cfg_opts;
 
 /* The project folder: $ZDBENCH_HOME, else two levels above build/zdbench. */
 char *project_dir(void)
@@ -32,149 +38,101 @@ char *project_dir(void)
 	return xstrdup(exe[0] ? exe : "/");
 }
 
-enum { O_VARIANT = 256, O_WORKLOAD, O_REPS, O_CLOCK, O_ACCEL, O_PMEM,
-       O_GOOD, O_BAD, O_SIG, O_METRIC, O_THRESH, O_RUNS, O_TREE, O_HIB, O_INTERLEAVE,
-       O_BACKEND };
-
-static const struct option longopts[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "set", required_argument, NULL, 's' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "variant", required_argument, NULL, O_VARIANT },
-	{ "workload", required_argument, NULL, O_WORKLOAD },
-	{ "reps", required_argument, NULL, O_REPS },
-	{ "clock", required_argument, NULL, O_CLOCK },
-	{ "accel", required_argument, NULL, O_ACCEL },
-	{ "pmem", required_argument, NULL, O_PMEM },
-	{ "good", required_argument, NULL, O_GOOD },
-	{ "bad", required_argument, NULL, O_BAD },
-	{ "signature", required_argument, NULL, O_SIG },
-	{ "metric", required_argument, NULL, O_METRIC },
-	{ "threshold", required_argument, NULL, O_THRESH },
-	{ "runs", required_argument, NULL, O_RUNS },
-	{ "tree", required_argument, NULL, O_TREE },
-	{ "higher-is-better", no_argument, NULL, O_HIB },
-	{ "interleave", required_argument, NULL, O_INTERLEAVE },
-	{ "backend", required_argument, NULL, O_BACKEND },
-	{ NULL, 0, NULL, 0 },
-};
-
-int cli_parse(int argc, char **argv, struct cli *cli, const char *usage)
+/* --tree DIR: two overrides, so it lands in order with the other -s. */
+int opt_tree_cb(void *value, const char *arg)
 {
-	struct strv sets = { 0 }, variants = { 0 }, workloads = { 0 };
-	struct sbuf repro = { 0 };
-	int ch, ret = -1;
+	struct strv *sets = value;
 
-	memset(cli, 0, sizeof(*cli));
+	if (!arg)
+		return 0; /* reset: the list is cleared with the others */
+	strv_push(sets, "kernel.source=tree");
+	strv_pushf(sets, "kernel.tree=%s", arg);
+	return 0;
+}
+
+static char *join_list(const struct strv *sv)
+{
+	return sv->n ? strv_join(sv, " ") : NULL;
+}
+
+/*
+ * Built-in defaults, then the config file, then the command line in its
+ * order (-s and the options that stand for keys), then --variant and
+ * --workload; then the cross-field checks. Every error is printed, each
+ * naming file:line:key, not only the first.
+ */
+static struct zd_config *load_config(const struct builtin *b, struct cmd_ctx *ctx)
+{
+	struct zd_config *c = config_new();
+	const char *path = cfg_opts.path;
+	char *l;
+
+	c->project_dir = project_dir();
+	if ((b->flags & CONFIG_ARG) && ctx->args.n == 1 && !path)
+		path = ctx->args.v[0];
+	config_load_defaults(c);
+	if (path)
+		config_load_file(c, path);
+	for (size_t i = 0; i < cfg_opts.sets.n; i++)
+		config_set_override(c, cfg_opts.sets.v[i]);
+	if ((l = join_list(&cfg_opts.variants))) {
+		list_set(&c->variants, l);
+		free(l);
+	}
+	if ((l = join_list(&cfg_opts.workloads))) {
+		list_set(&c->run_workloads, l);
+		free(l);
+	}
+	if (config_validate(c)) {
+		for (size_t i = 0; i < c->errors.n; i++)
+			fprintf(stderr, "zdbench %s: %s\n", b->name, c->errors.v[i]);
+		fprintf(stderr, "zdbench %s: %zu configuration error%s\n", b->name,
+			c->errors.n, c->errors.n == 1 ? "" : "s");
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int run_builtin(const struct builtin *b, int argc, char **argv)
+{
+	struct cmd_ctx ctx = { .cmd = b->name };
+	struct sbuf repro = { 0 };
+	int usage_exit = b->usage_exit ? b->usage_exit : ZD_EXIT_USAGE;
+	int ret;
+
 	sbuf_addstr(&repro, "zdbench");
 	for (int i = 0; i < argc; i++) {
 		sbuf_addstr(&repro, " ");
 		sbuf_add_quoted(&repro, argv[i]);
 	}
-	cli->reproducer = repro.buf;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+c:s:o:qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': cli->config_path = optarg; break;
-		case 's': strv_push(&sets, optarg); break;
-		case 'o': cli->out_dir = optarg; break;
-		case O_BACKEND: cli->backend = optarg; break;
-		case 'q': zd_set_quiet(true); break;
-		case 'h': cli->help = true; break;
-		case O_VARIANT: strv_push(&variants, optarg); break;
-		case O_WORKLOAD: strv_push(&workloads, optarg); break;
-		case O_REPS: strv_pushf(&sets, "run.reps=%s", optarg); break;
-		case O_CLOCK: strv_pushf(&sets, "qemu.clock=%s", optarg); break;
-		case O_ACCEL: strv_pushf(&sets, "qemu.accel=%s", optarg); break;
-		case O_PMEM: strv_pushf(&sets, "qemu.pmem=%s", optarg); break;
-		case O_GOOD: cli->good = optarg; break;
-		case O_BAD: cli->bad = optarg; break;
-		case O_SIG: cli->signature = optarg; break;
-		case O_METRIC: cli->metric = optarg; break;
-		case O_TREE: cli->tree = optarg; break;
-		case O_HIB: cli->higher_is_better = true; break;
-		case O_THRESH: {
-			char *end;
-
-			cli->threshold = strtod(optarg, &end) / (*end == '%' ? 100.0 : 1.0);
-			if (end == optarg || (*end && strcmp(end, "%")) || cli->threshold <= 0) {
-				fprintf(stderr, "zdbench: --threshold %s: expected e.g. 5%% or 0.05\n", optarg);
-				goto out;
-			}
-			break;
-		}
-		case O_INTERLEAVE: {
-			uint64_t u;
-
-			if (parse_u64(optarg, &u) || !u || u > 100) {
-				fprintf(stderr, "zdbench: --interleave %s: expected 1..100 boots per variant\n", optarg);
-				goto out;
-			}
-			cli->interleave = u;
-			break;
-		}
-		case O_RUNS: {
-			uint64_t u;
-
-			if (parse_u64(optarg, &u) || !u || u > 1000) {
-				fprintf(stderr, "zdbench: --runs %s: expected 1..1000\n", optarg);
-				goto out;
-			}
-			cli->runs = u;
-			break;
-		}
-		default:
-			fprintf(stderr, "%s", usage);
+	ctx.reproducer = repro.buf;
+	memset(&cfg_opts, 0, sizeof(cfg_opts));
+	ret = parse_options(b->name, argc, argv, b->options, b->usage,
+			    b->exit_help ? b->exit_help : ZD_EXIT_HELP, &ctx.args);
+	if (ret == PARSE_HELP) {
+		ret = 0;
+		goto out;
+	}
+	if (ret == PARSE_ERROR) {
+		ret = usage_exit;
+		goto out;
+	}
+	zd_set_quiet(cfg_opts.quiet);
+	if (b->flags & NEED_CONFIG) {
+		ctx.cfg = load_config(b, &ctx);
+		if (!ctx.cfg) {
+			ret = usage_exit;
 			goto out;
 		}
 	}
-	if (cli->help) {
-		printf("%s", usage);
-		ret = 1;
-		goto out;
-	}
-	for (int i = optind; i < argc; i++)
-		strv_push(&cli->positional, argv[i]);
-	cli->cfg = config_new();
-	cli->cfg->project_dir = project_dir();
-	if (config_load_defaults(cli->cfg))
-		goto cfg_err;
-	if (cli->config_path && config_load_file(cli->cfg, cli->config_path))
-		goto cfg_err;
-	for (size_t i = 0; i < sets.n; i++)
-		if (config_set_override(cli->cfg, sets.v[i]))
-			goto cfg_err;
-	if (variants.n) {
-		char *j = strv_join(&variants, " ");
-
-		list_set(&cli->cfg->variants, j);
-		free(j);
-	}
-	if (workloads.n) {
-		char *j = strv_join(&workloads, " ");
-
-		list_set(&cli->cfg->run_workloads, j);
-		free(j);
-	}
-	if (config_validate(cli->cfg))
-		goto cfg_err;
-	ret = 0;
-	goto out;
-cfg_err:
-	zd_err("%s", cli->cfg->err);
+	ret = b->fn(&ctx);
 out:
-	strv_free(&sets);
-	strv_free(&variants);
-	strv_free(&workloads);
+	config_free(ctx.cfg);
+	strv_free(&ctx.args);
+	strv_free(&cfg_opts.sets);
+	strv_free(&cfg_opts.variants);
+	strv_free(&cfg_opts.workloads);
+	free(ctx.reproducer);
 	return ret;
-}
-
-void cli_free(struct cli *cli)
-{
-	config_free(cli->cfg);
-	strv_free(&cli->positional);
-	free(cli->reproducer);
-	memset(cli, 0, sizeof(*cli));
 }

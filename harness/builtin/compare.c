@@ -301,3 +301,42 @@ out:
 	free(b.dir);
 	return ret;
 }
+
+/* The option table; the statistics above still parse their own argv. */
+static bool opt_json;
+static const char *opt_threshold, *opt_alpha;
+
+static const struct option_desc options[] = {
+	OPT_BOOL(0, "json", &opt_json, "one JSON document instead of the table"),
+	OPT_STRING(0, "threshold", &opt_threshold, "X%", "smallest change that counts"),
+	OPT_STRING(0, "alpha", &opt_alpha, "A", "significance level"),
+	OPT_END(),
+};
+
+static int cmd_compare_ctx(struct cmd_ctx *ctx)
+{
+	struct strv av = { 0 };
+	int ret;
+
+	strv_push(&av, "compare");
+	for (size_t i = 0; i < ctx->args.n; i++)
+		strv_push(&av, ctx->args.v[i]);
+	if (opt_json)
+		strv_push(&av, "--json");
+	if (opt_threshold) {
+		strv_push(&av, "--threshold");
+		strv_push(&av, opt_threshold);
+	}
+	if (opt_alpha) {
+		strv_push(&av, "--alpha");
+		strv_push(&av, opt_alpha);
+	}
+	ret = cmd_compare((int)av.n, av.v);
+	strv_free(&av);
+	return ret;
+}
+
+const struct builtin builtin_compare = {
+	.name = "compare", .fn = cmd_compare_ctx, .options = options, .usage = usage,
+	.summary = "statistics between result sets; exit 1 on a regression",
+};

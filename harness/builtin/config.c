@@ -5,42 +5,42 @@
 #include "builtin.h"
 #include "ksrc.h"
 
-static char *list_join(const struct zd_list *l)
-{
-	struct strv sv = { .v = (char **)l->v, .n = l->n };
-
-	return strv_join(&sv, " ");
-}
-
 static const char usage[] =
-	"usage: zdbench config [-c CONFIG] [-s section.key=value]...\n"
-	"\nValidate the configuration (errors name file, line and key) and print\n"
-	"the values that matter for a run.\n";
+	"usage: zdbench config [[-c] FILE] [options]\n"
+	"\n"
+	"Validate the configuration: the built-in defaults, FILE, then the\n"
+	"command line. Every error is printed (file:line: key), not only the\n"
+	"first; exit 2 if there is any. Then print every effective key.\n";
 
-int cmd_config(int argc, char **argv)
+static const struct option_desc options[] = {
+	OPT__CONFIG,
+	OPT__VARIANT,
+	OPT__WORKLOAD,
+	OPT__BOOT,
+	OPT__TREE,
+	OPT_END(),
+};
+
+static int cmd_config(struct cmd_ctx *ctx)
 {
-	struct cli cli;
-	const struct zd_config *c;
-	char *cache, *v, *w;
-	int ret = cli_parse(argc, argv, &cli, usage);
+	char *cache;
 
-	if (ret) {
-		cli_free(&cli);
-		return ret > 0 ? 0 : 2;
+	/* main took a lone FILE as the config (CONFIG_ARG) */
+	if (ctx->args.n > 1 || (ctx->args.n == 1 && cfg_opts.path)) {
+		fprintf(stderr, "zdbench config: one config file, as FILE or -c FILE\n");
+		return ZD_EXIT_USAGE;
 	}
-	c = cli.cfg;
-	cache = zd_cache_dir(c);
-	v = list_join(&c->variants);
-	w = list_join(&c->run_workloads);
-	printf("cache_dir = %s\nresults_dir = %s\nkernel.source = %s\n"
-	       "qemu.accel = %s\nqemu.clock = %s\nqemu.pmem = %s %uM@%uM\n"
-	       "run.variants = %s\nrun.workloads = %s\nrun.reps = %u\n"
-	       "run.dax_mode = %s\nrun.fs = %s\n",
-	       cache, c->results_dir, c->source, c->accel, c->clock, c->pmem,
-	       c->pmem_size_mib, c->pmem_start_mib, v, w, c->reps, c->dax_mode, c->fs);
-	free(cache);
-	free(v);
-	free(w);
-	cli_free(&cli);
-	return 0;
+	/* an empty cache_dir means the default folder: show which */
+	cache = zd_cache_dir(ctx->cfg);
+	free(ctx->cfg->cache_dir);
+	ctx->cfg->cache_dir = cache;
+	config_dump(ctx->cfg, stdout);
+	return ZD_EXIT_CLEAN;
 }
+
+const struct builtin builtin_config = {
+	.name = "config", .fn = cmd_config, .options = options, .usage = usage,
+	.flags = NEED_CONFIG | CONFIG_ARG,
+	.summary = "check a config file and print the effective values",
+	.exit_help = "Exit: 0 valid; 2 a configuration error (each printed).\n",
+};

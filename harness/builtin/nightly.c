@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bisectjob.h"
 #include "builtin.h"
 #include "history.h"
 #include "ksrc.h"
@@ -14,22 +15,43 @@
 #include "util.h"
 
 static const char usage[] =
-	"usage: zdbench nightly [HISTORY_DIR] [-c CONFIG] [--tree DIR] [--good REV]\n"
-	"                       [--report-only] [--backend qemu|host] [common options]\n"
+	"usage: zdbench nightly [HISTORY_DIR] [options]\n"
 	"\n"
 	"Run the configured matrix on the configured tree's current commit, append\n"
 	"one document to the append-only history (results/history/), find change\n"
 	"points per metric (E-divisive means, permutation test p < 0.05), notice\n"
 	"failure signatures never seen before, and regenerate the trend plots and\n"
 	"results/history/index.html. With --good REV and a kernel git tree, a new\n"
-	"failure starts 'zdbench bisect' between REV and tonight's commit.\n"
+	"failure starts a bisection between REV and tonight's commit.\n"
 	"--report-only skips the run and only re-analyses the history.\n"
 	"--backend host: tonight's run measures the running kernel on real pmem\n"
 	"(see docs/host.md for the kexec or boot-loader loop of a lab machine).\n"
-	"Exit: 0 nothing new, 1 a new failure signature, 2 error.\n"
 	"\n"
 	"cron, nightly at 02:30:\n"
 	"  30 2 * * * cd /path/to/zdbench && build/zdbench nightly -c lab.ini >> nightly.log 2>&1\n";
+
+static const char exit_help[] =
+	"Exit: 0 nothing new; 1 a new failure signature or a new change point\n"
+	"(or tonight's run failed); 2 usage or configuration error; 3 infrastructure\n"
+	"(tonight's run produced no usable result).\n";
+
+static const char *good, *tree, *out_dir, *backend;
+static bool report_only;
+static unsigned int interleave;
+
+static const struct option_desc options[] = {
+	OPT_STRING(0, "good", &good, "REV", "bisect a new failure from this good revision"),
+	OPT_STRING(0, "tree", &tree, "DIR", "the kernel git tree: tonight's commit is its HEAD"),
+	OPT_BOOL(0, "report-only", &report_only, "no run: re-analyse the history"),
+	OPT_STRING(0, "backend", &backend, "qemu|host", "where tonight's run boots"),
+	OPT_STRING('o', "output", &out_dir, "DIR", "tonight's run folder"),
+	OPT_UINT(0, "interleave", &interleave, "N", 1, 100, "boots per variant, alternating"),
+	OPT__CONFIG,
+	OPT__VARIANT,
+	OPT__WORKLOAD,
+	OPT__BOOT,
+	OPT_END(),
+};
 
 static char *base_name(const char *p)
 {
@@ -42,18 +64,19 @@ static char *base_name(const char *p)
 	return b;
 }
 
-static int record(struct cli *cli, const char *hdir, char **commit)
+/* Tonight's run into the history. Returns run_matrix's exit status. */
+static int record(struct cmd_ctx *ctx, const char *hdir, char **commit)
 {
-	struct run_opts o = { .backend = cli->backend ? cli->backend : "qemu",
-			      .reproducer = cli->reproducer, .out_dir = cli->out_dir };
+	struct run_opts o = { .backend = backend ? backend : "qemu", .interleave = interleave,
+			      .reproducer = ctx->reproducer, .out_dir = out_dir };
 	struct run_set rs;
 	struct json_object *doc, *rj;
 	char *run_dir = NULL, *rjp, *id;
-	int ret = run_matrix(cli->cfg, &o, &run_dir);
+	int ret = run_matrix(ctx->cfg, &o, &run_dir);
 
-	if (ret == 2 || !run_dir) {
+	if (o.failed_stage != STAGE_NONE || !run_dir) {
 		free(run_dir);
-		return 2;
+		return ret;
 	}
 	rjp = path_join(run_dir, "run.json");
 	rj = zd_json_read(rjp);
@@ -68,13 +91,13 @@ static int record(struct cli *cli, const char *hdir, char **commit)
 		}
 	}
 	if (run_set_load(run_dir, &rs)) {
-		ret = 2;
+		ret = ZD_EXIT_INFRA;
 		goto out;
 	}
 	id = base_name(run_dir);
 	doc = history_doc(&rs, id, *commit, (long)time(NULL));
 	if (history_append(hdir, id, doc))
-		ret = 2;
+		ret = ZD_EXIT_INFRA;
 	json_object_put(doc);
 	run_set_free(&rs);
 	free(id);
@@ -85,72 +108,69 @@ out:
 	return ret;
 }
 
-static int bisect_new(struct cli *cli, const char *sig_at, const char *bad)
+static void bisect_new(struct zd_config *cfg, const char *sig_at, const char *bad)
 {
 	char *sig = xstrdup(sig_at), *at = strrchr(sig, '@');
-	char *argv[] = { "bisect", "--good", (char *)cli->good, "--bad", (char *)bad,
-			 "--signature", sig, "--tree", (char *)cli->cfg->tree, NULL };
-	int ret;
+	struct bisect_args a = { .good = good, .bad = bad, .signature = sig,
+				 .tree = cfg->tree };
 
 	if (at)
 		*at = '\0';
-	zd_info("new failure %s: bisecting %s..%s", sig, cli->good, bad);
-	ret = cmd_bisect(9, argv);
+	zd_info("new failure %s: bisecting %s..%s", sig, good, bad);
+	bisect_job(cfg, &a);
 	free(sig);
-	return ret;
 }
 
-int cmd_nightly(int argc, char **argv)
+static int cmd_nightly(struct cmd_ctx *ctx)
 {
-	struct cli cli;
 	struct hist_report rep;
 	char *hdir, *proj, *commit = NULL;
-	bool report_only = false;
-	int ret;
+	int ret = ZD_EXIT_CLEAN, run_ret = ZD_EXIT_CLEAN;
 
-	/* --report-only is ours alone; pull it out before the common parser */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--report-only")) {
-			report_only = true;
-			memmove(&argv[i], &argv[i + 1], (argc - i) * sizeof(char *));
-			argc--;
-			i--;
-		}
-	ret = cli_parse(argc, argv, &cli, usage);
-	if (ret) {
-		cli_free(&cli);
-		return ret > 0 ? 0 : 2;
+	if (ctx->args.n > 1) {
+		fprintf(stderr, "zdbench nightly: one HISTORY_DIR at most\n");
+		return ZD_EXIT_USAGE;
 	}
-	hdir = xasprintf("%s/history", cli.cfg->results_dir);
-	if (cli.positional.n) {
-		free(hdir);
-		hdir = xstrdup(cli.positional.v[0]);
-	}
-	if (cli.tree) {
+	hdir = ctx->args.n ? xstrdup(ctx->args.v[0]) :
+	       xasprintf("%s/history", ctx->cfg->results_dir);
+	if (tree) {
 		struct real_step rs;
 
-		step_setup(&rs, cli.cfg, cli.tree);
+		step_setup(&rs, ctx->cfg, tree);
 	}
-	if (!report_only && (ret = record(&cli, hdir, &commit)) == 2)
-		goto out;
+	if (!report_only) {
+		run_ret = record(ctx, hdir, &commit);
+		if (run_ret == ZD_EXIT_USAGE || run_ret == ZD_EXIT_INFRA) {
+			ret = run_ret;
+			goto out;
+		}
+	}
 	proj = project_dir();
-	ret = history_analyse(proj, hdir, &rep) ? 2 : 0;
+	ret = history_analyse(proj, hdir, &rep) ? ZD_EXIT_INFRA : ZD_EXIT_CLEAN;
 	free(proj);
 	if (ret)
 		goto out;
 	printf("history: %zu nights, report %s/index.html\n", rep.nights, hdir);
 	for (size_t i = 0; i < rep.changes.n; i++)
 		printf("change point: %s\n", rep.changes.v[i]);
+	for (size_t i = 0; i < rep.new_changes.n; i++)
+		printf("NEW CHANGE POINT: %s\n", rep.new_changes.v[i]);
 	for (size_t i = 0; i < rep.new_failures.n; i++)
 		printf("NEW FAILURE: %s\n", rep.new_failures.v[i]);
-	ret = rep.new_failures.n ? 1 : 0;
-	if (rep.new_failures.n && cli.good && commit && *commit &&
-	    !strcmp(cli.cfg->source, "tree"))
-		bisect_new(&cli, rep.new_failures.v[0], commit);
+	if (rep.new_failures.n || rep.new_changes.n || run_ret == ZD_EXIT_KERNEL)
+		ret = ZD_EXIT_KERNEL;
+	if (rep.new_failures.n && good && commit && *commit &&
+	    !strcmp(ctx->cfg->source, "tree"))
+		bisect_new(ctx->cfg, rep.new_failures.v[0], commit);
 	hist_report_free(&rep);
 out:
 	free(hdir);
 	free(commit);
-	cli_free(&cli);
 	return ret;
 }
+
+const struct builtin builtin_nightly = {
+	.name = "nightly", .fn = cmd_nightly, .options = options, .usage = usage,
+	.flags = NEED_CONFIG, .exit_help = exit_help,
+	.summary = "run, append to history, change points, new failures, report",
+};

@@ -7,31 +7,47 @@
 #include "plot.h"
 
 static const char usage[] =
-	"usage: zdbench plot RUN...\n"
+	"usage: zdbench plot RUN... [options]\n"
 	"\n"
 	"For each run folder: per-workload bar charts (median, min..max) and\n"
 	"strip plots of every repetition across variants, PNG and SVG, in\n"
 	"RUN/plots/, and RUN/index.html with the tables and the plots.\n";
 
-int cmd_plot(int argc, char **argv)
+static const char exit_help[] =
+	"Exit: 0 plotted; 2 usage error, or a run folder that cannot be read;\n"
+	"3 gnuplot failed.\n";
+
+static const struct option_desc options[] = {
+	OPT_END(),
+};
+
+static int cmd_plot(struct cmd_ctx *ctx)
 {
 	char *proj;
-	int ret = 0;
+	int ret = ZD_EXIT_CLEAN;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(argc < 2 ? stderr : stdout, "%s", usage);
-		return argc < 2 ? 2 : 0;
+	if (!ctx->args.n) {
+		fprintf(stderr, "zdbench plot: expected at least one RUN folder\n");
+		return ZD_EXIT_USAGE;
 	}
 	proj = project_dir();
-	for (int i = 1; i < argc && !ret; i++) {
+	for (size_t i = 0; i < ctx->args.n && !ret; i++) {
 		struct run_set rs;
 
-		if (run_set_load(argv[i], &rs) || plot_run(proj, &rs))
-			ret = 2;
+		if (run_set_load(ctx->args.v[i], &rs))
+			ret = ZD_EXIT_USAGE;
+		else if (plot_run(proj, &rs))
+			ret = ZD_EXIT_INFRA;
 		else
-			printf("%s/index.html\n", argv[i]);
+			printf("%s/index.html\n", ctx->args.v[i]);
 		run_set_free(&rs);
 	}
 	free(proj);
 	return ret;
 }
+
+const struct builtin builtin_plot = {
+	.name = "plot", .fn = cmd_plot, .options = options, .usage = usage,
+	.exit_help = exit_help,
+	.summary = "gnuplot PNG/SVG plots and an HTML report of a run",
+};

@@ -6,10 +6,7 @@
 #include "run.h"
 
 static const char usage[] =
-	"usage: zdbench run [-c CONFIG] [-s section.key=value]... [--variant V]...\n"
-	"                   [--workload W]... [--reps N] [--clock wall|icount]\n"
-	"                   [--accel auto|tcg|kvm] [--pmem memmap|nvdimm] [-o DIR] [-q]\n"
-	"                   [--interleave N] [--backend qemu|host]\n"
+	"usage: zdbench run [options]\n"
 	"\n"
 	"Build every variant (cached), boot each once in QEMU with emulated pmem,\n"
 	"run the workloads and write results/<run-id>/<variant>/<workload>.json.\n"
@@ -17,31 +14,37 @@ static const char usage[] =
 	"pmem namespace of the config's [host] section instead (root; refuses a\n"
 	"namespace that is mounted, in use, unnamed or not as configured).\n"
 	"--interleave N: N boots per variant in alternation (base, patched, base,\n"
-	"...), each with its share of --reps, so drift hits every variant alike.\n"
-	"Exit: 0 all clean, 1 some run failed, hung or crashed, 2 harness error.\n";
+	"...), each with its share of --reps, so drift hits every variant alike.\n";
 
-int cmd_run(int argc, char **argv)
+static const char *out_dir, *backend;
+static unsigned int interleave;
+
+static const struct option_desc options[] = {
+	OPT__CONFIG,
+	OPT__VARIANT,
+	OPT__WORKLOAD,
+	OPT__BOOT,
+	OPT__TREE,
+	OPT_STRING('o', "output", &out_dir, "DIR", "the run folder (default results/<run-id>)"),
+	OPT_STRING(0, "backend", &backend, "qemu|host", "where to boot (default qemu)"),
+	OPT_UINT(0, "interleave", &interleave, "N", 1, 100, "boots per variant, alternating"),
+	OPT_END(),
+};
+
+static int cmd_run(struct cmd_ctx *ctx)
 {
-	struct cli cli;
-	struct run_opts o = { .backend = "qemu" };
-	int ret = cli_parse(argc, argv, &cli, usage);
+	struct run_opts o = { .backend = backend ? backend : "qemu", .out_dir = out_dir,
+			      .interleave = interleave, .reproducer = ctx->reproducer };
 
-	if (ret) {
-		cli_free(&cli);
-		return ret > 0 ? 0 : 2;
+	if (ctx->args.n) {
+		fprintf(stderr, "zdbench run: unexpected argument '%s'\n", ctx->args.v[0]);
+		return ZD_EXIT_USAGE;
 	}
-	if (cli.positional.n) {
-		fprintf(stderr, "zdbench run: unexpected argument '%s'\n%s",
-			cli.positional.v[0], usage);
-		cli_free(&cli);
-		return 2;
-	}
-	o.out_dir = cli.out_dir;
-	if (cli.backend)
-		o.backend = cli.backend;
-	o.interleave = cli.interleave;
-	o.reproducer = cli.reproducer;
-	ret = run_matrix(cli.cfg, &o, NULL);
-	cli_free(&cli);
-	return ret;
+	return run_matrix(ctx->cfg, &o, NULL);
 }
+
+const struct builtin builtin_run = {
+	.name = "run", .fn = cmd_run, .options = options, .usage = usage,
+	.flags = NEED_CONFIG,
+	.summary = "build, boot and measure the configured matrix",
+};

@@ -5,27 +5,34 @@
 #include "ksrc.h"
 
 static const char usage[] =
-	"usage: zdbench source [-c CONFIG] [-q]\n"
+	"usage: zdbench source [options]\n"
 	"\nImport the kernel source if needed (Debian tarball into a git repository\n"
 	"in the cache) and print the tree's path and base commit.\n";
 
-int cmd_source(int argc, char **argv)
-{
-	struct cli cli;
-	struct zd_ksrc s;
-	int ret = cli_parse(argc, argv, &cli, usage);
+static const struct option_desc options[] = {
+	OPT__CONFIG,
+	OPT__TREE,
+	OPT_END(),
+};
 
-	if (ret) {
-		cli_free(&cli);
-		return ret > 0 ? 0 : 2;
+static int cmd_source(struct cmd_ctx *ctx)
+{
+	struct zd_ksrc s;
+
+	if (ctx->args.n) {
+		fprintf(stderr, "zdbench source: unexpected argument '%s'\n", ctx->args.v[0]);
+		return ZD_EXIT_USAGE;
 	}
-	if (ksrc_prepare(cli.cfg, &s)) {
-		cli_free(&cli);
-		return 2;
-	}
+	if (ksrc_prepare(ctx->cfg, &s))
+		return ZD_EXIT_INFRA;
 	printf("%s\n", s.tree);
 	fprintf(stderr, "zdbench: base %s (%s)\n", s.base, s.describe);
 	ksrc_free(&s);
-	cli_free(&cli);
-	return 0;
+	return ZD_EXIT_CLEAN;
 }
+
+const struct builtin builtin_source = {
+	.name = "source", .fn = cmd_source, .options = options, .usage = usage,
+	.flags = NEED_CONFIG,
+	.summary = "import the kernel source if needed; print its path",
+};

@@ -1,29 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <stdlib.h>
-
 #include <string.h>
 
 #include "builtin.h"
 #include "wlkind.h"
 
 static const char usage[] =
-	"usage: zdbench workloads [kinds] [-c CONFIG]\n\nList the configured workloads, one line each; with 'kinds', also the\nworkload kinds and their parameters.\n";
+	"usage: zdbench workloads [kinds] [options]\n"
+	"\n"
+	"List the configured workloads, one line each; with 'kinds', also the\n"
+	"workload kinds and their parameters.\n";
 
-int cmd_workloads(int argc, char **argv)
+static const struct option_desc options[] = {
+	OPT__CONFIG,
+	OPT_END(),
+};
+
+static int cmd_workloads(struct cmd_ctx *ctx)
 {
-	struct cli cli;
-	int ret = cli_parse(argc, argv, &cli, usage);
-	bool verbose;
+	const struct zd_config *c = ctx->cfg;
+	bool verbose = false;
 
-	if (ret) {
-		cli_free(&cli);
-		return ret > 0 ? 0 : 2;
+	if (ctx->args.n > 1 || (ctx->args.n && strcmp(ctx->args.v[0], "kinds"))) {
+		fprintf(stderr, "zdbench workloads: unexpected argument '%s' (only 'kinds')\n",
+			ctx->args.v[ctx->args.n - 1]);
+		return ZD_EXIT_USAGE;
 	}
-	verbose = cli.positional.n && !strcmp(cli.positional.v[0], "kinds");
-	for (size_t i = 0; i < cli.cfg->nr_workloads; i++) {
-		const struct zd_workload *w = &cli.cfg->workloads[i];
-		char *m = wl_medium(cli.cfg, w);
+	verbose = ctx->args.n == 1;
+	for (size_t i = 0; i < c->nr_workloads; i++) {
+		const struct zd_workload *w = &c->workloads[i];
+		char *m = wl_medium(c, w);
 
 		printf("%-24s %-9s %-10s", w->name, w->kind, m);
 		free(m);
@@ -42,6 +49,11 @@ int cmd_workloads(int argc, char **argv)
 				       p->dflt ? p->dflt : "none: required");
 		}
 	}
-	cli_free(&cli);
-	return 0;
+	return ZD_EXIT_CLEAN;
 }
+
+const struct builtin builtin_workloads = {
+	.name = "workloads", .fn = cmd_workloads, .options = options, .usage = usage,
+	.flags = NEED_CONFIG,
+	.summary = "list the configured workloads (and kinds)",
+};

@@ -157,9 +157,9 @@ out:
 /* Build (or reuse) base, boot the guest, keep its report. */
 static int boot_guest(void)
 {
-	char *argv[] = { "test_host", "-s", "qemu.extra_cmdline=rdinit=/zdbench/host-guest.sh",
-			 "-s", "qemu.boot_timeout=2400", "-s", "qemu.accel=tcg", NULL };
-	struct cli cli;
+	static const char *const sets[] = { "qemu.extra_cmdline=rdinit=/zdbench/host-guest.sh",
+					    "qemu.boot_timeout=2400", "qemu.accel=tcg" };
+	struct zd_config *cfg = config_new();
 	struct zd_ksrc src = { 0 };
 	struct zd_kernel k = { 0 };
 	struct boot_out bo = { 0 };
@@ -167,14 +167,20 @@ static int boot_guest(void)
 	char *res = path_join(tmp, "report.log"), *qlog = path_join(tmp, "qemu.log");
 	int ret = -1;
 
-	if (cli_parse(7, argv, &cli, ""))
+	cfg->project_dir = project_dir();
+	if (config_load_defaults(cfg))
 		return -1;
-	if (ksrc_prepare(cli.cfg, &src) || kbuild_variant(cli.cfg, &src, "base", &k) ||
-	    guest_initrd(cli.cfg, &k, initrd))
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
+		if (config_set_override(cfg, sets[i]))
+			return -1;
+	if (config_validate(cfg))
+		return -1;
+	if (ksrc_prepare(cfg, &src) || kbuild_variant(cfg, &src, "base", &k) ||
+	    guest_initrd(cfg, &k, initrd))
 		goto out;
 	{
 		struct boot_req req = {
-			.cfg = cli.cfg, .variant = "host-guest", .bzimage = k.bzimage,
+			.cfg = cfg, .variant = "host-guest", .bzimage = k.bzimage,
 			.initrd = initrd, .console_log = con, .results_log = res,
 			.qemu_log = qlog, .scratch_dir = tmp, .accel = "tcg",
 		};
@@ -202,7 +208,7 @@ out:
 	boot_out_free(&bo);
 	kernel_free(&k);
 	ksrc_free(&src);
-	cli_free(&cli);
+	config_free(cfg);
 	free(initrd);
 	free(con);
 	free(res);

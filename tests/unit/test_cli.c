@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command line means what it says: per-command option tables, an
+ * option a command does not take is an error naming both, config errors
+ * all reported with file:line, and the exit-status contract (exitcode.h)
+ * of the commands that need no kernel.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "builtin.h"
+#include "util.h"
+
+static char tmp[64];
+
+/* Run fn with stderr (and stdout) going to a file; return what it wrote. */
+struct captured {
+	int ret;
+	char *err, *out;
+};
+
+static struct captured capture(const struct builtin *b, int argc, char **argv)
+{
+	char *ep = path_join(tmp, "stderr"), *op = path_join(tmp, "stdout");
+	int efd = open(ep, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ofd = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int save_e = dup(2), save_o = dup(1);
+	struct captured c;
+
+	fflush(stdout);
+	fflush(stderr);
+	dup2(efd, 2);
+	dup2(ofd, 1);
+	c.ret = run_builtin(b, argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(save_e, 2);
+	dup2(save_o, 1);
+	close(efd);
+	close(ofd);
+	close(save_e);
+	close(save_o);
+	c.err = read_file(ep, NULL);
+	c.out = read_file(op, NULL);
+	free(ep);
+	free(op);
+	return c;
+}
+
+static void captured_free(struct captured *c)
+{
+	free(c->err);
+	free(c->out);
+}
+
+#define HAS(s, sub)                                                          \
+	do {                                                                 \
+		if (!strstr((s), (sub)))                                     \
+			fail_msg("expected '%s' in:\n%s", (sub), (s));       \
+	} while (0)
+
+static void test_unknown_option_names_command_and_option(void **state)
+{
+	char *argv[] = { "run", "--signature", "X", NULL };
+	struct captured c = capture(&builtin_run, 3, argv);
+
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "zdbench run: unknown option '--signature'");
+	captured_free(&c);
+}
+
+static void test_bisect_run_usage_error_is_128(void **state)
+{
+	char *argv[] = { "bisect-run", "--variant", "base", NULL };
+	struct captured c = capture(&builtin_bisect_run, 3, argv);
+
+	assert_int_equal(c.ret, 128); /* git bisect run: abort, never 2 */
+	HAS(c.err, "zdbench bisect-run: unknown option '--variant'");
+	captured_free(&c);
+}
+
+static void test_help_lists_options_and_exit_table(void **state)
+{
+	char *argv[] = { "run", "--help", NULL };
+	struct captured c = capture(&builtin_run, 2, argv);
+
+	assert_int_equal(c.ret, 0);
+	HAS(c.out, "--interleave N");
+	HAS(c.out, "-c, --config FILE");
+	HAS(c.out, "3 infrastructure failure");
+	captured_free(&c);
+}
+
+/* Every error of the file, each with file:line, and exit 2. */
+static void test_config_reports_every_error(void **state)
+{
+	char *ini = path_join(tmp, "bad.ini");
+	const char *text = "[run]\nreps = many\n[qemu]\nclock = sundial\nnosuch = 1\n"
+			   "[workload w1]\nkind = nosuchkind\n";
+	char *argv[] = { "config", ini, NULL };
+	char *at2 = xasprintf("%s:2: key 'reps'", ini), *at4 = xasprintf("%s:4: key 'clock'", ini);
+	char *at5 = xasprintf("%s:5: unknown key 'nosuch'", ini);
+	char *at7 = xasprintf("%s:7: [workload w1]: unknown kind 'nosuchkind'", ini);
+	struct captured c;
+
+	assert_int_equal(write_file_atomic(ini, text, strlen(text)), 0);
+	c = capture(&builtin_config, 2, argv);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, at2);
+	HAS(c.err, at4);
+	HAS(c.err, at5);
+	HAS(c.err, at7);
+	HAS(c.err, "4 configuration errors");
+	captured_free(&c);
+	free(at2);
+	free(at4);
+	free(at5);
+	free(at7);
+	free(ini);
+}
+
+static void test_config_prints_every_effective_key(void **state)
+{
+	char *ini = path_join(tmp, "good.ini");
+	const char *text = "[run]\nreps = 7\n";
+	char *argv[] = { "config", "-c", ini, "--clock", "icount", NULL };
+	struct captured c;
+
+	assert_int_equal(write_file_atomic(ini, text, strlen(text)), 0);
+	c = capture(&builtin_config, 5, argv);
+	assert_int_equal(c.ret, 0);
+	HAS(c.out, "run.reps = 7\n");
+	HAS(c.out, "qemu.clock = icount\n");
+	HAS(c.out, "kernel.source = debian\n");
+	HAS(c.out, "host.destructive = false\n");
+	HAS(c.out, "workload.odirect-read-pte.bs_kib = 64\n");
+	captured_free(&c);
+	free(ini);
+}
+
+/* --tree is not ignored: it is [kernel] source = tree, and checked. */
+static void test_tree_option_is_applied_and_checked(void **state)
+{
+	char *argv[] = { "config", "--tree", "/nonexistent/linux", NULL };
+	char *argv2[] = { "config", "--tree", tmp, NULL };
+	struct captured c = capture(&builtin_config, 3, argv);
+
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "[kernel] tree = /nonexistent/linux: no such directory");
+	captured_free(&c);
+	c = capture(&builtin_config, 3, argv2);
+	assert_int_equal(c.ret, 0);
+	HAS(c.out, "kernel.source = tree\n");
+	captured_free(&c);
+}
+
+static void test_option_values_checked(void **state)
+{
+	char *a1[] = { "run", "--interleave", "0", NULL };
+	char *a2[] = { "run", "--interleave", NULL };
+	char *a3[] = { "check-log", "--json=yes", "x", NULL };
+	char *a4[] = { "check-log", "--timeout", "sometimes", "x", NULL };
+	struct captured c = capture(&builtin_run, 3, a1);
+
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "--interleave 0: expected an integer in [1, 100]");
+	captured_free(&c);
+	c = capture(&builtin_run, 2, a2);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "--interleave needs a value");
+	captured_free(&c);
+	c = capture(&builtin_check_log, 3, a3);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "--json takes no value");
+	captured_free(&c);
+	c = capture(&builtin_check_log, 4, a4);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "--timeout sometimes: expected boot");
+	captured_free(&c);
+}
+
+/* Options after positional arguments, --x=v, "--" and "-" as an argument. */
+static void test_parse_shapes(void **state)
+{
+	static bool flag;
+	static const char *str;
+	static unsigned int n;
+	const struct option_desc opts[] = {
+		OPT_BOOL(0, "flag", &flag, "f"),
+		OPT_STRING('o', "out", &str, "DIR", "o"),
+		OPT_UINT(0, "n", &n, "N", 1, 9, "n"),
+		OPT_END(),
+	};
+	char *argv[] = { "x", "a", "--flag", "-oD", "--n=3", "-", "--", "--flag", NULL };
+	struct strv args = { 0 };
+
+	assert_int_equal(parse_options("x", 8, argv, opts, "", NULL, &args), PARSE_OK);
+	assert_true(flag);
+	assert_string_equal(str, "D");
+	assert_int_equal(n, 3);
+	assert_int_equal(args.n, 3);
+	assert_string_equal(args.v[0], "a");
+	assert_string_equal(args.v[1], "-");
+	assert_string_equal(args.v[2], "--flag");
+	strv_free(&args);
+	/* a second parse starts from nothing: no option leaks across calls */
+	{
+		char *argv2[] = { "x", NULL };
+
+		assert_int_equal(parse_options("x", 1, argv2, opts, "", NULL, &args), PARSE_OK);
+		assert_false(flag);
+		assert_null(str);
+		assert_int_equal(n, 0);
+	}
+}
+
+/* check-log follows the contract: 0 clean, 1 kernel, 3 infra, 2 unreadable. */
+static void test_check_log_exit_contract(void **state)
+{
+	char *clean[] = { "check-log", "tests/data/console/base-clean-6.12.log", NULL };
+	char *crash[] = { "check-log", "tests/data/console/base-panic-no-root.log", NULL };
+	char *infra[] = { "check-log", "tests/data/console/garbage.log", NULL };
+	char *none[] = { "check-log", "/nonexistent/console.log", NULL };
+	struct captured c;
+
+	c = capture(&builtin_check_log, 2, clean);
+	assert_int_equal(c.ret, ZD_EXIT_CLEAN);
+	captured_free(&c);
+	c = capture(&builtin_check_log, 2, crash);
+	assert_int_equal(c.ret, ZD_EXIT_KERNEL);
+	captured_free(&c);
+	c = capture(&builtin_check_log, 2, infra);
+	assert_int_equal(c.ret, ZD_EXIT_INFRA);
+	captured_free(&c);
+	c = capture(&builtin_check_log, 2, none);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	captured_free(&c);
+}
+
+static void test_parse_threshold(void **state)
+{
+	double t = 0;
+
+	assert_int_equal(parse_threshold("5%", &t), 0);
+	assert_true(t > 0.0499 && t < 0.0501);
+	assert_int_equal(parse_threshold("0.05", &t), 0);
+	assert_true(t > 0.0499 && t < 0.0501);
+	assert_int_equal(parse_threshold("abc", &t), -1);
+	assert_int_equal(parse_threshold("5%%", &t), -1);
+	assert_int_equal(parse_threshold("-1%", &t), -1);
+	assert_int_equal(parse_threshold("nan", &t), -1);
+	assert_int_equal(parse_threshold("", &t), -1);
+}
+
+static int setup(void **state)
+{
+	char cwd[4096];
+
+	/* the tests run from the project folder: its workloads/fio jobs */
+	if (!getcwd(cwd, sizeof(cwd)) || setenv("ZDBENCH_HOME", cwd, 1))
+		return -1;
+	strcpy(tmp, "/tmp/zd-cli-XXXXXX");
+	return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	return rm_rf(tmp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unknown_option_names_command_and_option),
+		cmocka_unit_test(test_bisect_run_usage_error_is_128),
+		cmocka_unit_test(test_help_lists_options_and_exit_table),
+		cmocka_unit_test(test_config_reports_every_error),
+		cmocka_unit_test(test_config_prints_every_effective_key),
+		cmocka_unit_test(test_tree_option_is_applied_and_checked),
+		cmocka_unit_test(test_option_values_checked),
+		cmocka_unit_test(test_parse_shapes),
+		cmocka_unit_test(test_check_log_exit_contract),
+		cmocka_unit_test(test_parse_threshold),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, setup, teardown);
+}
