@@ -225,16 +225,16 @@ int cmd_compare(int argc, char **argv)
 			const char *verdict = "no change";
 			bool worse;
 
-			if (compare_samples(va, na, vb, nb, &s)) {
+			if (compare_samples_at(va, na, vb, nb, alpha, &s)) {
 				free(va);
 				free(vb);
 				continue;
 			}
 			worse = metrics[m].higher_is_better ? s.change < 0 : s.change > 0;
-			if (s.p < alpha && fabs(s.change) > thresh) {
+			if (cmp_significant(&s) && fabs(s.change) > thresh) {
 				verdict = worse ? "REGRESSION" : "improvement";
 				regress |= worse;
-			} else if (s.p < alpha) {
+			} else if (cmp_significant(&s)) {
 				verdict = "within threshold";
 			}
 			if (json) {
