@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "builtin.h"
 #include "ksrc.h"
+#include "metric.h"
 #include "step.h"
 #include "util.h"
 
@@ -62,6 +64,7 @@ int cmd_bisect(int argc, char **argv)
 	struct step_ops ops = { real_step_run, &rs };
 	struct bisect_rule rule = { .max_runs = 3, .max_infra = 3, .alpha = 0.01 };
 	struct bisect_report rep;
+	struct zd_metric metric;
 	char cwd[4096], *tree, *out, *sp, *txt, *p;
 	int ret = cli_parse(argc, argv, &cli, usage);
 
@@ -75,11 +78,12 @@ int cmd_bisect(int argc, char **argv)
 		cli_free(&cli);
 		return 2;
 	}
-	if (cli.metric && strcmp(cli.metric, "ns_per_page")) {
-		fprintf(stderr, "zdbench bisect: unknown metric '%s' (ns_per_page)\n", cli.metric);
+	if (cli.metric && metric_find(cli.metric, &metric)) {
+		fprintf(stderr, "zdbench bisect: unknown metric '%s' (%s)\n", cli.metric, metric_names());
 		cli_free(&cli);
 		return 2;
 	}
+	gsl_set_error_handler_off(); /* a GSL domain error is a NAN, not an abort */
 	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, ".");
 	tree = path_abs(cli.tree ? cli.tree :
@@ -88,7 +92,7 @@ int cmd_bisect(int argc, char **argv)
 		rule.max_runs = cli.runs;
 	rule.metric = cli.metric != NULL;
 	rule.threshold = cli.threshold;
-	rule.higher_is_better = cli.higher_is_better;
+	rule.higher_is_better = cli.higher_is_better || (cli.metric && metric.higher_is_better);
 	step_setup(&rs, cli.cfg, tree);
 	rs.signature = cli.signature;
 	rs.metric = cli.metric;

@@ -44,15 +44,17 @@ static char *base_name(const char *p)
 
 static int record(struct cli *cli, const char *hdir, char **commit)
 {
+	struct run_set rs = { 0 };
 	struct run_opts o = { .backend = cli->backend ? cli->backend : "qemu",
-			      .reproducer = cli->reproducer, .out_dir = cli->out_dir };
-	struct run_set rs;
+			      .reproducer = cli->reproducer, .out_dir = cli->out_dir,
+			      .out_set = &rs }; /* the results in memory: no re-read */
 	struct json_object *doc, *rj;
 	char *run_dir = NULL, *rjp, *id;
 	int ret = run_matrix(cli->cfg, &o, &run_dir);
 
 	if (ret == 2 || !run_dir) {
 		free(run_dir);
+		run_set_free(&rs);
 		return 2;
 	}
 	rjp = path_join(run_dir, "run.json");
@@ -67,7 +69,8 @@ static int record(struct cli *cli, const char *hdir, char **commit)
 			*commit = xstrdup(jstr(k0, "commit"));
 		}
 	}
-	if (run_set_load(run_dir, &rs)) {
+	if (!rs.n) {
+		zd_err("%s: no results", run_dir);
 		ret = 2;
 		goto out;
 	}
@@ -76,9 +79,9 @@ static int record(struct cli *cli, const char *hdir, char **commit)
 	if (history_append(hdir, id, doc))
 		ret = 2;
 	json_object_put(doc);
-	run_set_free(&rs);
 	free(id);
 out:
+	run_set_free(&rs);
 	json_object_put(rj);
 	free(rjp);
 	free(run_dir);
