@@ -332,3 +332,35 @@ int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 {
 	return compare_samples_at(a, na, b, nb, 0.05, s);
 }
+
+int parse_alpha(const char *s, double *out)
+{
+	char *end;
+	double a;
+
+	if (!s || !*s)
+		return zd_error("--alpha needs a value in (0, 0.5]");
+	a = strtod(s, &end);
+	if (*end || !isfinite(a) || a <= 0 || a > 0.5)
+		return zd_error("--alpha '%s': not a number in (0, 0.5]", s);
+	*out = a;
+	return 0;
+}
+
+int parse_threshold(const char *s, double *out)
+{
+	char *end;
+	double t;
+
+	if (!s || !*s)
+		return zd_error("--threshold needs a value such as 5%% or 0.05");
+	t = strtod(s, &end);
+	if (end == s || !isfinite(t) || t < 0 || (*end && strcmp(end, "%")))
+		return zd_error("--threshold '%s': not a relative change (5%% or 0.05)", s);
+	if (*end == '%')
+		t /= 100;
+	else if (t > 1)
+		return zd_error("--threshold '%s': a fraction above 1; did you mean %s%%?", s, s);
+	*out = t;
+	return 0;
+}

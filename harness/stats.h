@@ -90,4 +90,13 @@ int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 /* s->p < s->alpha with a deciding test. */
 bool cmp_significant(const struct cmp_stats *s);
 
+/*
+ * Command-line values, validated (for compare's and bisect's options):
+ * alpha a number in (0, 0.5]; threshold a relative change >= 0, given
+ * with an explicit % ("5%") or as a fraction ("0.05"; a bare number
+ * above 1 is refused as ambiguous). 0 and *out set, or -1 with a message.
+ */
+int parse_alpha(const char *s, double *out);
+int parse_threshold(const char *s, double *out);
+
 #endif
