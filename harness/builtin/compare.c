@@ -344,8 +344,21 @@ static void compare_failures(struct compare *c, const char *wl, struct json_obje
 				   c->sides[k].label, r->verdict, c->sides[0].label);
 		free(fr);
 	}
-	if (!c->json && (any || sigs.n))
+	if (!c->json && (any || sigs.n)) {
+		/* samples are per repetition: how many of the planned gave one */
+		printf("\n  %-40s", "repetitions with samples");
+		for (size_t k = 0; k < c->nr_sides; k++) {
+			const struct zd_result *r = side_get(&c->sides[k], wl);
+			const char *planned = r ? result_param(r, "reps") : NULL;
+			char *cell = !r ? xstrdup("-") : planned ?
+				     xasprintf("%zu/%s", r->nr_samples, planned) :
+				     xasprintf("%zu", r->nr_samples);
+
+			printf(" %14s", cell);
+			free(cell);
+		}
 		printf("\n");
+	}
 	for (size_t i = 0; i < sigs.n; i++) {
 		struct json_object *sa = c->json ? json_object_new_array() : NULL;
 		bool is_new = false;
