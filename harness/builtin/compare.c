@@ -467,6 +467,15 @@ int cmd_compare(int argc, char **argv)
 			compare_metric(&c, wl, &c.metrics[m], rows);
 		compare_failures(&c, wl, fails);
 	}
+	/* workloads the first side lacks have nothing to be read against: say so */
+	for (size_t k = 1; k < c.nr_sides && !c.json; k++)
+		for (size_t w = 0; w < c.sides[k].rs->workloads.n; w++) {
+			const char *wl = c.sides[k].rs->workloads.v[w];
+
+			if (side_get(&c.sides[k], wl) && !side_get(&c.sides[0], wl))
+				printf("note: %s only on %s, not on %s: not compared\n", wl,
+				       c.sides[k].label, c.sides[0].label);
+		}
 	ret = c.problems.n ? ZD_EXIT_KERNEL : ZD_EXIT_CLEAN;
 	if (c.json) {
 		struct json_object *sides = json_object_new_array(), *probs = json_object_new_array();
