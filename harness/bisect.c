@@ -27,6 +27,7 @@
 
 #include "ksrc.h"
 #include "result.h"
+#include "stats.h"
 
 const char *rev_verdict_name(enum rev_verdict v)
 {
@@ -41,31 +42,6 @@ void rev_eval_free(struct rev_eval *ev)
 	free(ev->samples);
 	free(ev->why);
 	memset(ev, 0, sizeof(*ev));
-}
-
-int welch(const double *a, size_t na, const double *b, size_t nb, double *t,
-	  double *df, double *p)
-{
-	double ma, mb, va, vb, se2;
-
-	if (na < 2 || nb < 2)
-		return -1;
-	ma = gsl_stats_mean(a, 1, na);
-	mb = gsl_stats_mean(b, 1, nb);
-	va = gsl_stats_variance_m(a, 1, na, ma) / na;
-	vb = gsl_stats_variance_m(b, 1, nb, mb) / nb;
-	se2 = va + vb;
-	if (se2 <= 0) {
-		/* identical, noiseless samples: any difference is certain */
-		*t = ma == mb ? 0 : (mb > ma ? INFINITY : -INFINITY);
-		*df = na + nb - 2;
-		*p = ma == mb ? 1.0 : 0.0;
-		return 0;
-	}
-	*t = (mb - ma) / sqrt(se2);
-	*df = se2 * se2 / (va * va / (na - 1) + vb * vb / (nb - 1));
-	*p = 2 * gsl_cdf_tdist_Q(fabs(*t), *df);
-	return 0;
 }
 
 static void add_samples(struct rev_eval *ev, const struct step_result *sr)

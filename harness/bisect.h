@@ -88,8 +88,4 @@ char *bisect_report_text(const struct bisect_report *rep,
 			 const struct bisect_rule *rule);
 int bisect_report_write(const char *path, const struct bisect_report *rep);
 
-/* Welch's t-test of b against a; p two-sided. Exposed for tests. */
-int welch(const double *a, size_t na, const double *b, size_t nb,
-	  double *t, double *df, double *p);
-
 #endif

@@ -12,8 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "exitcode.h"
 #include "ksrc.h"
+#include "metric.h"
 #include "step.h"
 #include "util.h"
 
@@ -46,6 +49,7 @@ int bisect_job(struct zd_config *cfg, const struct bisect_args *a)
 	struct step_ops ops = { real_step_run, &rs };
 	struct bisect_rule rule = { .max_runs = 3, .max_infra = 3, .alpha = 0.01 };
 	struct bisect_report rep;
+	struct zd_metric metric;
 	char cwd[4096], *tree, *out, *sp, *txt, *runs;
 	int ret;
 
@@ -55,8 +59,10 @@ int bisect_job(struct zd_config *cfg, const struct bisect_args *a)
 		return zd_error("bisect: --signature and --metric exclude each other"), ZD_EXIT_USAGE;
 	if (a->metric && a->threshold <= 0)
 		return zd_error("bisect: --metric needs --threshold (e.g. 5%%)"), ZD_EXIT_USAGE;
-	if (a->metric && strcmp(a->metric, "ns_per_page"))
-		return zd_error("bisect: unknown metric '%s' (ns_per_page)", a->metric), ZD_EXIT_USAGE;
+	if (a->metric && metric_find(a->metric, &metric))
+		return zd_error("bisect: unknown metric '%s' (%s)", a->metric, metric_names()),
+		       ZD_EXIT_USAGE;
+	gsl_set_error_handler_off(); /* a GSL domain error is a NAN, not an abort */
 	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, ".");
 	tree = path_abs(a->tree ? a->tree : !strcmp(cfg->source, "tree") ? cfg->tree : cwd);
@@ -64,7 +70,7 @@ int bisect_job(struct zd_config *cfg, const struct bisect_args *a)
 		rule.max_runs = a->runs;
 	rule.metric = a->metric != NULL;
 	rule.threshold = a->threshold;
-	rule.higher_is_better = a->higher_is_better;
+	rule.higher_is_better = a->higher_is_better || (a->metric && metric.higher_is_better);
 	step_setup(&rs, cfg, tree);
 	rs.signature = a->signature;
 	rs.metric = a->metric;

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "changepoint.h"
+#include "plot.h"
+#include "metric.h"
 #include "result.h"
 #include "stats.h"
 #include "util.h"
@@ -33,20 +35,22 @@ struct json_object *history_doc(const struct run_set *rs, const char *run_id,
 		const struct zd_result *r = &rs->res[i];
 		struct json_object *ro = json_object_new_object();
 		struct json_object *sa = json_object_new_array();
-		double *v = xcalloc(r->nr_samples + 1, sizeof(double));
+		/* one series per metric of the table the result carries */
+		for (size_t m = 0; m < zd_nr_metrics; m++) {
+			size_t n;
+			double *v = metric_values(&zd_metrics[m], r, &n);
 
-		for (size_t j = 0; j < r->nr_samples; j++)
-			v[j] = r->samples[j].ns_per_page;
-		if (r->nr_samples) {
-			char *key = xasprintf("%s/%s/ns_per_page", r->variant, r->workload);
-			struct json_object *so = json_object_new_object();
+			if (n) {
+				char *key = xasprintf("%s/%s/%s", r->variant, r->workload, zd_metrics[m].name);
+				struct json_object *so = json_object_new_object();
 
-			json_object_object_add(so, "median", json_object_new_double(median_of(v, r->nr_samples)));
-			json_object_object_add(so, "n", json_object_new_int(r->nr_samples));
-			json_object_object_add(series, key, so);
-			free(key);
+				json_object_object_add(so, "median", json_object_new_double(median_of(v, n)));
+				json_object_object_add(so, "n", json_object_new_int(n));
+				json_object_object_add(series, key, so);
+				free(key);
+			}
+			free(v);
 		}
-		free(v);
 		json_object_object_add(ro, "variant", json_object_new_string(r->variant));
 		json_object_object_add(ro, "workload", json_object_new_string(r->workload));
 		json_object_object_add(ro, "verdict", json_object_new_string(r->verdict));
@@ -267,7 +271,15 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	strv_push(&vars, "title");
 	strv_pushf(&vars, "%s (%zu nights, %zu change points)", key, m, nc);
 	strv_push(&vars, "ylabel");
-	strv_push(&vars, "median ns per page");
+	{ /* the key ends in the metric's name */
+		const char *mn = strrchr(key, '/');
+		struct zd_metric mt;
+
+		if (mn && !metric_find(mn + 1, &mt))
+			strv_pushf(&vars, "median %s (%s)", mt.name, mt.unit);
+		else
+			strv_pushf(&vars, "median %s", mn ? mn + 1 : key);
+	}
 	if (m && !gnuplot(project_dir, "trend", &vars)) {
 		char *ek = html_escape(key);
 

@@ -4,7 +4,7 @@
 
 #include <json-c/json.h>
 
-#include "plot.h"
+#include "runset.h"
 
 /*
  * Nightly history: results/history/<run-id>.json, one document per run

@@ -14,107 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric.h"
 #include "proc.h"
 #include "stats.h"
 #include "util.h"
-
-static void add_unique(struct strv *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (!strcmp(sv->v[i], s))
-			return;
-	strv_push(sv, s);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int run_set_load(const char *dir, struct run_set *rs)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	struct strv subs = { 0 };
-
-	memset(rs, 0, sizeof(*rs));
-	rs->dir = xstrdup(dir);
-	if (!d) {
-		zd_err("%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		char *sub = path_join(dir, de->d_name);
-
-		if (de->d_name[0] != '.' && strcmp(de->d_name, "plots") && is_dir(sub))
-			strv_push(&subs, de->d_name);
-		free(sub);
-	}
-	closedir(d);
-	if (subs.n)
-		qsort(subs.v, subs.n, sizeof(char *), cmp_names);
-	/* base first: it is what the others are read against */
-	for (size_t i = 0; i < subs.n; i++)
-		if (!strcmp(subs.v[i], "base") && i) {
-			char *t = subs.v[0];
-
-			subs.v[0] = subs.v[i];
-			subs.v[i] = t;
-		}
-	for (size_t i = 0; i < subs.n; i++) {
-		char *vd = path_join(dir, subs.v[i]);
-		DIR *vdir = opendir(vd);
-
-		while (vdir && (de = readdir(vdir))) {
-			char *p, *err = NULL;
-			struct zd_result r;
-
-			if (!str_ends(de->d_name, ".json") || !strcmp(de->d_name, "plan.json"))
-				continue;
-			p = path_join(vd, de->d_name);
-			if (result_read(p, &r, &err)) {
-				zd_err("%s", err);
-				free(err);
-			} else {
-				rs->res = xrealloc(rs->res, (rs->n + 1) * sizeof(r));
-				rs->res[rs->n++] = r;
-				add_unique(&rs->variants, r.variant);
-				add_unique(&rs->workloads, r.workload);
-			}
-			free(p);
-		}
-		if (vdir)
-			closedir(vdir);
-		free(vd);
-	}
-	strv_free(&subs);
-	if (!rs->n) {
-		zd_err("%s: no results", dir);
-		return -1;
-	}
-	return 0;
-}
-
-void run_set_free(struct run_set *rs)
-{
-	for (size_t i = 0; i < rs->n; i++)
-		result_free(&rs->res[i]);
-	free(rs->res);
-	free(rs->dir);
-	strv_free(&rs->variants);
-	strv_free(&rs->workloads);
-	memset(rs, 0, sizeof(*rs));
-}
-
-const struct zd_result *run_set_get(const struct run_set *rs,
-				    const char *variant, const char *workload)
-{
-	for (size_t i = 0; i < rs->n; i++)
-		if (!strcmp(rs->res[i].variant, variant) &&
-		    !strcmp(rs->res[i].workload, workload))
-			return &rs->res[i];
-	return NULL;
-}
 
 int gnuplot(const char *project_dir, const char *script, const struct strv *vars)
 {
@@ -174,37 +77,19 @@ static char *safe(const char *s)
 	return o;
 }
 
-static double vmin(const struct zd_result *r)
+/* The summary of metric m over r's repetitions (n 0: none carry it). */
+static void summary(const struct zd_metric *m, const struct zd_result *r,
+		    struct zd_summary *sm)
 {
-	double m = INFINITY;
+	size_t n;
+	double *v = metric_values(m, r, &n);
 
-	for (size_t i = 0; i < r->nr_samples; i++)
-		m = fmin(m, r->samples[i].ns_per_page);
-	return m;
-}
-
-static double vmax(const struct zd_result *r)
-{
-	double m = -INFINITY;
-
-	for (size_t i = 0; i < r->nr_samples; i++)
-		m = fmax(m, r->samples[i].ns_per_page);
-	return m;
-}
-
-static double med(const struct zd_result *r)
-{
-	double *v = xcalloc(r->nr_samples + 1, sizeof(double)), m;
-
-	for (size_t i = 0; i < r->nr_samples; i++)
-		v[i] = r->samples[i].ns_per_page;
-	m = median_of(v, r->nr_samples);
+	summarize(v, n, sm);
 	free(v);
-	return m;
 }
 
 static int plot_workload(const char *project_dir, const struct run_set *rs,
-			 const char *pdir, const char *wl)
+			 const struct zd_metric *m, const char *pdir, const char *wl)
 {
 	char *name = safe(wl);
 	char *bars_tsv = xasprintf("%s/%s-bars.tsv", pdir, name);
@@ -215,12 +100,20 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 
 	for (size_t v = 0; v < rs->variants.n; v++) {
 		const struct zd_result *r = run_set_get(rs, rs->variants.v[v], wl);
+		struct zd_summary sm;
 
-		if (!r || !r->nr_samples)
+		if (!r)
 			continue;
-		sbuf_addf(&bt, "%s\t%.3f\t%.3f\t%.3f\n", r->variant, med(r), vmin(r), vmax(r));
-		for (size_t i = 0; i < r->nr_samples; i++)
-			sbuf_addf(&st, "%d\t%s\t%.3f\n", nv, r->variant, r->samples[i].ns_per_page);
+		summary(m, r, &sm);
+		if (!sm.n)
+			continue;
+		sbuf_addf(&bt, "%s\t%.3f\t%.3f\t%.3f\n", r->variant, sm.median, sm.min, sm.max);
+		for (size_t i = 0; i < r->nr_samples; i++) {
+			double x = metric_value(m, &r->samples[i]);
+
+			if (isfinite(x))
+				sbuf_addf(&st, "%d\t%s\t%.3f\n", nv, r->variant, x);
+		}
 		sbuf_addf(&xt, "%s\"%s\" %d", nv ? ", " : "(", r->variant, nv);
 		nv++;
 	}
@@ -236,9 +129,9 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 	strv_push(&vars, "out");
 	strv_pushf(&vars, "%s/%s-bars", pdir, name);
 	strv_push(&vars, "title");
-	strv_pushf(&vars, "%s: median ns/page, min..max", wl);
+	strv_pushf(&vars, "%s: median %s, min..max", wl, m->name);
 	strv_push(&vars, "ylabel");
-	strv_push(&vars, "ns per page");
+	strv_pushf(&vars, "%s (%s)", m->name, m->unit);
 	if (gnuplot(project_dir, "bars", &vars))
 		goto out;
 	strv_free(&vars);
@@ -249,7 +142,7 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 	strv_push(&vars, "title");
 	strv_pushf(&vars, "%s: every repetition", wl);
 	strv_push(&vars, "ylabel");
-	strv_push(&vars, "ns per page");
+	strv_pushf(&vars, "%s (%s)", m->name, m->unit);
 	strv_push(&vars, "nvar");
 	strv_pushf(&vars, "%d", nv);
 	sbuf_addstr(&xt, ")");
@@ -270,21 +163,24 @@ out:
 	return ret;
 }
 
-static void html_table(struct sbuf *h, const struct run_set *rs, const char *wl)
+static void html_table(struct sbuf *h, const struct run_set *rs,
+		       const struct zd_metric *m, const char *wl)
 {
-	const struct zd_result *base = NULL;
+	double base = NAN;
 
-	sbuf_addstr(h, "<table><tr><th>variant</th><th>n</th><th>median ns/page</th>"
-		       "<th>min</th><th>max</th><th>vs first</th><th>verdict</th><th>signatures</th></tr>\n");
+	sbuf_addf(h, "<table><tr><th>variant</th><th>n</th><th>median %s (%s)</th>", m->name, m->unit);
+	sbuf_addstr(h, "<th>min</th><th>max</th><th>vs first</th><th>verdict</th><th>signatures</th></tr>\n");
 	for (size_t v = 0; v < rs->variants.n; v++) {
 		const struct zd_result *r = run_set_get(rs, rs->variants.v[v], wl);
 		char *vn, *sig;
 		struct sbuf sg = { 0 };
+		struct zd_summary sm;
 
 		if (!r)
 			continue;
-		if (!base && r->nr_samples)
-			base = r;
+		summary(m, r, &sm);
+		if (isnan(base) && sm.n)
+			base = sm.median;
 		for (size_t i = 0; i < r->signatures.n; i++)
 			sbuf_addf(&sg, "%s%s", i ? "<br>" : "", r->signatures.v[i]);
 		vn = html_escape(r->variant);
@@ -304,10 +200,10 @@ static void html_table(struct sbuf *h, const struct run_set *rs, const char *wl)
 			free(sig);
 			sig = fixed.buf ? fixed.buf : xstrdup("");
 		}
-		if (r->nr_samples)
+		if (sm.n)
 			sbuf_addf(h, "<tr><td>%s</td><td>%zu</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%+.2f%%</td>",
-				  vn, r->nr_samples, med(r), vmin(r), vmax(r),
-				  base ? 100 * (med(r) - med(base)) / med(base) : 0.0);
+				  vn, sm.n, sm.median, sm.min, sm.max,
+				  100 * (sm.median - base) / base);
 		else
 			sbuf_addf(h, "<tr><td>%s</td><td>0</td><td>-</td><td>-</td><td>-</td><td>-</td>", vn);
 		sbuf_addf(h, "<td class=\"%s\">%s%s%s</td><td>%s</td></tr>\n", r->verdict, r->verdict,
@@ -319,14 +215,21 @@ static void html_table(struct sbuf *h, const struct run_set *rs, const char *wl)
 	sbuf_addstr(h, "</table>\n");
 }
 
-int plot_run(const char *project_dir, const struct run_set *rs)
+int plot_run(const char *project_dir, const struct run_set *rs,
+	     const struct zd_metric *m, const char *out_dir)
 {
-	char *pdir = path_join(rs->dir, "plots"), *index = path_join(rs->dir, "index.html");
+	const char *od = out_dir ? out_dir : rs->dir;
+	char *pdir = path_join(od, "plots"), *index = path_join(od, "index.html");
 	struct sbuf h = { 0 };
 	char *title = html_escape(rs->dir);
 	int ret = -1;
 
-	mkdir_p(pdir, 0755);
+	if (!m)
+		m = &zd_metrics[0];
+	if (mkdir_p(pdir, 0755)) {
+		zd_err("cannot create %s: %s", pdir, strerror(errno));
+		goto out;
+	}
 	sbuf_addf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>zdbench %s</title>\n"
 		      "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
 		      "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
@@ -337,13 +240,13 @@ int plot_run(const char *project_dir, const struct run_set *rs)
 		const char *wl = rs->workloads.v[w];
 		char *name = safe(wl), *ew = html_escape(wl);
 
-		if (plot_workload(project_dir, rs, pdir, wl)) {
+		if (plot_workload(project_dir, rs, m, pdir, wl)) {
 			free(name);
 			free(ew);
 			goto out;
 		}
 		sbuf_addf(&h, "<h2>%s</h2>\n", ew);
-		html_table(&h, rs, wl);
+		html_table(&h, rs, m, wl);
 		char *png = xasprintf("%s/%s-bars.png", pdir, name);
 
 		if (path_exists(png))
@@ -355,9 +258,10 @@ int plot_run(const char *project_dir, const struct run_set *rs)
 		free(ew);
 	}
 	/* Lets a headless browser (and the e2e test) tell whether every plot loaded. */
-	sbuf_addstr(&h, "<p>Generated by zdbench plot. Metric: ns per page (lower is better); "
-		        "see run.json for provenance.</p>\n"
-		        "<script>window.addEventListener('load', function () {"
+	sbuf_addf(&h, "<p>Generated by zdbench plot. Metric: %s, %s (%s is better); "
+		      "see run.json for provenance.</p>\n", m->name, m->what,
+		  m->higher_is_better ? "higher" : "lower");
+	sbuf_addstr(&h, "<script>window.addEventListener('load', function () {"
 		        "var i = Array.prototype.slice.call(document.images);"
 		        "document.body.setAttribute('data-plots-loaded', i.filter(function (x) {"
 		        "return x.complete && x.naturalWidth > 0; }).length + '/' + i.length); });"

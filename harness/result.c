@@ -96,6 +96,9 @@ static void counters_free(struct zd_sample *s)
 		free(s->counters[i].type);
 		free(s->counters[i].error);
 	}
+	for (size_t i = 0; i < s->nr_extras; i++)
+		free(s->extras[i].name);
+	free(s->extras);
 }
 
 void result_free(struct zd_result *r)
@@ -225,6 +228,10 @@ static struct json_object *sample_to_json(const struct zd_sample *s)
 		json_object_array_add(ca, co);
 	}
 	json_object_object_add(o, "counters", ca);
+	/* extras beside the known fields, as the agent wrote them */
+	for (size_t i = 0; i < s->nr_extras; i++)
+		json_object_object_add(o, s->extras[i].name,
+				       json_object_new_double(s->extras[i].value));
 	return o;
 }
 
@@ -340,9 +347,50 @@ static char *dupj(struct json_object *o, const char *key)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* Sample fields with a home of their own in struct zd_sample. */
+static bool sample_field_known(const char *k)
+{
+	static const char *const known[] = {
+		"rep", "pages", "elapsed_ns", "ns_per_page", "pin_acquired",
+		"pin_released", "get_ns_per_page", "put_ns_per_page",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		if (!strcmp(k, known[i]))
+			return true;
+	return false;
+}
+
+double sample_extra(const struct zd_sample *s, const char *name)
+{
+	for (size_t i = 0; i < s->nr_extras; i++)
+		if (!strcmp(s->extras[i].name, name))
+			return s->extras[i].value;
+	return NAN;
+}
+
+double sample_counter(const struct zd_sample *s, const char *name)
+{
+	for (size_t i = 0; i < s->nr_counters; i++)
+		if (s->counters[i].name && !strcmp(s->counters[i].name, name))
+			return s->counters[i].counted ? (double)s->counters[i].value : NAN;
+	return NAN;
+}
+
 void sample_from_json(struct json_object *so, struct zd_sample *s)
 {
 	struct json_object *ca;
+
+	/* numbers the kind adds (fio: ios, bytes, ...) are kept by name */
+	json_object_object_foreach(so, k, v) {
+		enum json_type t = json_object_get_type(v);
+
+		if ((t != json_type_int && t != json_type_double) || sample_field_known(k))
+			continue;
+		s->extras = xrealloc(s->extras, (s->nr_extras + 1) * sizeof(*s->extras));
+		s->extras[s->nr_extras].name = xstrdup(k);
+		s->extras[s->nr_extras++].value = json_object_get_double(v);
+	}
 
 	s->rep = jint(so, "rep", 0);
 	s->pages = jint(so, "pages", 0);
@@ -407,9 +455,24 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	r->qemu_cmdline = dupj(b, "qemu_cmdline");
 	r->pmem = dupj(b, "pmem");
 	r->medium = dupj(b, "medium");
-	if (json_object_object_get_ex(o, "samples", &a) && json_object_is_type(a, json_type_array))
+	if (json_object_object_get_ex(o, "samples", &a) && json_object_is_type(a, json_type_array)) {
+		/* NaN or inf would poison every statistic downstream: refuse */
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			struct json_object *so = json_object_array_get_idx(a, i);
+
+			if (!json_object_is_type(so, json_type_object))
+				continue;
+			json_object_object_foreach(so, sk, sv)
+				if (json_object_is_type(sv, json_type_double) &&
+				    !isfinite(json_object_get_double(sv))) {
+					*err = xasprintf("sample %zu: %s is not a finite number", i, sk);
+					result_free(r);
+					return -1;
+				}
+		}
 		for (size_t i = 0; i < json_object_array_length(a); i++)
 			sample_from_json(json_object_array_get_idx(a, i), result_add_sample(r));
+	}
 	if (json_object_object_get_ex(o, "checks", &a) && json_object_is_type(a, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			struct json_object *c = json_object_array_get_idx(a, i);

@@ -25,6 +25,12 @@ struct zd_counter {
 	uint64_t value, enabled, running;
 };
 
+/* A kind's own per-repetition number (fio's ios, bytes, latency percentiles). */
+struct zd_extra {
+	char *name;
+	double value;
+};
+
 struct zd_sample {
 	unsigned int rep;
 	uint64_t pages, elapsed_ns;
@@ -33,6 +39,9 @@ struct zd_sample {
 	double get_ns_per_page, put_ns_per_page; /* gup kind: the kernel's own; NAN if absent */
 	struct zd_counter counters[ZD_MAX_COUNTERS];
 	size_t nr_counters;
+	/* every other number of the agent's sample line, by name (owned) */
+	struct zd_extra *extras;
+	size_t nr_extras;
 };
 
 struct zd_check {
@@ -95,6 +104,10 @@ void result_add_check(struct zd_result *r, const char *name, bool ok,
 struct json_object *result_to_json(const struct zd_result *r);
 /* One sample object, as in results and in the agent's sample lines. */
 void sample_from_json(struct json_object *so, struct zd_sample *s);
+/* A sample's extra number by name; NAN when it has none. */
+double sample_extra(const struct zd_sample *s, const char *name);
+/* A counted counter's value by name; NAN when absent or not counted. */
+double sample_counter(const struct zd_sample *s, const char *name);
 int result_from_json(struct json_object *o, struct zd_result *r, char **err);
 int result_write(const char *path, const struct zd_result *r);
 int result_read(const char *path, struct zd_result *r, char **err);

@@ -21,7 +21,9 @@
 #include "harvest.h"
 #include "image.h"
 #include "ksrc.h"
+#include "metric.h"
 #include "proc.h"
+#include "stats.h"
 #include "util.h"
 #include "wlkind.h"
 
@@ -97,42 +99,27 @@ static char *make_run_id(void)
 	return xasprintf("%s-%d", buf, (int)getpid());
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 void print_summary(FILE *f, struct zd_result *res, size_t n)
 {
+	const struct zd_metric *m = &zd_metrics[0]; /* the headline metric */
+
 	fprintf(f, "\n%-12s %-22s %-10s %4s %12s %8s %10s %10s  %s\n", "variant",
 		"workload", "medium", "n", "ns/page(med)", "cv%", "pins+", "pins-", "verdict");
 	for (size_t i = 0; i < n; i++) {
 		struct zd_result *r = &res[i];
-		double *v = xcalloc(r->nr_samples + 1, sizeof(double));
-		double sum = 0, sq = 0, med = 0, cv = 0;
+		struct zd_summary sm;
+		size_t nv;
+		double *v = metric_values(m, r, &nv);
 		int64_t acq = 0, rel = 0;
 
 		for (size_t j = 0; j < r->nr_samples; j++) {
-			v[j] = r->samples[j].ns_per_page;
-			sum += v[j];
 			acq += r->samples[j].pin_acquired;
 			rel += r->samples[j].pin_released;
 		}
-		if (r->nr_samples) {
-			double mean = sum / r->nr_samples;
-
-			qsort(v, r->nr_samples, sizeof(double), cmp_double);
-			med = r->nr_samples % 2 ? v[r->nr_samples / 2] :
-			      (v[r->nr_samples / 2 - 1] + v[r->nr_samples / 2]) / 2;
-			for (size_t j = 0; j < r->nr_samples; j++)
-				sq += (v[j] - mean) * (v[j] - mean);
-			if (r->nr_samples > 1 && mean > 0)
-				cv = 100 * sqrt(sq / (r->nr_samples - 1)) / mean;
-		}
+		summarize(v, nv, &sm);
 		fprintf(f, "%-12s %-22s %-10s %4zu %12.1f %8.2f %10lld %10lld  %s%s%s\n",
-			r->variant, r->workload, r->medium ? r->medium : "-", r->nr_samples, med, cv,
+			r->variant, r->workload, r->medium ? r->medium : "-", r->nr_samples,
+			nv ? sm.median : 0, nv > 1 && sm.mean > 0 ? 100 * sm.cv : 0,
 			(long long)acq, (long long)rel, r->verdict,
 			r->timeout ? " timeout=" : "", r->timeout ? r->timeout : "");
 		free(v);
@@ -701,6 +688,11 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 		goto out;
 	print_summary(stdout, res, nv * nw);
 	printf("\nresults: %s\n", rd);
+	if (o->out_set) { /* hand the results over, as a loader would group them */
+		run_set_init(o->out_set, rd);
+		for (size_t i = 0; i < nv * nw; i++)
+			run_set_take(o->out_set, &res[i]);
+	}
 	o->failed_stage = STAGE_NONE;
 	ret = worst;
 out:

@@ -8,12 +8,15 @@
 #include "exitcode.h"
 #include "kbuild.h"
 #include "result.h"
+#include "runset.h"
 
 struct run_opts {
 	const char *backend;	/* "qemu" */
 	const char *out_dir;	/* explicit run folder, else results_dir/<id> */
 	const char *reproducer;	/* the command line that reproduces this run */
 	unsigned int interleave; /* boots per variant, alternating (0, 1: one) */
+	/* optional out: on a finished matrix, the results (moved in) */
+	struct run_set *out_set;
 	/* out: the stage a non-verdict exit came from */
 	enum { STAGE_NONE, STAGE_SETUP, STAGE_SOURCE, STAGE_BUILD, STAGE_IMAGE,
 	       STAGE_BOOT } failed_stage;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kbuild.h"
+#include "metric.h"
 #include "result.h"
 #include "run.h"
 #include "util.h"
@@ -53,6 +54,8 @@ static void from_result(const struct real_step *rs, const struct zd_result *r,
 			struct step_result *out, bool *repro, bool *other,
 			bool *infra, bool *noboot)
 {
+	struct zd_metric m;
+
 	for (size_t i = 0; i < r->signatures.n; i++)
 		if (rs->signature && signature_matches(rs->signature, r->signatures.v[i]))
 			*repro = true;
@@ -64,11 +67,14 @@ static void from_result(const struct real_step *rs, const struct zd_result *r,
 		*repro = true;
 	else if (strcmp(r->verdict, "clean") || !r->ok)
 		*other = true;
-	if (rs->metric) {
-		for (size_t i = 0; i < r->nr_samples; i++) {
-			out->samples = xrealloc(out->samples, (out->nr_samples + 1) * sizeof(double));
-			out->samples[out->nr_samples++] = r->samples[i].ns_per_page;
-		}
+	if (rs->metric && !metric_find(rs->metric, &m)) {
+		size_t n;
+		double *v = metric_values(&m, r, &n);
+
+		out->samples = xrealloc(out->samples, (out->nr_samples + n + 1) * sizeof(double));
+		memcpy(out->samples + out->nr_samples, v, n * sizeof(double));
+		out->nr_samples += n;
+		free(v);
 	}
 }
 

@@ -9,7 +9,7 @@
 struct real_step {
 	struct zd_config *cfg;	 /* source = tree, variant HEAD, set by setup */
 	const char *signature;	 /* KEY or KEY@PHASE; NULL: any failure */
-	const char *metric;	 /* "ns_per_page"; NULL: correctness */
+	const char *metric;	 /* a metric_find() name; NULL: correctness */
 	const char *out_root;	 /* each run goes to out_root/<commit12>-<n> */
 	unsigned int seq;
 };

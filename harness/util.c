@@ -506,25 +506,3 @@ char *strv_join_quoted(const struct strv *sv)
 	}
 	return sb.buf ? sb.buf : xstrdup("");
 }
-
-int parse_threshold(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v))
-		goto bad;
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (*end || v <= 0 || v >= 10)
-		goto bad;
-	*out = v;
-	return 0;
-bad:
-	return zd_error("threshold '%s': expected a positive number with %% or as a fraction (5%% or 0.05)",
-			s);
-}

@@ -72,11 +72,6 @@ char *trim(char *s);
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);
 int parse_u64(const char *s, uint64_t *out);
-/*
- * A relative threshold, "5%" or "0.05" (both 0.05): positive, finite, under
- * 10 (1000 %). Returns -1 with a message naming the text otherwise.
- */
-int parse_threshold(const char *s, double *out);
 char *expand_home(const char *path);
 
 #endif

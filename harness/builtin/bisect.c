@@ -4,6 +4,7 @@
 
 #include "bisectjob.h"
 #include "builtin.h"
+#include "stats.h"
 
 static const char usage[] =
 	"usage: zdbench bisect --good REV --bad REV [--tree DIR]\n"

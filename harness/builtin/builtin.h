@@ -68,7 +68,6 @@ int opt_tree_cb(void *value, const char *arg);
 /* Run a command as main would: parse, load the config, call, free. */
 int run_builtin(const struct builtin *b, int argc, char **argv);
 char *project_dir(void);
-int cmd_compare(int argc, char **argv); /* compare's own argv parser, for now */
 
 extern const struct builtin builtin_run, builtin_build, builtin_boot, builtin_source,
 	builtin_compare, builtin_plot, builtin_nightly, builtin_bisect, builtin_bisect_run,

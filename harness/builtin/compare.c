@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zdbench compare BASE PATCHED: per workload and metric, n, median, mean,
- * stddev, % change with a bootstrap CI, Mann-Whitney significance, the
- * metric's direction and the smallest change the samples could detect;
- * failure signatures side by side. Non-zero exit on a significant
- * regression beyond the threshold.
+ * zdbench compare A B [C...]: N-way, mmtests-style. For each workload and
+ * metric one column per side: the median, and for later sides the %
+ * change against the first side with its 95% bootstrap CI and a mark on
+ * significant changes, the deciding test named. Failures side by side as
+ * fail:runs. Exit 1 on a significant regression beyond the threshold, on
+ * a failure signature (or failing verdict) a later side has and the first
+ * has not, and on a later side without samples where the first has some.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,328 +17,516 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "exitcode.h"
+#include "metric.h"
 #include "result.h"
+#include "runset.h"
 #include "stats.h"
 #include "util.h"
 
+#define COMPARE_SCHEMA "zdbench.compare/1"
+
 static const char usage[] =
-	"usage: zdbench compare BASE PATCHED [--json] [--threshold X%] [--alpha A]\n"
+	"usage: zdbench compare A B [C...] [--json] [--threshold X%] [--alpha A]\n"
+	"                       [--metric NAME]...\n"
 	"\n"
-	"BASE and PATCHED are variant folders (results/<run>/<variant>), run\n"
-	"folders holding one variant, or RUN:VARIANT (variants inside one run).\n"
-	"Exit: 0 no significant regression beyond the threshold (default 0%),\n"
-	"1 a regression, 2 error.\n";
+	"Each side is a variant folder (results/<run>/<variant>), a run folder\n"
+	"(every variant in it, base first), or RUN:VARIANT. Every later side is\n"
+	"read against the first. --threshold: the smallest change that counts\n"
+	"(5% or 0.05; default 0); --alpha: significance level in (0, 0.5]\n"
+	"(default 0.05); --metric: compare only these (default: every metric of\n"
+	"the table the results carry; also counter.NAME, extra.NAME).\n";
 
-struct metric {
-	const char *name;
-	bool higher_is_better;
-};
+static const char exit_help[] =
+	"Exit: 0 no significant regression beyond the threshold and no new\n"
+	"failure; 1 a regression, a new failure signature or failing verdict on\n"
+	"a later side, or a later side with no samples; 2 usage error or a\n"
+	"folder that holds no results.\n";
 
-static const struct metric metrics[] = {
-	{ "ns_per_page", false },
-	{ "elapsed_ns", false },
-};
-
+/* One column: one variant of one loaded run set. */
 struct side {
-	char *dir;
-	struct zd_result *res;
-	size_t n;
+	char *label;
+	const struct run_set *rs;
+	const char *variant;
 };
 
-/* "path" or "path:variant" to the folder holding <workload>.json files. */
-static char *resolve(const char *arg)
+struct compare {
+	struct run_set *sets;
+	size_t nr_sets;
+	struct side *sides;
+	size_t nr_sides;
+	double alpha, threshold;
+	struct zd_metric *metrics;
+	size_t nr_metrics;
+	bool json, tty;
+	struct strv problems;	/* why the exit is 1, in words */
+};
+
+static const struct zd_result *side_get(const struct side *s, const char *wl)
 {
-	char *spec = xstrdup(arg), *colon = strrchr(spec, ':'), *dir = NULL;
-	DIR *d;
-	struct dirent *de;
-	int found = 0;
-
-	if (colon && !is_dir(spec)) {
-		*colon = '\0';
-		dir = xasprintf("%s/%s", spec, colon + 1);
-		free(spec);
-		if (!is_dir(dir)) {
-			zd_err("%s: no such variant folder", dir);
-			free(dir);
-			return NULL;
-		}
-		return dir;
-	}
-	if (!is_dir(spec)) {
-		zd_err("%s: not a results folder", spec);
-		free(spec);
-		return NULL;
-	}
-	/* a run folder: take its only variant */
-	d = opendir(spec);
-	while (d && (de = readdir(d))) {
-		char *sub = path_join(spec, de->d_name);
-
-		if (de->d_name[0] != '.' && is_dir(sub)) {
-			found++;
-			free(dir);
-			dir = sub;
-		} else {
-			free(sub);
-		}
-	}
-	if (d)
-		closedir(d);
-	if (found == 1) {
-		free(spec);
-		return dir;
-	}
-	free(dir);
-	if (found > 1) {
-		zd_err("%s holds %d variants: say which, as %s:VARIANT", spec, found, spec);
-		free(spec);
-		return NULL;
-	}
-	return spec; /* a variant folder itself */
+	return run_set_get(s->rs, s->variant, wl);
 }
 
-static int load(const char *arg, struct side *s)
+static bool has_sig(const struct zd_result *r, const char *sig)
 {
-	DIR *d;
-	struct dirent *de;
-
-	memset(s, 0, sizeof(*s));
-	s->dir = resolve(arg);
-	if (!s->dir)
-		return -1;
-	d = opendir(s->dir);
-	while (d && (de = readdir(d))) {
-		char *p, *err = NULL;
-		struct zd_result r;
-
-		if (!str_ends(de->d_name, ".json") || !strcmp(de->d_name, "plan.json"))
-			continue;
-		p = path_join(s->dir, de->d_name);
-		if (result_read(p, &r, &err)) {
-			zd_err("%s", err);
-			free(err);
-			free(p);
-			closedir(d);
-			return -1;
-		}
-		s->res = xrealloc(s->res, (s->n + 1) * sizeof(r));
-		s->res[s->n++] = r;
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	if (!s->n) {
-		zd_err("%s: no results", s->dir);
-		return -1;
-	}
-	return 0;
+	for (size_t i = 0; r && i < r->signatures.n; i++)
+		if (!strcmp(r->signatures.v[i], sig))
+			return true;
+	return false;
 }
 
-static double *values(const struct zd_result *r, const char *metric, size_t *n)
+static bool failed(const struct zd_result *r)
 {
-	double *v = xcalloc(r->nr_samples + 1, sizeof(double));
-
-	for (size_t i = 0; i < r->nr_samples; i++)
-		v[i] = !strcmp(metric, "ns_per_page") ? r->samples[i].ns_per_page :
-		       (double)r->samples[i].elapsed_ns;
-	*n = r->nr_samples;
-	return v;
+	return r && r->verdict && strcmp(r->verdict, "clean");
 }
 
-static const struct zd_result *find(const struct side *s, const char *wl)
+/* Labels: the variant names when they tell the sides apart, else the specs. */
+static void label_sides(struct compare *c, char **specs)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->res[i].workload, wl))
-			return &s->res[i];
-	return NULL;
-}
+	bool unique = true;
 
-static struct json_object *sigs_json(const struct zd_result *a, const struct zd_result *b)
-{
-	struct json_object *o = json_object_new_object();
-	const struct zd_result *side[2] = { a, b };
+	for (size_t i = 0; i < c->nr_sides; i++)
+		for (size_t j = i + 1; j < c->nr_sides; j++)
+			if (!strcmp(c->sides[i].variant, c->sides[j].variant))
+				unique = false;
+	for (size_t i = 0; i < c->nr_sides; i++) {
+		struct side *s = &c->sides[i];
+		size_t set = s->rs - c->sets;
 
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < side[k]->signatures.n; i++) {
-			const char *sig = side[k]->signatures.v[i];
-			struct json_object *e;
-
-			if (!json_object_object_get_ex(o, sig, &e)) {
-				e = json_object_new_object();
-				json_object_object_add(e, "base", json_object_new_string("0/1"));
-				json_object_object_add(e, "patched", json_object_new_string("0/1"));
-				json_object_object_add(o, sig, e);
-			}
-			json_object_object_add(e, k ? "patched" : "base", json_object_new_string("1/1"));
-		}
-	return o;
-}
-
-int cmd_compare(int argc, char **argv)
-{
-	struct side a = { 0 }, b = { 0 };
-	bool json = false, regress = false, tty = isatty(1);
-	double thresh = 0, alpha = 0.05;
-	const char *args[2] = { NULL, NULL };
-	struct json_object *out = json_object_new_array();
-	int nargs = 0, ret = 2;
-
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
-			char *end;
-
-			thresh = strtod(argv[++i], &end) / (*end == '%' ? 100 : 1);
-		} else if (!strcmp(argv[i], "--alpha") && i + 1 < argc) {
-			alpha = strtod(argv[++i], NULL);
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("%s", usage);
-			json_object_put(out);
-			return 0;
-		} else if (nargs < 2 && argv[i][0] != '-') {
-			args[nargs++] = argv[i];
-		} else {
-			fprintf(stderr, "%s", usage);
-			json_object_put(out);
-			return 2;
-		}
+		if (unique)
+			s->label = xstrdup(s->variant);
+		else if (s->rs->variants.n > 1)
+			s->label = xasprintf("%s:%s", specs[set], s->variant);
+		else
+			s->label = xstrdup(specs[set]);
 	}
-	if (nargs != 2) {
-		fprintf(stderr, "%s", usage);
-		json_object_put(out);
-		return 2;
-	}
-	if (load(args[0], &a) || load(args[1], &b))
-		goto out;
-	if (!json)
-		printf("%-28s %22s %30s %10s  %s\n", "workload.metric", "base (med ±sd%)",
-		       "change [95% CI]", "p (MWU)", "verdict");
-	for (size_t i = 0; i < a.n; i++) {
-		const struct zd_result *ra = &a.res[i], *rb = find(&b, ra->workload);
-
-		if (!rb)
-			continue;
-		for (size_t m = 0; m < ARRAY_SIZE(metrics); m++) {
-			size_t na, nb;
-			double *va = values(ra, metrics[m].name, &na);
-			double *vb = values(rb, metrics[m].name, &nb);
-			struct cmp_stats s;
-			const char *verdict = "no change";
-			bool worse;
-
-			if (compare_samples(va, na, vb, nb, &s)) {
-				free(va);
-				free(vb);
-				continue;
-			}
-			worse = metrics[m].higher_is_better ? s.change < 0 : s.change > 0;
-			if (s.p < alpha && fabs(s.change) > thresh) {
-				verdict = worse ? "REGRESSION" : "improvement";
-				regress |= worse;
-			} else if (s.p < alpha) {
-				verdict = "within threshold";
-			}
-			if (json) {
-				struct json_object *o = json_object_new_object();
-
-				json_object_object_add(o, "workload", json_object_new_string(ra->workload));
-				json_object_object_add(o, "metric", json_object_new_string(metrics[m].name));
-				json_object_object_add(o, "direction", json_object_new_string(
-					metrics[m].higher_is_better ? "higher is better" : "lower is better"));
-				json_object_object_add(o, "n_base", json_object_new_int(s.na));
-				json_object_object_add(o, "n_patched", json_object_new_int(s.nb));
-				json_object_object_add(o, "median_base", json_object_new_double(s.med_a));
-				json_object_object_add(o, "median_patched", json_object_new_double(s.med_b));
-				json_object_object_add(o, "mean_base", json_object_new_double(s.mean_a));
-				json_object_object_add(o, "mean_patched", json_object_new_double(s.mean_b));
-				json_object_object_add(o, "stddev_base", json_object_new_double(s.sd_a));
-				json_object_object_add(o, "stddev_patched", json_object_new_double(s.sd_b));
-				json_object_object_add(o, "change", json_object_new_double(s.change));
-				json_object_object_add(o, "change_ci95_lo", json_object_new_double(s.ci_lo));
-				json_object_object_add(o, "change_ci95_hi", json_object_new_double(s.ci_hi));
-				json_object_object_add(o, "ci_method", json_object_new_string("bootstrap of medians, 2000 resamples, seeded"));
-				json_object_object_add(o, "test", json_object_new_string(s.exact ? "Mann-Whitney U (exact)" : "Mann-Whitney U (normal approximation)"));
-				json_object_object_add(o, "p", json_object_new_double(s.p));
-				json_object_object_add(o, "p_welch", json_object_new_double(s.p_welch));
-				json_object_object_add(o, "min_detectable_change", json_object_new_double(s.mde));
-				json_object_object_add(o, "verdict", json_object_new_string(verdict));
-				json_object_object_add(o, "signatures", sigs_json(ra, rb));
-				json_object_array_add(out, o);
-			} else {
-				char *name = xasprintf("%s.%s", ra->workload, metrics[m].name);
-				const char *hl = tty && !strcmp(verdict, "REGRESSION") ? "\033[1;31m" : "";
-
-				printf("%-28s %12.1f ±%5.1f%%   %+7.2f%% [%+6.2f%%, %+6.2f%%] %10.2g  %s%s%s (n=%zu/%zu, MDE %.2f%%)\n",
-				       name, s.med_a, 100 * s.sd_a / s.mean_a, 100 * s.change,
-				       100 * s.ci_lo, 100 * s.ci_hi, s.p, hl, verdict, *hl ? "\033[0m" : "",
-				       s.na, s.nb, 100 * s.mde);
-				free(name);
-			}
-			free(va);
-			free(vb);
-		}
-		if (!json) {
-			struct json_object *sj = sigs_json(ra, rb);
-
-			json_object_object_foreach(sj, k, v)
-				printf("  failure %-50s base %s  patched %s\n", k,
-				       jstr(v, "base"), jstr(v, "patched"));
-			json_object_put(sj);
-		}
-	}
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	ret = regress ? 1 : 0;
-out:
-	json_object_put(out);
-	for (size_t i = 0; i < a.n; i++)
-		result_free(&a.res[i]);
-	for (size_t i = 0; i < b.n; i++)
-		result_free(&b.res[i]);
-	free(a.res);
-	free(b.res);
-	free(a.dir);
-	free(b.dir);
-	return ret;
 }
 
-/* The option table; the statistics above still parse their own argv. */
+/*
+ * The option variables hold what the command line said; cmd_compare
+ * applies the defaults (alpha 0.05, threshold 0, every metric).
+ */
 static bool opt_json;
-static const char *opt_threshold, *opt_alpha;
+static double opt_alpha = NAN, opt_threshold = NAN;
+static struct strv opt_metrics;
+
+static int alpha_cb(void *value, const char *arg)
+{
+	if (!arg) {
+		*(double *)value = NAN;
+		return 0;
+	}
+	return parse_alpha(arg, value);
+}
+
+static int threshold_cb(void *value, const char *arg)
+{
+	if (!arg) {
+		*(double *)value = NAN;
+		return 0;
+	}
+	return parse_threshold(arg, value);
+}
 
 static const struct option_desc options[] = {
-	OPT_BOOL(0, "json", &opt_json, "one JSON document instead of the table"),
-	OPT_STRING(0, "threshold", &opt_threshold, "X%", "smallest change that counts"),
-	OPT_STRING(0, "alpha", &opt_alpha, "A", "significance level"),
+	OPT_BOOL(0, "json", &opt_json, "one JSON document (zdbench.compare/1) instead of the table"),
+	OPT_CALLBACK(0, "threshold", &opt_threshold, "X%", threshold_cb,
+		     "the smallest change that counts (5% or 0.05; default 0)"),
+	OPT_CALLBACK(0, "alpha", &opt_alpha, "A", alpha_cb, "significance level in (0, 0.5] (default 0.05)"),
+	OPT_STRV(0, "metric", &opt_metrics, "NAME", "compare only this metric (repeatable)"),
 	OPT_END(),
 };
 
-static int cmd_compare_ctx(struct cmd_ctx *ctx)
+static struct json_object *jnum(double v)
 {
-	struct strv av = { 0 };
-	int ret;
+	/* JSON has no NaN: absent values are null */
+	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
 
-	strv_push(&av, "compare");
-	for (size_t i = 0; i < ctx->args.n; i++)
-		strv_push(&av, ctx->args.v[i]);
-	if (opt_json)
-		strv_push(&av, "--json");
-	if (opt_threshold) {
-		strv_push(&av, "--threshold");
-		strv_push(&av, opt_threshold);
+static const char *verdict_of(const struct compare *c, const struct zd_metric *m,
+			      const struct cmp_stats *s)
+{
+	bool worse = m->higher_is_better ? s->change < 0 : s->change > 0;
+
+	if (s->test == CMP_NONE)
+		return "undecided";
+	if (!cmp_significant(s))
+		return "no change";
+	if (fabs(s->change) <= c->threshold)
+		return "within threshold";
+	return worse ? "REGRESSION" : "improvement";
+}
+
+/* One workload x metric: a text row (and detail lines) or a JSON object. */
+static void compare_metric(struct compare *c, const char *wl, const struct zd_metric *m,
+			   struct json_object *rows)
+{
+	size_t n0, present = 0;
+	const struct zd_result *r0 = side_get(&c->sides[0], wl);
+	double *v0 = r0 ? metric_values(m, r0, &n0) : (n0 = 0, NULL);
+	struct sbuf line = { 0 }, detail = { 0 };
+	struct json_object *row = NULL, *cols = NULL;
+	char *name;
+
+	for (size_t k = 0; k < c->nr_sides; k++) {
+		const struct zd_result *r = side_get(&c->sides[k], wl);
+		size_t n;
+		double *v = r ? metric_values(m, r, &n) : (n = 0, NULL);
+
+		present += n > 0;
+		free(v);
 	}
-	if (opt_alpha) {
-		strv_push(&av, "--alpha");
-		strv_push(&av, opt_alpha);
+	if (!present) { /* no side carries this metric for this workload */
+		free(v0);
+		return;
 	}
-	ret = cmd_compare((int)av.n, av.v);
-	strv_free(&av);
+	if (c->json) {
+		row = json_object_new_object();
+		cols = json_object_new_array();
+		json_object_object_add(row, "workload", json_object_new_string(wl));
+		json_object_object_add(row, "metric", json_object_new_string(m->name));
+		json_object_object_add(row, "unit", json_object_new_string(m->unit));
+		json_object_object_add(row, "direction", json_object_new_string(
+			m->higher_is_better ? "higher is better" : "lower is better"));
+	}
+	name = xasprintf("%s.%s", wl, m->name);
+	sbuf_addf(&line, "%-34s", name);
+	for (size_t k = 0; k < c->nr_sides; k++) {
+		const struct zd_result *r = side_get(&c->sides[k], wl);
+		size_t n;
+		double *v = r ? metric_values(m, r, &n) : (n = 0, NULL);
+		struct zd_summary sm;
+		struct cmp_stats s;
+		struct json_object *col = c->json ? json_object_new_object() : NULL;
+		bool cmp = k && n0 && n && !compare_samples_at(v0, n0, v, n, c->alpha, &s);
+		const char *verdict = cmp ? verdict_of(c, m, &s) : NULL;
+
+		summarize(v, n, &sm);
+		if (!n)
+			sbuf_addf(&line, " %14s%s", "-", k ? "                        " : "");
+		else if (!k || !cmp)
+			sbuf_addf(&line, " %14.6g%s", sm.median, k ? "                        " : "");
+		else {
+			const char *mark = !strcmp(verdict, "REGRESSION") ? "!" :
+					   cmp_significant(&s) ? "*" : " ";
+			const char *hl = c->tty && *mark == '!' ? "\033[1;31m" : "";
+
+			sbuf_addf(&line, " %14.6g %s%+7.2f%% [%+6.2f, %+6.2f]%s%s", sm.median, hl,
+				  100 * s.change, 100 * s.ci_lo, 100 * s.ci_hi, mark,
+				  *hl ? "\033[0m" : "");
+		}
+		if (cmp) {
+			sbuf_addf(&detail, "    %s vs %s: %s (n=%zu/%zu", c->sides[k].label,
+				  c->sides[0].label, verdict, s.na, s.nb);
+			if (s.test == CMP_NONE)
+				sbuf_addf(&detail, "; no test can decide: %s; %zu repetitions per side would let Mann-Whitney reach alpha %g)\n",
+					  s.undecided, s.reps_needed, c->alpha);
+			else
+				sbuf_addf(&detail, ", %s p=%.2g, MDE %.2f%%)\n",
+					  cmp_test_name(s.test), s.p, 100 * s.mde);
+			if (!strcmp(verdict, "REGRESSION"))
+				strv_pushf(&c->problems, "%s: %s regressed %+.2f%% against %s (%s p=%.2g)",
+					   name, c->sides[k].label, 100 * s.change,
+					   c->sides[0].label, cmp_test_name(s.test), s.p);
+		}
+		if (col) {
+			json_object_object_add(col, "side", json_object_new_string(c->sides[k].label));
+			json_object_object_add(col, "n", json_object_new_int64(n));
+			json_object_object_add(col, "median", jnum(sm.median));
+			json_object_object_add(col, "mean", jnum(sm.mean));
+			json_object_object_add(col, "stddev", jnum(sm.sd));
+			json_object_object_add(col, "min", jnum(sm.min));
+			json_object_object_add(col, "max", jnum(sm.max));
+			if (cmp) {
+				json_object_object_add(col, "change", jnum(s.change));
+				json_object_object_add(col, "change_ci95_lo", jnum(s.ci_lo));
+				json_object_object_add(col, "change_ci95_hi", jnum(s.ci_hi));
+				json_object_object_add(col, "ci_method", json_object_new_string(
+					"bootstrap of medians, 2000 resamples, seeded"));
+				json_object_object_add(col, "test", json_object_new_string(cmp_test_name(s.test)));
+				json_object_object_add(col, "p", jnum(s.p));
+				json_object_object_add(col, "p_mann_whitney", jnum(s.p_mw));
+				json_object_object_add(col, "p_welch", jnum(s.p_welch));
+				json_object_object_add(col, "min_detectable_change", jnum(s.mde));
+				json_object_object_add(col, "significant", json_object_new_boolean(cmp_significant(&s)));
+				json_object_object_add(col, "verdict", json_object_new_string(verdict));
+				if (s.test == CMP_NONE) {
+					json_object_object_add(col, "undecided", json_object_new_string(s.undecided));
+					json_object_object_add(col, "reps_needed", json_object_new_int64(s.reps_needed));
+				}
+			}
+			json_object_array_add(cols, col);
+		}
+		free(v);
+	}
+	if (c->json) {
+		json_object_object_add(row, "sides", cols);
+		json_object_array_add(rows, row);
+	} else {
+		printf("%s\n%s", line.buf, detail.buf ? detail.buf : "");
+	}
+	free(name);
+	free(v0);
+	sbuf_free(&line);
+	sbuf_free(&detail);
+}
+
+/* "fail:runs" of one side: boots (a result's verdict is per boot). */
+static char *fail_runs(const struct zd_result *r, bool fail)
+{
+	return r ? xasprintf("%d:1", fail) : xstrdup("-");
+}
+
+/*
+ * Failures of one workload side by side: the verdict, every signature and
+ * the repetitions that gave samples; new failures and missing samples on
+ * later sides are problems (exit 1).
+ */
+static void compare_failures(struct compare *c, const char *wl, struct json_object *fails)
+{
+	const struct zd_result *r0 = side_get(&c->sides[0], wl);
+	struct strv sigs = { 0 };
+	struct json_object *fo = NULL, *so = NULL, *sg = NULL, *news = NULL;
+	bool any = false;
+
+	for (size_t k = 0; k < c->nr_sides; k++) {
+		const struct zd_result *r = side_get(&c->sides[k], wl);
+
+		for (size_t i = 0; r && i < r->signatures.n; i++) {
+			bool have = false;
+
+			for (size_t j = 0; j < sigs.n && !have; j++)
+				have = !strcmp(sigs.v[j], r->signatures.v[i]);
+			if (!have)
+				strv_push(&sigs, r->signatures.v[i]);
+		}
+		any |= failed(r) || !r || (r0 && r0->nr_samples && !r->nr_samples);
+	}
+	if (c->json) {
+		fo = json_object_new_object();
+		so = json_object_new_array();
+		sg = json_object_new_object();
+		news = json_object_new_array();
+		json_object_object_add(fo, "workload", json_object_new_string(wl));
+	}
+	if (!c->json && (any || sigs.n)) {
+		printf("  %-40s", "fail:runs (boots)");
+		for (size_t k = 0; k < c->nr_sides; k++)
+			printf(" %14s", c->sides[k].label);
+		printf("\n  %-40s", "verdict");
+	}
+	for (size_t k = 0; k < c->nr_sides; k++) {
+		const struct zd_result *r = side_get(&c->sides[k], wl);
+		char *fr = fail_runs(r, failed(r));
+
+		if (!c->json && (any || sigs.n)) {
+			char *cell = r ? xasprintf("%s %s", fr, r->verdict) : xstrdup("-");
+
+			printf(" %14s", cell);
+			free(cell);
+		}
+		if (so) {
+			struct json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "side", json_object_new_string(c->sides[k].label));
+			json_object_object_add(e, "present", json_object_new_boolean(r != NULL));
+			json_object_object_add(e, "verdict", r ? json_object_new_string(r->verdict) : NULL);
+			json_object_object_add(e, "boots", json_object_new_int(r ? 1 : 0));
+			json_object_object_add(e, "failed_boots", json_object_new_int(failed(r)));
+			json_object_object_add(e, "repetitions_with_samples",
+					       json_object_new_int64(r ? r->nr_samples : 0));
+			if (r && result_param(r, "reps"))
+				json_object_object_add(e, "repetitions_planned",
+						       json_object_new_int64(atoll(result_param(r, "reps"))));
+			json_object_array_add(so, e);
+		}
+		if (k && r0 && r0->nr_samples && (!r || !r->nr_samples))
+			strv_pushf(&c->problems, "%s: %s has no samples (%s has %zu)%s%s", wl,
+				   c->sides[k].label, c->sides[0].label, r0->nr_samples,
+				   r ? ": verdict " : ": no result", r ? r->verdict : "");
+		if (k && r && failed(r) && !failed(r0) && !r->signatures.n &&
+		    strcmp(r->verdict, "infra"))
+			strv_pushf(&c->problems, "%s: %s failed (%s) where %s is clean", wl,
+				   c->sides[k].label, r->verdict, c->sides[0].label);
+		free(fr);
+	}
+	if (!c->json && (any || sigs.n)) {
+		/* samples are per repetition: how many of the planned gave one */
+		printf("\n  %-40s", "repetitions with samples");
+		for (size_t k = 0; k < c->nr_sides; k++) {
+			const struct zd_result *r = side_get(&c->sides[k], wl);
+			const char *planned = r ? result_param(r, "reps") : NULL;
+			char *cell = !r ? xstrdup("-") : planned ?
+				     xasprintf("%zu/%s", r->nr_samples, planned) :
+				     xasprintf("%zu", r->nr_samples);
+
+			printf(" %14s", cell);
+			free(cell);
+		}
+		printf("\n");
+	}
+	for (size_t i = 0; i < sigs.n; i++) {
+		struct json_object *sa = c->json ? json_object_new_array() : NULL;
+		bool is_new = false;
+
+		if (!c->json)
+			printf("  %-40.40s", sigs.v[i]);
+		for (size_t k = 0; k < c->nr_sides; k++) {
+			const struct zd_result *r = side_get(&c->sides[k], wl);
+			char *fr = fail_runs(r, has_sig(r, sigs.v[i]));
+
+			if (k && has_sig(r, sigs.v[i]) && !has_sig(r0, sigs.v[i]) && !is_new) {
+				is_new = true;
+				strv_pushf(&c->problems, "%s: new failure signature %s on %s (absent on %s)",
+					   wl, sigs.v[i], c->sides[k].label, c->sides[0].label);
+			}
+			if (sa)
+				json_object_array_add(sa, json_object_new_string(fr));
+			else
+				printf(" %14s", fr);
+			free(fr);
+		}
+		if (sa) {
+			json_object_object_add(sg, sigs.v[i], sa);
+			if (is_new)
+				json_object_array_add(news, json_object_new_string(sigs.v[i]));
+		} else {
+			printf("%s\n", is_new ? "  NEW" : "");
+		}
+	}
+	if (fo) {
+		json_object_object_add(fo, "sides", so);
+		json_object_object_add(fo, "signatures", sg);
+		json_object_object_add(fo, "new_signatures", news);
+		json_object_array_add(fails, fo);
+	}
+	strv_free(&sigs);
+}
+
+static void compare_free(struct compare *c)
+{
+	for (size_t i = 0; i < c->nr_sets; i++)
+		run_set_free(&c->sets[i]);
+	for (size_t i = 0; i < c->nr_sides; i++)
+		free(c->sides[i].label);
+	free(c->sets);
+	free(c->sides);
+	free(c->metrics);
+	strv_free(&c->problems);
+}
+
+static int cmd_compare(struct cmd_ctx *ctx)
+{
+	struct compare c = { .alpha = isnan(opt_alpha) ? 0.05 : opt_alpha,
+			     .threshold = isnan(opt_threshold) ? 0 : opt_threshold,
+			     .json = opt_json, .tty = isatty(1) };
+	struct strv specs = ctx->args; /* borrowed: freed by the caller */
+	struct json_object *out = NULL, *rows = NULL, *fails = NULL;
+	int ret = ZD_EXIT_USAGE;
+
+	gsl_set_error_handler_off(); /* a GSL domain error is a NAN, not an abort */
+	for (size_t i = 0; i < opt_metrics.n; i++) {
+		c.metrics = xrealloc(c.metrics, (c.nr_metrics + 1) * sizeof(*c.metrics));
+		if (metric_find(opt_metrics.v[i], &c.metrics[c.nr_metrics])) {
+			zd_err("unknown metric '%s' (%s)", opt_metrics.v[i], metric_names());
+			goto out;
+		}
+		c.nr_metrics++;
+	}
+	if (!specs.n) {
+		fprintf(stderr, "zdbench compare: expected two sides at least\n");
+		goto out;
+	}
+	c.sets = xcalloc(specs.n, sizeof(*c.sets));
+	for (size_t i = 0; i < specs.n; i++) {
+		if (run_set_load_spec(specs.v[i], &c.sets[c.nr_sets++]))
+			goto out;
+		/* a run folder with several variants: every one, in order */
+		for (size_t v = 0; v < c.sets[i].variants.n; v++) {
+			c.sides = xrealloc(c.sides, (c.nr_sides + 1) * sizeof(*c.sides));
+			c.sides[c.nr_sides++] = (struct side){ NULL, &c.sets[i], c.sets[i].variants.v[v] };
+		}
+	}
+	if (c.nr_sides < 2) {
+		zd_err("compare needs two sides at least; %s holds one variant", specs.v[0]);
+		goto out;
+	}
+	label_sides(&c, specs.v);
+	if (!c.nr_metrics) {
+		c.metrics = xmalloc(zd_nr_metrics * sizeof(*c.metrics));
+		for (size_t m = 0; m < zd_nr_metrics; m++)
+			c.metrics[c.nr_metrics++] = zd_metrics[m];
+	}
+	if (c.json) {
+		out = json_object_new_object();
+		rows = json_object_new_array();
+		fails = json_object_new_array();
+	} else {
+		printf("%-34s", "workload.metric");
+		for (size_t k = 0; k < c.nr_sides; k++)
+			printf(" %14s%s", c.sides[k].label, k ? "  %change [95% CI]      " : "");
+		printf("\n");
+	}
+	/* the first side's workloads, in its order: the others are read against it */
+	for (size_t w = 0; w < c.sides[0].rs->workloads.n; w++) {
+		const char *wl = c.sides[0].rs->workloads.v[w];
+
+		if (!side_get(&c.sides[0], wl))
+			continue;
+		for (size_t m = 0; m < c.nr_metrics; m++)
+			compare_metric(&c, wl, &c.metrics[m], rows);
+		compare_failures(&c, wl, fails);
+	}
+	/* workloads the first side lacks have nothing to be read against: say so */
+	for (size_t k = 1; k < c.nr_sides && !c.json; k++)
+		for (size_t w = 0; w < c.sides[k].rs->workloads.n; w++) {
+			const char *wl = c.sides[k].rs->workloads.v[w];
+
+			if (side_get(&c.sides[k], wl) && !side_get(&c.sides[0], wl))
+				printf("note: %s only on %s, not on %s: not compared\n", wl,
+				       c.sides[k].label, c.sides[0].label);
+		}
+	ret = c.problems.n ? ZD_EXIT_KERNEL : ZD_EXIT_CLEAN;
+	if (c.json) {
+		struct json_object *sides = json_object_new_array(), *probs = json_object_new_array();
+
+		for (size_t k = 0; k < c.nr_sides; k++) {
+			struct json_object *so = json_object_new_object();
+
+			json_object_object_add(so, "label", json_object_new_string(c.sides[k].label));
+			json_object_object_add(so, "dir", json_object_new_string(c.sides[k].rs->dir));
+			json_object_object_add(so, "variant", json_object_new_string(c.sides[k].variant));
+			json_object_array_add(sides, so);
+		}
+		for (size_t i = 0; i < c.problems.n; i++)
+			json_object_array_add(probs, json_object_new_string(c.problems.v[i]));
+		json_object_object_add(out, "schema", json_object_new_string(COMPARE_SCHEMA));
+		json_object_object_add(out, "alpha", json_object_new_double(c.alpha));
+		json_object_object_add(out, "threshold", json_object_new_double(c.threshold));
+		json_object_object_add(out, "sides", sides);
+		json_object_object_add(out, "rows", rows);
+		json_object_object_add(out, "failures", fails);
+		json_object_object_add(out, "problems", probs);
+		json_object_object_add(out, "exit", json_object_new_int(ret));
+		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+		rows = fails = NULL;
+	} else {
+		printf("\n* significant at alpha %g; ! a regression beyond the threshold (%g%%)\n",
+		       c.alpha, 100 * c.threshold);
+		for (size_t i = 0; i < c.problems.n; i++)
+			printf("FAIL: %s\n", c.problems.v[i]);
+	}
+out:
+	json_object_put(out);
+	json_object_put(rows);
+	json_object_put(fails);
+	compare_free(&c);
 	return ret;
 }
 
 const struct builtin builtin_compare = {
-	.name = "compare", .fn = cmd_compare_ctx, .options = options, .usage = usage,
-	.summary = "statistics between result sets; exit 1 on a regression",
+	.name = "compare", .fn = cmd_compare, .options = options, .usage = usage,
+	.exit_help = exit_help,
+	.summary = "statistics between result sets; exit 1 on a regression or new failure",
 };

@@ -67,15 +67,17 @@ static char *base_name(const char *p)
 /* Tonight's run into the history. Returns run_matrix's exit status. */
 static int record(struct cmd_ctx *ctx, const char *hdir, char **commit)
 {
+	struct run_set rs = { 0 };
 	struct run_opts o = { .backend = backend ? backend : "qemu", .interleave = interleave,
-			      .reproducer = ctx->reproducer, .out_dir = out_dir };
-	struct run_set rs;
+			      .reproducer = ctx->reproducer, .out_dir = out_dir,
+			      .out_set = &rs }; /* the results in memory: no re-read */
 	struct json_object *doc, *rj;
 	char *run_dir = NULL, *rjp, *id;
 	int ret = run_matrix(ctx->cfg, &o, &run_dir);
 
 	if (o.failed_stage != STAGE_NONE || !run_dir) {
 		free(run_dir);
+		run_set_free(&rs);
 		return ret;
 	}
 	rjp = path_join(run_dir, "run.json");
@@ -90,7 +92,8 @@ static int record(struct cmd_ctx *ctx, const char *hdir, char **commit)
 			*commit = xstrdup(jstr(k0, "commit"));
 		}
 	}
-	if (run_set_load(run_dir, &rs)) {
+	if (!rs.n) {
+		zd_err("%s: no results", run_dir);
 		ret = ZD_EXIT_INFRA;
 		goto out;
 	}
@@ -99,9 +102,9 @@ static int record(struct cmd_ctx *ctx, const char *hdir, char **commit)
 	if (history_append(hdir, id, doc))
 		ret = ZD_EXIT_INFRA;
 	json_object_put(doc);
-	run_set_free(&rs);
 	free(id);
 out:
+	run_set_free(&rs);
 	json_object_put(rj);
 	free(rjp);
 	free(run_dir);

@@ -246,21 +246,6 @@ static void test_check_log_exit_contract(void **state)
 	captured_free(&c);
 }
 
-static void test_parse_threshold(void **state)
-{
-	double t = 0;
-
-	assert_int_equal(parse_threshold("5%", &t), 0);
-	assert_true(t > 0.0499 && t < 0.0501);
-	assert_int_equal(parse_threshold("0.05", &t), 0);
-	assert_true(t > 0.0499 && t < 0.0501);
-	assert_int_equal(parse_threshold("abc", &t), -1);
-	assert_int_equal(parse_threshold("5%%", &t), -1);
-	assert_int_equal(parse_threshold("-1%", &t), -1);
-	assert_int_equal(parse_threshold("nan", &t), -1);
-	assert_int_equal(parse_threshold("", &t), -1);
-}
-
 static int setup(void **state)
 {
 	char cwd[4096];
@@ -289,7 +274,6 @@ int main(void)
 		cmocka_unit_test(test_option_values_checked),
 		cmocka_unit_test(test_parse_shapes),
 		cmocka_unit_test(test_check_log_exit_contract),
-		cmocka_unit_test(test_parse_threshold),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, teardown);

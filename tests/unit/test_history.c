@@ -117,11 +117,31 @@ static void test_new_change_point_reported_once(void **state)
 	rm_rf(hdir);
 }
 
+/* One series per metric of the table that the results carry. */
+static void test_history_series_per_metric(void **state)
+{
+	struct run_set rs;
+	struct json_object *doc, *series, *so;
+
+	assert_int_equal(run_set_load("tests/data/results/icount-a", &rs), 0);
+	doc = history_doc(&rs, "id", "abc", 1790000000L);
+	assert_true(json_object_object_get_ex(doc, "series", &series));
+	assert_true(json_object_object_get_ex(series, "base/odirect-read-pte/ns_per_page", &so));
+	assert_int_equal(jint(so, "n", 0), 10);
+	assert_true(json_object_object_get_ex(series, "base/odirect-read-pte/elapsed_ns", &so));
+	/* odirect has no gup_test times and no fio numbers: no such series */
+	assert_false(json_object_object_get_ex(series, "base/odirect-read-pte/get_ns_per_page", &so));
+	assert_false(json_object_object_get_ex(series, "base/odirect-read-pte/fio_iops", &so));
+	json_object_put(doc);
+	run_set_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history_analysis),
 		cmocka_unit_test(test_new_change_point_reported_once),
+		cmocka_unit_test(test_history_series_per_metric),
 	};
 
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);

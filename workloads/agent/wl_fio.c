@@ -134,6 +134,19 @@ static void add_dir(struct json_object *job, const char *dir, uint64_t *bytes, u
 		*ns += json_object_get_double(mean) * (double)n;
 }
 
+/*
+ * A completion-latency percentile (pct as fio spells it, "99.000000") of
+ * the busier direction; -1 when fio did not report it.
+ */
+static double clat_pct(struct json_object *job, const char *pct)
+{
+	const char *dir = jint(jget(job, "read"), "total_ios") >=
+			  jint(jget(job, "write"), "total_ios") ? "read" : "write";
+	struct json_object *v = jget(jget(jget(jget(job, dir), "clat_ns"), "percentile"), pct);
+
+	return v ? json_object_get_double(v) : -1;
+}
+
 /* Bytes of the file in written (not preallocated-unwritten) extents. */
 static int64_t written_bytes(const char *path)
 {
@@ -244,6 +257,10 @@ static int one_rep(const struct wl_ctx *ctx, struct fio *f, int rep, char *msg, 
 	jadd_int(o, "ios", (int64_t)ios);
 	jadd_int(o, "bytes", (int64_t)bytes);
 	jadd_int(o, "fio_runtime_ms", jint(job, "job_runtime"));
+	if (clat_pct(job, "50.000000") >= 0) /* the host's metric table reads these */
+		jadd_double(o, "lat_p50_ns", clat_pct(job, "50.000000"));
+	if (clat_pct(job, "99.000000") >= 0)
+		jadd_double(o, "lat_p99_ns", clat_pct(job, "99.000000"));
 	jadd_str(o, "expect", f->expect);
 	emit(o);
 	ret = check_proof(ctx, f, &s, rep, msg, len);
