@@ -150,6 +150,23 @@ static void on_error(void *ctx, const struct agent_msg *m)
 	strv_push(&rep->error_phases, phase ? phase : "?");
 }
 
+/*
+ * A vmsplice holder's account (pages, when spliced, released, closed),
+ * reported after teardown: kept in the report and in its workload's
+ * result, where t_release_ns against teardown's end shows whether
+ * teardown waited for the references.
+ */
+static void on_hold(void *ctx, const struct agent_msg *m)
+{
+	struct harvest *h = ctx;
+	const char *json = json_object_to_json_string(m->o);
+	struct zd_result *r = find(h->res, h->n, jstr(m->o, "workload"));
+
+	strv_push(&h->rep->holds, json);
+	if (r)
+		strv_push(&r->holds, json);
+}
+
 static void on_done(void *ctx, const struct agent_msg *m)
 {
 	struct agent_report *rep = ((struct harvest *)ctx)->rep;
@@ -172,6 +189,7 @@ static const agentmsg_fn harvest_on[AM_NR] = {
 	[AM_MAPPING] = on_mapping,
 	[AM_ERROR] = on_error,
 	[AM_PGMAP_REFS] = on_pgmap_refs,
+	[AM_HOLD] = on_hold,
 	[AM_DONE] = on_done,
 };
 
@@ -231,6 +249,7 @@ void agent_report_free(struct agent_report *rep)
 	strv_free(&rep->pmem);
 	strv_free(&rep->pgmap_refs);
 	strv_free(&rep->unknown_types);
+	strv_free(&rep->holds);
 	result_free(&rep->phases);
 	memset(rep, 0, sizeof(*rep));
 }

@@ -14,6 +14,7 @@ struct agent_report {
 	struct strv error_phases; /* the phase of each, as the agent named it */
 	struct strv pmem;	 /* raw JSON of the pmem lines */
 	struct strv pgmap_refs;	 /* raw JSON of the pgmap_refs lines */
+	struct strv holds;	 /* raw JSON of the hold lines (vmsplice holders) */
 	unsigned int bad_lines;	 /* lines that were not JSON objects with a "type" */
 	unsigned int unknown_lines; /* lines of a type agentmsg.c does not know */
 	struct strv unknown_types; /* their type names, distinct (at most 8) */

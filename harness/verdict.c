@@ -224,4 +224,7 @@ void verdict_merge(struct zd_result *acc, struct zd_result *r)
 		*f = r->findings[i];
 		memset(&r->findings[i], 0, sizeof(r->findings[i]));
 	}
+	/* every boot's holders: each held its own pages */
+	for (size_t i = 0; i < r->holds.n; i++)
+		strv_push(&acc->holds, r->holds.v[i]);
 }
