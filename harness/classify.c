@@ -59,13 +59,6 @@ static const struct {
 static pcre2_code *re[P_NR];
 static pcre2_match_data *md;
 
-const char *verdict_name(enum zd_verdict v)
-{
-	static const char *const names[] = { "clean", "fail", "hang", "crash", "infra" };
-
-	return names[v];
-}
-
 int classify_init(void)
 {
 	int err;

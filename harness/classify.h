@@ -6,9 +6,9 @@
 #include <stdio.h>
 
 #include "util.h"
+#include "verdict.h"
 
 /* Console classification: findings with stable signatures, and a verdict. */
-enum zd_verdict { V_CLEAN, V_FAIL, V_HANG, V_CRASH, V_INFRA };
 
 struct finding {
 	char *cls;	/* WARNING, PCPU_UNDERFLOW, HUNG_TASK, PANIC, OOPS, ... */
@@ -36,6 +36,5 @@ int classify_file(const char *path, struct classification *cl);
 /* Fold the run's own timeouts (NULL, boot, step, teardown, shutdown) in. */
 void classify_finish(struct classification *cl, const char *timeout);
 void classification_free(struct classification *cl);
-const char *verdict_name(enum zd_verdict v);
 
 #endif

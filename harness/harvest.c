@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agentmsg.h"
+
 static struct zd_result *find(struct zd_result *res, size_t n, const char *name)
 {
 	for (size_t i = 0; name && i < n; i++)
@@ -26,122 +28,211 @@ static void take_sample(struct json_object *o, struct zd_result *r)
 		s->rep = rep;
 }
 
-static void on_line(struct json_object *o, struct zd_result *res, size_t n,
-		    struct agent_report *rep)
+struct harvest {
+	struct zd_result *res;
+	size_t n;
+	struct agent_report *rep;
+};
+
+static void on_hello(void *ctx, const struct agent_msg *m)
 {
-	const char *type = jstr(o, "type");
-	struct zd_result *r;
+	struct harvest *h = ctx;
+	struct json_object *u;
 
-	if (!type)
-		return;
-	if (!strcmp(type, "hello")) {
-		struct json_object *u;
-
-		rep->hello = true;
-		if (json_object_object_get_ex(o, "uname", &u) && jstr(u, "release"))
-			rep->release = xstrdup(jstr(u, "release"));
-	} else if (!strcmp(type, "check") && rep->nr_checks < ZD_MAX_CHECKS) {
-		struct zd_check *c = &rep->checks[rep->nr_checks++];
-		struct json_object *v;
-
-		if (jstr(o, "medium"))
-			c->medium = xstrdup(jstr(o, "medium"));
-		c->name = xstrdup(jstr(o, "name") ? jstr(o, "name") : "?");
-		c->ok = jbool(o, "ok", false);
-		c->value = xstrdup(json_object_object_get_ex(o, "value", &v) && v ?
-				   json_object_get_string(v) : "");
-	} else if (!strcmp(type, "pgmap_refs")) {
-		strv_push(&rep->pgmap_refs, json_object_to_json_string(o));
-	} else if (!strcmp(type, "pmem")) {
-		strv_push(&rep->pmem, json_object_to_json_string(o));
-	} else if (!strcmp(type, "phase")) {
-		long t = jint(o, "taint", -1);
-		const char *name = jstr(o, "phase"), *state = jstr(o, "state");
-
-		if (name && state && !strcmp(state, "begin")) {
-			struct zd_phase *p = result_add_phase(&rep->phases, name);
-
-			p->taint_begin = t;
-			p->t_begin_ns = jint(o, "t_ns", 0);
-		} else if (name && state && rep->phases.nr_phases) {
-			struct zd_phase *p = &rep->phases.phases[rep->phases.nr_phases - 1];
-
-			if (!strcmp(p->name, name)) {
-				p->ended = true;
-				p->ok = jbool(o, "ok", false);
-				p->taint_end = t;
-				p->t_end_ns = jint(o, "t_ns", 0);
-			}
-		}
-
-		if (t >= 0 && rep->taint_first < 0)
-			rep->taint_first = t;
-		if (t >= 0)
-			rep->taint_last = t;
-	} else if (!strcmp(type, "sample")) {
-		r = find(res, n, jstr(o, "workload"));
-		if (r)
-			take_sample(o, r);
-	} else if (!strcmp(type, "workload")) {
-		r = find(res, n, jstr(o, "workload"));
-		if (r) {
-			r->ok = jbool(o, "ok", false);
-			free(r->msg);
-			r->msg = jstr(o, "msg") ? xstrdup(jstr(o, "msg")) : NULL;
-		}
-	} else if (!strcmp(type, "mapping")) {
-		/* this workload's PTE/PMD proof, judged by the agent, as a check */
-		r = find(res, n, jstr(o, "workload"));
-		if (r && json_object_object_get_ex(o, "ok", NULL)) {
-			char *v = xasprintf("wanted %s: %lld PTE, %lld PMD faults",
-					    jstr(o, "wanted") ? jstr(o, "wanted") : "?",
-					    (long long)jint(o, "pte_faults", 0),
-					    (long long)jint(o, "pmd_faults", 0));
-
-			result_add_check(r, "dax_mapping", jbool(o, "ok", false), v);
-			free(v);
-		}
-	} else if (!strcmp(type, "error")) {
-		strv_pushf(&rep->errors, "%s: %s", jstr(o, "phase") ? jstr(o, "phase") : "?",
-			   jstr(o, "msg") ? jstr(o, "msg") : "?");
-		strv_push(&rep->error_phases, jstr(o, "phase") ? jstr(o, "phase") : "?");
-	} else if (!strcmp(type, "done")) {
-		rep->done = true;
-		rep->done_ok = jbool(o, "ok", false);
+	h->rep->hello = true;
+	if (json_object_object_get_ex(m->o, "uname", &u) && jstr(u, "release")) {
+		free(h->rep->release);
+		h->rep->release = xstrdup(jstr(u, "release"));
 	}
+}
+
+static void on_check(void *ctx, const struct agent_msg *m)
+{
+	struct agent_report *rep = ((struct harvest *)ctx)->rep;
+	struct json_object *o = m->o, *v;
+	struct zd_check *c;
+
+	if (rep->nr_checks >= ZD_MAX_CHECKS)
+		return;
+	c = &rep->checks[rep->nr_checks++];
+	if (jstr(o, "medium"))
+		c->medium = xstrdup(jstr(o, "medium"));
+	c->name = xstrdup(jstr(o, "name") ? jstr(o, "name") : "?");
+	c->ok = jbool(o, "ok", false);
+	c->value = xstrdup(json_object_object_get_ex(o, "value", &v) && v ?
+			   json_object_get_string(v) : "");
+}
+
+static void on_pgmap_refs(void *ctx, const struct agent_msg *m)
+{
+	strv_push(&((struct harvest *)ctx)->rep->pgmap_refs, json_object_to_json_string(m->o));
+}
+
+static void on_pmem(void *ctx, const struct agent_msg *m)
+{
+	strv_push(&((struct harvest *)ctx)->rep->pmem, json_object_to_json_string(m->o));
+}
+
+static void on_phase(void *ctx, const struct agent_msg *m)
+{
+	struct agent_report *rep = ((struct harvest *)ctx)->rep;
+	struct json_object *o = m->o;
+	long t = jint(o, "taint", -1);
+	const char *name = jstr(o, "phase"), *state = jstr(o, "state");
+
+	if (name && state && !strcmp(state, "begin")) {
+		struct zd_phase *p = result_add_phase(&rep->phases, name);
+
+		p->taint_begin = t;
+		p->t_begin_ns = jint(o, "t_ns", 0);
+	} else if (name && state && rep->phases.nr_phases) {
+		struct zd_phase *p = &rep->phases.phases[rep->phases.nr_phases - 1];
+
+		if (!strcmp(p->name, name)) {
+			p->ended = true;
+			p->ok = jbool(o, "ok", false);
+			p->taint_end = t;
+			p->t_end_ns = jint(o, "t_ns", 0);
+		}
+	}
+
+	if (t >= 0 && rep->taint_first < 0)
+		rep->taint_first = t;
+	if (t >= 0)
+		rep->taint_last = t;
+}
+
+static void on_sample(void *ctx, const struct agent_msg *m)
+{
+	struct harvest *h = ctx;
+	struct zd_result *r = find(h->res, h->n, jstr(m->o, "workload"));
+
+	if (r)
+		take_sample(m->o, r);
+}
+
+static void on_workload(void *ctx, const struct agent_msg *m)
+{
+	struct harvest *h = ctx;
+	struct zd_result *r = find(h->res, h->n, jstr(m->o, "workload"));
+
+	if (!r)
+		return;
+	r->ok = jbool(m->o, "ok", false);
+	free(r->msg);
+	r->msg = jstr(m->o, "msg") ? xstrdup(jstr(m->o, "msg")) : NULL;
+}
+
+/* this workload's PTE/PMD proof, judged by the agent, as a check */
+static void on_mapping(void *ctx, const struct agent_msg *m)
+{
+	struct harvest *h = ctx;
+	struct json_object *o = m->o;
+	struct zd_result *r = find(h->res, h->n, jstr(o, "workload"));
+	char *v;
+
+	if (!r || !json_object_object_get_ex(o, "ok", NULL))
+		return;
+	v = xasprintf("wanted %s: %lld PTE, %lld PMD faults",
+		      jstr(o, "wanted") ? jstr(o, "wanted") : "?",
+		      (long long)jint(o, "pte_faults", 0), (long long)jint(o, "pmd_faults", 0));
+	result_add_check(r, "dax_mapping", jbool(o, "ok", false), v);
+	free(v);
+}
+
+static void on_error(void *ctx, const struct agent_msg *m)
+{
+	struct agent_report *rep = ((struct harvest *)ctx)->rep;
+	const char *phase = jstr(m->o, "phase");
+
+	strv_pushf(&rep->errors, "%s: %s", phase ? phase : "?",
+		   jstr(m->o, "msg") ? jstr(m->o, "msg") : "?");
+	strv_push(&rep->error_phases, phase ? phase : "?");
+}
+
+/*
+ * A vmsplice holder's account (pages, when spliced, released, closed),
+ * reported after teardown: kept in the report and in its workload's
+ * result, where t_release_ns against teardown's end shows whether
+ * teardown waited for the references.
+ */
+static void on_hold(void *ctx, const struct agent_msg *m)
+{
+	struct harvest *h = ctx;
+	const char *json = json_object_to_json_string(m->o);
+	struct zd_result *r = find(h->res, h->n, jstr(m->o, "workload"));
+
+	strv_push(&h->rep->holds, json);
+	if (r)
+		strv_push(&r->holds, json);
+}
+
+static void on_done(void *ctx, const struct agent_msg *m)
+{
+	struct agent_report *rep = ((struct harvest *)ctx)->rep;
+
+	rep->done = true;
+	rep->done_ok = jbool(m->o, "ok", false);
+}
+
+/*
+ * What the harvest keeps of each line type. plan and warning: nothing a
+ * result carries (the plan is the run's own, warnings are not failures).
+ */
+static const agentmsg_fn harvest_on[AM_NR] = {
+	[AM_HELLO] = on_hello,
+	[AM_PHASE] = on_phase,
+	[AM_PMEM] = on_pmem,
+	[AM_CHECK] = on_check,
+	[AM_SAMPLE] = on_sample,
+	[AM_WORKLOAD] = on_workload,
+	[AM_MAPPING] = on_mapping,
+	[AM_ERROR] = on_error,
+	[AM_PGMAP_REFS] = on_pgmap_refs,
+	[AM_HOLD] = on_hold,
+	[AM_DONE] = on_done,
+};
+
+/*
+ * Lines that are no message, or of a type this zdbench does not know (a
+ * newer agent): ignored, as the protocol says, but said so once per boot.
+ */
+static void report_strays(const char *path, const struct agent_report *rep)
+{
+	if (rep->unknown_lines) {
+		char *names = strv_join(&rep->unknown_types, ", ");
+
+		zd_info("%s: %u line%s of unknown type (%s) ignored", path, rep->unknown_lines,
+			rep->unknown_lines == 1 ? "" : "s", names);
+		free(names);
+	}
+	if (rep->bad_lines)
+		zd_info("%s: %u line%s not a typed JSON object (torn or foreign) ignored", path,
+			rep->bad_lines, rep->bad_lines == 1 ? "" : "s");
 }
 
 int harvest(const char *path, struct zd_result *res, size_t nres,
 	    struct agent_report *rep)
 {
+	struct harvest h = { .res = res, .n = nres, .rep = rep };
+	struct agentmsg_reader rd = { .on = harvest_on, .ctx = &h };
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t len;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->taint_first = rep->taint_last = -1;
 	f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0 : -1; /* no line at all: nothing booted */
-	while ((len = getline(&line, &cap, f)) > 0) {
-		struct json_object *o;
-
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (!len)
-			continue;
-		o = json_tokener_parse(line);
-		if (!o || !json_object_is_type(o, json_type_object)) {
-			rep->bad_lines++;
-			json_object_put(o);
-			continue;
-		}
-		on_line(o, res, nres, rep);
-		json_object_put(o);
-	}
+	while (getline(&line, &cap, f) > 0)
+		agentmsg_feed(&rd, line);
 	free(line);
 	fclose(f);
+	rep->bad_lines = rd.n.bad + rd.n.untyped;
+	rep->unknown_lines = rd.n.unknown;
+	rep->unknown_types = rd.unknown_types; /* moved: rd is not freed */
+	report_strays(path, rep);
 	return 0;
 }
 
@@ -157,6 +248,8 @@ void agent_report_free(struct agent_report *rep)
 	strv_free(&rep->error_phases);
 	strv_free(&rep->pmem);
 	strv_free(&rep->pgmap_refs);
+	strv_free(&rep->unknown_types);
+	strv_free(&rep->holds);
 	result_free(&rep->phases);
 	memset(rep, 0, sizeof(*rep));
 }

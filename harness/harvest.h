@@ -14,14 +14,20 @@ struct agent_report {
 	struct strv error_phases; /* the phase of each, as the agent named it */
 	struct strv pmem;	 /* raw JSON of the pmem lines */
 	struct strv pgmap_refs;	 /* raw JSON of the pgmap_refs lines */
-	unsigned int bad_lines;	 /* lines that were not JSON objects */
+	struct strv holds;	 /* raw JSON of the hold lines (vmsplice holders) */
+	unsigned int bad_lines;	 /* lines that were not JSON objects with a "type" */
+	unsigned int unknown_lines; /* lines of a type agentmsg.c does not know */
+	struct strv unknown_types; /* their type names, distinct (at most 8) */
 	long taint_first, taint_last;
 	struct zd_result phases;	 /* only .phases used: shared by all workloads */
 };
 
 /*
- * Read results.jsonl; fill the samples and workload outcome of each result
- * (matched by workload name) and the shared report.
+ * Read results.jsonl (the agent's lines, through agentmsg.c); fill the
+ * samples, checks (dax_mapping) and workload outcome of each result
+ * (matched by workload name) and the shared report. Torn and unknown lines
+ * are counted in rep and noted on stderr. Returns 0 (also for a missing
+ * file: the agent said nothing), -1 if the file exists but cannot be read.
  */
 int harvest(const char *path, struct zd_result *res, size_t nres,
 	    struct agent_report *rep);

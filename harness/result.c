@@ -122,6 +122,7 @@ void result_free(struct zd_result *r)
 	}
 	strv_free(&r->signatures);
 	strv_free(&r->pgmap_refs);
+	strv_free(&r->holds);
 	strv_free(&r->param_keys);
 	strv_free(&r->param_vals);
 	for (size_t i = 0; i < r->nr_findings; i++) {
@@ -335,6 +336,16 @@ struct json_object *result_to_json(const struct zd_result *r)
 			json_object_array_add(pa, pr ? pr : json_object_new_string(r->pgmap_refs.v[i]));
 		}
 		json_object_object_add(o, "pgmap_refs", pa);
+		/* only where a workload held pages: other results stay as they were */
+		if (r->holds.n) {
+			pa = json_object_new_array();
+			for (size_t i = 0; i < r->holds.n; i++) {
+				struct json_object *ho = json_tokener_parse(r->holds.v[i]);
+
+				json_object_array_add(pa, ho ? ho : json_object_new_string(r->holds.v[i]));
+			}
+			json_object_object_add(o, "holds", pa);
+		}
 	}
 	add_str(o, "reproducer", r->reproducer);
 	return o;
@@ -516,6 +527,9 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	if (json_object_object_get_ex(o, "pgmap_refs", &a) && json_object_is_type(a, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(a); i++)
 			strv_push(&r->pgmap_refs, json_object_to_json_string(json_object_array_get_idx(a, i)));
+	if (json_object_object_get_ex(o, "holds", &a) && json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			strv_push(&r->holds, json_object_to_json_string(json_object_array_get_idx(a, i)));
 	r->reproducer = dupj(o, "reproducer");
 	if (!r->variant || !r->workload || !r->verdict) {
 		*err = xstrdup("missing one of: variant, workload.name, verdict");

@@ -90,6 +90,7 @@ struct zd_result {
 	struct zd_phase *phases;
 	size_t nr_phases;
 	struct strv pgmap_refs;	/* the agent's pgmap_refs lines (variant kernels) */
+	struct strv holds;	/* the agent's hold lines for this workload (vmsplice) */
 	char *reproducer;
 };
 

@@ -25,6 +25,7 @@
 #include "proc.h"
 #include "stats.h"
 #include "util.h"
+#include "verdict.h"
 #include "wlkind.h"
 
 struct json_object *plan_json(const struct zd_config *c, const char *run_id,
@@ -156,107 +157,6 @@ static char *qemu_version(const struct zd_config *c)
 	return v;
 }
 
-/* A setup or checks phase of another medium ("setup:devdax"): not ours. */
-static bool other_medium(const char *phase, const struct zd_result *r)
-{
-	const char *colon = strchr(phase, ':');
-
-	if (!colon || (strncmp(phase, "setup:", 6) && strncmp(phase, "checks:", 7)))
-		return false;
-	return strcmp(colon + 1, r->medium);
-}
-
-/*
- * The agent finished not ok only because other workloads failed, or the
- * setup or checks of another medium: each keeps its own verdict. A failed
- * setup or check of its own medium, or any teardown, fails it.
- */
-static bool failed_elsewhere(const struct agent_report *rep, const struct zd_result *r)
-{
-	char *mine = xasprintf("workload:%s", r->workload);
-	bool elsewhere = rep->error_phases.n > 0;
-
-	for (size_t i = 0; i < rep->error_phases.n; i++) {
-		const char *ph = rep->error_phases.v[i];
-
-		if (other_medium(ph, r))
-			continue;
-		if (strncmp(ph, "workload:", 9) || !strcmp(ph, mine))
-			elsewhere = false;
-	}
-	free(mine);
-	return elsewhere;
-}
-
-static bool expects_refusal(const struct zd_result *r)
-{
-	for (size_t i = 0; i < r->param_keys.n; i++)
-		if (!strcmp(r->param_keys.v[i], "expect"))
-			return !strcmp(r->param_vals.v[i], "refused");
-	return false;
-}
-
-/* Fill verdicts from console + agent for every workload of one boot. */
-static void judge(struct zd_result *res, size_t n, const struct boot_out *bo,
-		  const struct classification *cl, const struct agent_report *rep)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct zd_result *r = &res[i];
-		enum zd_verdict v = cl->verdict;
-
-		for (size_t j = 0; j < rep->nr_checks; j++)
-			if (!rep->checks[j].medium || !strcmp(rep->checks[j].medium, r->medium))
-				result_add_check(r, rep->checks[j].name, rep->checks[j].ok,
-						 rep->checks[j].value);
-		for (size_t j = 0; j < cl->n; j++) {
-			const struct finding *cf = &cl->f[j];
-			struct zd_finding *f = result_add_finding(r);
-
-			strv_pushf(&r->signatures, "%s@%s", cf->key, cf->phase);
-			f->cls = xstrdup(cf->cls);
-			f->key = xstrdup(cf->key);
-			f->phase = xstrdup(cf->phase);
-			f->text = xstrdup(cf->detail ? cf->detail : "");
-			f->msg = cf->msg ? xstrdup(cf->msg) : NULL;
-			f->stack = cf->stack ? xstrdup(cf->stack) : NULL;
-			f->line = cf->line;
-		}
-		for (size_t j = 0; j < rep->pgmap_refs.n; j++)
-			strv_push(&r->pgmap_refs, rep->pgmap_refs.v[j]);
-		for (size_t j = 0; j < rep->phases.nr_phases; j++) {
-			const struct zd_phase *sp = &rep->phases.phases[j];
-			struct zd_phase *p = result_add_phase(r, sp->name);
-			char *nm = p->name;
-
-			*p = *sp;
-			p->name = nm;
-		}
-		if (bo->timeout)
-			r->timeout = xstrdup(bo->timeout);
-		if (!bo->saw_hello && v == V_CLEAN)
-			v = V_INFRA;
-		/* The kernel was fine but the workload was not what it claimed. */
-		/* a negative control (expect = refused) measures nothing by design */
-		if (v == V_CLEAN && (!r->ok || (!r->nr_samples && !expects_refusal(r)))) {
-			v = V_FAIL;
-			if (!r->msg)
-				r->msg = xstrdup(rep->errors.n ? rep->errors.v[0] :
-						 "the agent reported no result for this workload");
-		}
-		if (v == V_CLEAN && (!rep->done || (!rep->done_ok && !failed_elsewhere(rep, r)))) {
-			v = V_FAIL;
-			free(r->msg);
-			r->msg = xstrdup(rep->errors.n ? rep->errors.v[0] :
-					 "the agent did not finish cleanly");
-		}
-		if (v != V_CLEAN)
-			r->ok = false;
-		r->verdict = xstrdup(verdict_name(v));
-		if (rep->release)
-			r->guest_kernel = xstrdup(rep->release);
-	}
-}
-
 struct variant_ctx {
 	const struct zd_config *c;
 	unsigned int rounds;	/* --interleave: boots per variant, alternating */
@@ -301,59 +201,6 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 					    !strcmp(c->pmem, "memmap") ? c->pmem_start_mib : 0);
 		r->medium = medium;
 		r->reproducer = xstrdup(vc->o->reproducer ? vc->o->reproducer : "");
-	}
-}
-
-static int verdict_rank(const char *v)
-{
-	static const char *const order[] = { "clean", "infra", "fail", "hang", "crash" };
-
-	for (int i = 0; i < 5; i++)
-		if (v && !strcmp(v, order[i]))
-			return i;
-	return 0;
-}
-
-/* Fold one interleaved boot's result into the variant's accumulated one. */
-static void merge_result(struct zd_result *acc, struct zd_result *r)
-{
-	unsigned int base_rep = acc->nr_samples;
-
-	if (!acc->verdict) {
-		*acc = *r;
-		memset(r, 0, sizeof(*r));
-		return;
-	}
-	for (size_t i = 0; i < r->nr_samples; i++) {
-		struct zd_sample *s = result_add_sample(acc);
-
-		*s = r->samples[i];
-		s->rep += base_rep;
-		memset(&r->samples[i], 0, sizeof(r->samples[i]));
-	}
-	r->nr_samples = 0;
-	if (verdict_rank(r->verdict) > verdict_rank(acc->verdict)) {
-		free(acc->verdict);
-		acc->verdict = xstrdup(r->verdict);
-	}
-	acc->ok = acc->ok && r->ok;
-	if (!acc->timeout && r->timeout)
-		acc->timeout = xstrdup(r->timeout);
-	if (!acc->msg && r->msg)
-		acc->msg = xstrdup(r->msg);
-	for (size_t i = 0; i < r->signatures.n; i++) {
-		bool have = false;
-
-		for (size_t j = 0; j < acc->signatures.n && !have; j++)
-			have = !strcmp(acc->signatures.v[j], r->signatures.v[i]);
-		if (!have)
-			strv_push(&acc->signatures, r->signatures.v[i]);
-	}
-	for (size_t i = 0; i < r->nr_findings; i++) {
-		struct zd_finding *f = result_add_finding(acc);
-
-		*f = r->findings[i];
-		memset(&r->findings[i], 0, sizeof(r->findings[i]));
 	}
 }
 
@@ -419,15 +266,8 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	if (vc->be->boot(&req, &bo) && bo.start_failed)
 		goto out;
 	unlink(initrd); /* a copy of the cached image: plan.json is kept */
-	if (classify_file(con, &cl) && path_exists(con))
+	if (verdict_boot(con, resl, &bo, res, n, &cl, &rep))
 		goto out;
-	/* kmsg from a running kernel has no boot banner, and needs none */
-	if (bo.kernel_running)
-		cl.kernel_started = cl.reached_init = true;
-	classify_finish(&cl, bo.timeout);
-	if (harvest(resl, res, n, &rep))
-		zd_err("cannot read %s", resl);
-	judge(res, n, &bo, &cl, &rep);
 	for (size_t i = 0; i < n; i++) {
 		res[i].kernel_cmdline = xstrdup(bo.cmdline ? bo.cmdline : "");
 		res[i].qemu_cmdline = strv_join_quoted(&bo.argv);
@@ -436,7 +276,7 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 		goto out;
 	if (vc->rounds > 1) {
 		for (size_t i = 0; i < n; i++)
-			merge_result(&acc[i], &res[i]);
+			verdict_merge(&acc[i], &res[i]);
 		/* the merged result so far: a killed run keeps what it measured */
 		if (write_results(vdir, acc, n))
 			goto out;

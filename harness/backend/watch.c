@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "agentmsg.h"
 #include "proc.h"
 #include "result.h"
 
@@ -73,53 +73,73 @@ static bool is_teardown(const char *phase)
 	return !strncmp(phase, "teardown", 8) && (!phase[8] || phase[8] == ':');
 }
 
-static void on_result_line(void *ctx, const char *line)
+static void on_hello(void *ctx, const struct agent_msg *m)
 {
 	struct watch *w = ctx;
-	struct json_object *o = json_tokener_parse(line);
-	const char *type, *phase, *state;
 	double now = now_mono();
 
-	if (!o)
-		return; /* a torn or foreign line: the harvester reports it */
-	type = jstr(o, "type");
-	if (!type)
-		goto out;
-	if (!strcmp(type, "hello")) {
-		w->out->saw_hello = true;
-		w->out->boot_secs = now - w->start;
+	w->out->saw_hello = true;
+	w->out->boot_secs = now - w->start;
+	w->waiting = "step";
+	w->deadline = now + w->c->step_timeout;
+}
+
+static void on_phase(void *ctx, const struct agent_msg *m)
+{
+	struct watch *w = ctx;
+	const char *phase = jstr(m->o, "phase"), *state = jstr(m->o, "state");
+	double now = now_mono();
+
+	if (!phase || !state)
+		return;
+	free(w->out->last_phase);
+	w->out->last_phase = xstrdup(phase);
+	if (!strcmp(state, "begin") && is_teardown(phase)) {
+		w->waiting = "teardown";
+		w->deadline = now + w->c->teardown_timeout;
+	} else if (is_teardown(phase) && !jbool(m->o, "ok", true)) {
+		/* still stuck in teardown (e.g. ndctl in D state): what
+		 * kills the guest later is the teardown hang */
+		w->teardown_failed = true;
+	} else {
 		w->waiting = "step";
 		w->deadline = now + w->c->step_timeout;
-	} else if (!strcmp(type, "phase")) {
-		phase = jstr(o, "phase");
-		state = jstr(o, "state");
-		if (!phase || !state)
-			goto out;
-		free(w->out->last_phase);
-		w->out->last_phase = xstrdup(phase);
-		if (!strcmp(state, "begin") && is_teardown(phase)) {
-			w->waiting = "teardown";
-			w->deadline = now + w->c->teardown_timeout;
-		} else if (is_teardown(phase) && !jbool(o, "ok", true)) {
-			/* still stuck in teardown (e.g. ndctl in D state): what
-			 * kills the guest later is the teardown hang */
-			w->teardown_failed = true;
-		} else {
-			w->waiting = "step";
-			w->deadline = now + w->c->step_timeout;
-		}
-	} else if (!strcmp(type, "sample")) {
-		/* progress within a step: a long workload is not a stuck one */
-		w->deadline = now + w->c->step_timeout;
-	} else if (!strcmp(type, "done")) {
-		w->out->saw_done = true;
-		w->out->agent_ok = jbool(o, "ok", false);
-		w->waiting = w->teardown_failed ? "teardown" : "shutdown";
-		/* after a failed teardown the reboot blocks behind it: no use waiting long */
-		w->deadline = now + (w->teardown_failed ? STUCK_GRACE : SHUTDOWN_GRACE);
 	}
-out:
-	json_object_put(o);
+}
+
+/* progress within a step: a long workload is not a stuck one */
+static void on_sample(void *ctx, const struct agent_msg *m)
+{
+	struct watch *w = ctx;
+
+	w->deadline = now_mono() + w->c->step_timeout;
+}
+
+static void on_done(void *ctx, const struct agent_msg *m)
+{
+	struct watch *w = ctx;
+
+	w->out->saw_done = true;
+	w->out->agent_ok = jbool(m->o, "ok", false);
+	w->waiting = w->teardown_failed ? "teardown" : "shutdown";
+	/* after a failed teardown the reboot blocks behind it: no use waiting long */
+	w->deadline = now_mono() + (w->teardown_failed ? STUCK_GRACE : SHUTDOWN_GRACE);
+}
+
+/*
+ * The lines that move the deadline; the rest (and torn or unknown lines)
+ * are the harvester's business once the boot is over.
+ */
+static const agentmsg_fn watch_on[AM_NR] = {
+	[AM_HELLO] = on_hello,
+	[AM_PHASE] = on_phase,
+	[AM_SAMPLE] = on_sample,
+	[AM_DONE] = on_done,
+};
+
+static void on_result_line(void *ctx, const char *line)
+{
+	agentmsg_feed(ctx, line);
 }
 
 int watch_boot(const struct boot_req *req, struct boot_out *out, double boot_timeout,
@@ -128,6 +148,7 @@ int watch_boot(const struct boot_req *req, struct boot_out *out, double boot_tim
 	struct proc_opts po = { .out_path = req->qemu_log };
 	struct tail res = { .fd = -1 }, con = { .fd = -1 };
 	struct watch w = { .c = req->cfg, .out = out };
+	struct agentmsg_reader rd = { .on = watch_on, .ctx = &w };
 	int status = 0;
 	pid_t pid;
 
@@ -148,7 +169,7 @@ int watch_boot(const struct boot_req *req, struct boot_out *out, double boot_tim
 
 		if (pump)
 			pump->fn(pump->ctx);
-		tail_lines(&res, req->results_log, on_result_line, &w);
+		tail_lines(&res, req->results_log, on_result_line, &rd);
 		if (r == pid)
 			break;
 		if (stop_line && con.fd < 0)
@@ -174,13 +195,14 @@ int watch_boot(const struct boot_req *req, struct boot_out *out, double boot_tim
 	}
 	if (pump)
 		pump->fn(pump->ctx);
-	tail_lines(&res, req->results_log, on_result_line, &w);
+	tail_lines(&res, req->results_log, on_result_line, &rd);
 	if (res.fd >= 0)
 		close(res.fd);
 	if (con.fd >= 0)
 		close(con.fd);
 	sbuf_free(&res.pend);
 	sbuf_free(&con.pend);
+	agentmsg_reader_free(&rd);
 	out->wall_secs = now_mono() - w.start;
 	if (WIFEXITED(status))
 		out->exit_code = WEXITSTATUS(status);
