@@ -21,9 +21,10 @@ struct run_opts {
 /* Exit status: 0 all clean, 1 some run not clean, 2 harness error. */
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
-/* The plan the agent reads (/zdbench/plan.json). */
-struct json_object *plan_json(const struct zd_config *c, const char *run_id,
-			      const char *variant, bool host);
+struct backend_ops;
+/* The plan the agent reads (/zdbench/plan.json); the backend adds its fields. */
+struct json_object *plan_json(const struct zd_config *c, const struct backend_ops *be,
+			      const char *run_id, const char *variant);
 void print_summary(FILE *f, struct zd_result *res, size_t n);
 
 #endif
