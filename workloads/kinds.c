@@ -1,14 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The workload kinds and their parameters: one table for the harness
- * (config validation, `zdbench workloads kinds`, plan typing) and for
- * zdbench-micro (--help, option typing). The code of each kind is in
- * workloads/agent/wl_<kind>.c.
+ * The workload kinds: each row is the kind's identity, its parameters and
+ * their rules, for the harness (config validation, `zdbench workloads
+ * kinds`, plan typing), the agent (a plan's parameters checked before the
+ * kind runs) and zdbench-micro (--help, options). One checker for all of
+ * them is here; the code of each kind is in workloads/agent/wl_<kind>.c.
  */
 #include "kinds.h"
 
-#include <stddef.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+static int why_fail(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int why_fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A value that passed its WP_UINT spec. */
+static unsigned long long uint_of(wl_param_get_fn get, const void *ctx, const char *key)
+{
+	return strtoull(get(ctx, key), NULL, 10);
+}
+
+static int odirect_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	unsigned long long buf = uint_of(get, ctx, "buf_kib"), bs = uint_of(get, ctx, "bs_kib");
+
+	if (buf % 4 || bs % 4 || bs > buf)
+		return why_fail(why, len, "bs_kib and buf_kib must be multiples of 4 and bs_kib <= buf_kib");
+	/* the agent does whole I/Os over the whole buffer */
+	if (buf % bs)
+		return why_fail(why, len, "buf_kib must be a multiple of bs_kib");
+	if (get(ctx, "target")[0] != '/')
+		return why_fail(why, len, "target must be a device path in the guest");
+	return 0;
+}
+
+/* gup, vmsplice: a buffer of whole pages, of whole PMDs when PMD-mapped. */
+static int pmd_buf_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	const char *m = wl_buf_kib_check((long long)uint_of(get, ctx, "buf_kib"),
+					 !strcmp(get(ctx, "mapping"), "pmd"));
+
+	return m ? why_fail(why, len, "%s", m) : 0;
+}
+
+/* The job file's existence is the harness's to check: it has the project tree. */
+static int fio_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	const char *job = get(ctx, "job");
+
+	if (!*job || (!strchr(job, '/') &&
+		      strspn(job, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(job)))
+		return why_fail(why, len,
+				"job '%s': a name in workloads/fio without .fio ([a-z0-9_-]), or a path",
+				job);
+	if (get(ctx, "target")[0] != '/')
+		return why_fail(why, len, "target must be a device path");
+	return 0;
+}
 
 static const char *const map_choices[] = { "pte", "pmd", NULL };
 static const char *const rw_choices[] = { "read", "write", NULL };
@@ -75,18 +136,21 @@ static const struct wl_param_spec fio_params[] = {
 	{ NULL },
 };
 
-const struct wl_kind_desc wl_kinds[] = {
-	{ "odirect", "O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
-	  odirect_params, "fsdax devdax" },
-	{ "gup", "gup_test GUP/PIN benchmark (fast or slow path) on a DAX-mmap buffer",
-	  gup_params, "fsdax devdax" },
-	{ "vmsplice", "FOLL_GET refs on DAX pages held in an unread pipe across teardown",
-	  vmsplice_params, "fsdax devdax" },
-	{ "futex", "FUTEX_WAKE on a DAX word: get_futex_key's single-page get + folio_put",
-	  futex_params, "fsdax devdax" },
-	{ "fio", "a fio job (workloads/fio) whose buffers are mem=mmapshared on DAX pages",
-	  fio_params, "fsdax devdax" },
-	{ NULL },
+/* Indexed by enum wl_kind_id (kinds.h): the row of kind NAME is [WK_NAME]. */
+const struct wl_kind_desc wl_kinds[WK_NR + 1] = {
+	[WK_odirect] = { "odirect",
+		"O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
+		odirect_params, "fsdax devdax", odirect_check },
+	[WK_gup] = { "gup", "gup_test GUP/PIN benchmark (fast or slow path) on a DAX-mmap buffer",
+		gup_params, "fsdax devdax", pmd_buf_check },
+	[WK_vmsplice] = { "vmsplice",
+		"FOLL_GET refs on DAX pages held in an unread pipe across teardown",
+		vmsplice_params, "fsdax devdax", pmd_buf_check },
+	[WK_futex] = { "futex", "FUTEX_WAKE on a DAX word: get_futex_key's single-page get + folio_put",
+		futex_params, "fsdax devdax", NULL },
+	[WK_fio] = { "fio", "a fio job (workloads/fio) whose buffers are mem=mmapshared on DAX pages",
+		fio_params, "fsdax devdax", fio_check },
+	[WK_NR] = { NULL },
 };
 
 const struct wl_kind_desc *wl_kind_find(const char *name)
@@ -112,4 +176,61 @@ const char *wl_buf_kib_check(long long buf_kib, bool pmd)
 	if (pmd && buf_kib % 2048)
 		return "buf_kib must be a multiple of 2048 for mapping = pmd";
 	return NULL;
+}
+
+int wl_param_check(const struct wl_param_spec *s, const char *val, char *why, size_t len)
+{
+	unsigned long long u;
+	char *end;
+	size_t n;
+
+	if (s->type == WP_UINT) {
+		errno = 0;
+		u = strtoull(val, &end, 10);
+		/* as zdbench's parse_u64: strtoull would wrap "-5" */
+		if (!*val || *val == '-' || errno || *end || u < s->min || u > s->max)
+			return why_fail(why, len, "key '%s': not an integer in [%u, %u]", s->key,
+					s->min, s->max);
+	} else if (s->type == WP_ENUM) {
+		for (const char *const *ch = s->choices; *ch; ch++)
+			if (!strcmp(*ch, val))
+				return 0;
+		n = snprintf(why, len, "key '%s': '%s' is not one of:", s->key, val);
+		for (const char *const *ch = s->choices; *ch && n < len; ch++)
+			n += snprintf(why + n, len - n, " %s", *ch);
+		return -1;
+	}
+	return 0;
+}
+
+/* The set as its rules read it: an absent key is the table's default. */
+struct with_defaults {
+	const struct wl_kind_desc *k;
+	wl_param_get_fn get;
+	const void *ctx;
+};
+
+static const char *get_or_default(const void *ctx, const char *key)
+{
+	const struct with_defaults *d = ctx;
+	const char *v = d->get(d->ctx, key);
+	const struct wl_param_spec *s = v ? NULL : wl_param_find(d->k, key);
+
+	return v ? v : s && s->dflt ? s->dflt : "";
+}
+
+int wl_params_check(const struct wl_kind_desc *k, wl_param_get_fn get, const void *ctx,
+		    char *why, size_t len)
+{
+	struct with_defaults d = { k, get, ctx };
+
+	for (const struct wl_param_spec *s = k->params; s->key; s++) {
+		const char *v = get(ctx, s->key);
+
+		if (!v && !s->dflt)
+			return why_fail(why, len, "key '%s' is required", s->key);
+		if (v && wl_param_check(s, v, why, len))
+			return -1;
+	}
+	return k->check ? k->check(get_or_default, &d, why, len) : 0;
 }
