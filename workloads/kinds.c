@@ -56,6 +56,19 @@ static int pmd_buf_check(wl_param_get_fn get, const void *ctx, char *why, size_t
 	return m ? why_fail(why, len, "%s", m) : 0;
 }
 
+/* The peer times only the fast ops, in whole MiB. */
+static int gup_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	const char *op = get(ctx, "op");
+
+	if (pmd_buf_check(get, ctx, why, len))
+		return -1;
+	if (!strcmp(get(ctx, "impl"), "selftest") &&
+	    ((strcmp(op, "gup-fast") && strcmp(op, "pin-fast")) || uint_of(get, ctx, "buf_kib") % 1024))
+		return why_fail(why, len, "impl selftest: gup_test times only gup-fast and pin-fast, in whole MiB (buf_kib %% 1024)");
+	return 0;
+}
+
 /* The job file's existence is the harness's to check: it has the project tree. */
 static int fio_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
 {
@@ -71,7 +84,8 @@ static int fio_check(wl_param_get_fn get, const void *ctx, char *why, size_t len
 	return 0;
 }
 
-static const char *const map_choices[] = { "pte", "pmd", NULL };
+/* default: no placement, no advice: the kernel's choice (the agent's daxbuf.c) */
+static const char *const map_choices[] = { "pte", "pmd", "default", NULL };
 static const char *const rw_choices[] = { "read", "write", NULL };
 static const char *const mem_choices[] = { "dax", "anon", NULL };
 /* anon: the control, private anonymous memory in the same placement */
@@ -85,7 +99,7 @@ static const struct wl_param_spec odirect_params[] = {
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "size of the MAP_SHARED DAX-file buffer" },
 	{ "bs_kib", WP_UINT, NULL, 4, 1 << 16, "64", "bytes per I/O (one pin per page)" },
 	{ "iters", WP_UINT, NULL, 1, 1u << 30, "2000", "I/Os per repetition" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" },
 	{ "rw", WP_ENUM, rw_choices, 0, 0, "read", "read: device writes the buffer (FOLL_WRITE pins)" },
 	MEMORY_PARAM,
 	{ NULL },
@@ -98,7 +112,7 @@ static const char *const impl_choices[] = { "agent", "selftest", NULL };
 
 static const struct wl_param_spec gup_params[] = {
 	{ "op", WP_ENUM, gup_op_choices, 0, 0, "gup-fast", "gup_test command: GUP/PIN, fast/slow path" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" },
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "8192", "size of the MAP_SHARED DAX-file buffer" },
 	{ "pages_per_call", WP_UINT, NULL, 1, 1 << 20, "512", "gup_test nr_pages_per_call" },
 	{ "iters", WP_UINT, NULL, 1, 1 << 24, "10", "gup_test ioctls per repetition" },
@@ -112,7 +126,7 @@ static const struct wl_param_spec gup_params[] = {
 
 static const struct wl_param_spec vmsplice_params[] = {
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 20, "1024", "DAX buffer spliced into the pipe (pipe size)" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" },
 	{ "hold_s", WP_UINT, NULL, 0, 3600, "20", "seconds the pipe holds the pages (across teardown)" },
 	MEMORY_PARAM,
 	{ NULL },
@@ -120,7 +134,7 @@ static const struct wl_param_spec vmsplice_params[] = {
 
 static const struct wl_param_spec futex_params[] = {
 	{ "iters", WP_UINT, NULL, 1, 1u << 30, "100000", "FUTEX_WAKE calls per repetition" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" },
 	MEMORY_PARAM,
 	{ NULL },
 };
@@ -142,7 +156,7 @@ const struct wl_kind_desc wl_kinds[WK_NR + 1] = {
 		"O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
 		odirect_params, "fsdax devdax", odirect_check },
 	[WK_gup] = { "gup", "gup_test GUP/PIN benchmark (fast or slow path) on a DAX-mmap buffer",
-		gup_params, "fsdax devdax", pmd_buf_check },
+		gup_params, "fsdax devdax", gup_check },
 	[WK_vmsplice] = { "vmsplice",
 		"FOLL_GET refs on DAX pages held in an unread pipe across teardown",
 		vmsplice_params, "fsdax devdax", pmd_buf_check },

@@ -82,7 +82,7 @@ static void test_param_check_values(void **state)
 	assert_int_equal(wl_param_check(iters, "99999999999999999999999", why, sizeof(why)), -1);
 	assert_int_equal(wl_param_check(map, "pmd", why, sizeof(why)), 0);
 	assert_int_equal(wl_param_check(map, "huge", why, sizeof(why)), -1);
-	assert_string_equal(why, "key 'mapping': 'huge' is not one of: pte pmd");
+	assert_string_equal(why, "key 'mapping': 'huge' is not one of: pte pmd default");
 	assert_int_equal(wl_param_check(target, "anything", why, sizeof(why)), 0);
 	/* a short buffer truncates, never overflows */
 	assert_int_equal(wl_param_check(map, "huge", why, 8), -1);
@@ -114,6 +114,8 @@ static void test_params_check_sets(void **state)
 	static const char *const od_rel[] = { "target", "nullb0", NULL };
 	static const char *const gup_pmd[] = { "mapping", "pmd", "buf_kib", "1024", NULL };
 	static const char *const gup_bad[] = { "op", "pin-slow", NULL };
+	static const char *const gup_peer[] = { "impl", "selftest", "op", "pin-basic", NULL };
+	static const char *const gup_peer_ok[] = { "impl", "selftest", "op", "pin-fast", NULL };
 	static const char *const fio_ok[] = { "job", "pin-read", NULL };
 	static const char *const fio_bad[] = { "job", "Pin.fio", NULL };
 	static const char *const fio_path[] = { "job", "/srv/x.fio", "target", "nullb0", NULL };
@@ -131,6 +133,9 @@ static void test_params_check_sets(void **state)
 	assert_string_equal(why, "buf_kib must be a multiple of 2048 for mapping = pmd");
 	assert_int_equal(check("gup", gup_bad, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "key 'op': 'pin-slow' is not one of: gup-fast"));
+	assert_int_equal(check("gup", gup_peer, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "impl selftest: gup_test times only gup-fast and pin-fast"));
+	assert_int_equal(check("gup", gup_peer_ok, why, sizeof(why)), 0);
 	assert_int_equal(check("futex", none, why, sizeof(why)), 0);
 	assert_int_equal(check("fio", none, why, sizeof(why)), -1);
 	assert_string_equal(why, "key 'job' is required");
