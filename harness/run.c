@@ -53,22 +53,7 @@ struct json_object *plan_json(const struct zd_config *c, const struct backend_op
 		if (wl_fs(c, w))
 			json_object_object_add(wo, "fs", json_object_new_string(wl_fs(c, w)));
 		json_object_object_add(wo, "reps", json_object_new_int(c->reps));
-		for (size_t j = 0; j < w->nr_params; j++) {
-			const struct zd_param *pp = &w->params[j];
-
-			json_object_object_add(pa, pp->key,
-					       wl_param_is_uint(w->kind, pp->key) ?
-					       json_object_new_int64(strtoull(pp->val, NULL, 10)) :
-					       json_object_new_string(pp->val));
-		}
-		if (!strcmp(w->kind, "fio")) {
-			/* the job travels in the plan: the agent needs no project tree */
-			char *jp = wl_fio_job_path(c, w), *jt = read_file(jp, NULL);
-
-			json_object_object_add(pa, "job_text", json_object_new_string(jt ? jt : ""));
-			free(jt);
-			free(jp);
-		}
+		wl_plan_params(c, w, pa);
 		json_object_object_add(wo, "params", pa);
 		json_object_array_add(wa, wo);
 	}

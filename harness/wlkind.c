@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "wlkind.h"
 
+#include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,27 @@ bool wl_param_is_uint(const char *kind, const char *key)
 	const struct wl_param_spec *p = k ? wl_param_find(k, key) : NULL;
 
 	return p && p->type == WP_UINT;
+}
+
+void wl_plan_params(const struct zd_config *c, const struct zd_workload *w,
+		    struct json_object *pa)
+{
+	for (size_t j = 0; j < w->nr_params; j++) {
+		const struct zd_param *pp = &w->params[j];
+
+		json_object_object_add(pa, pp->key,
+				       wl_param_is_uint(w->kind, pp->key) ?
+				       json_object_new_int64(strtoull(pp->val, NULL, 10)) :
+				       json_object_new_string(pp->val));
+	}
+	if (wl_kind_find(w->kind) == &wl_kinds[WK_fio]) {
+		/* the job travels in the plan: the agent needs no project tree */
+		char *jp = wl_fio_job_path(c, w), *jt = read_file(jp, NULL);
+
+		json_object_object_add(pa, "job_text", json_object_new_string(jt ? jt : ""));
+		free(jt);
+		free(jp);
+	}
 }
 
 /*

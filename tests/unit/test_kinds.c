@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "config.h"
 #include "kinds.h"
@@ -173,6 +174,29 @@ static void test_percent_in_workload_name(void **state)
 			    "config: [workload %s]: key 'job' is required");
 }
 
+/* The plan types a workload's params by its kind's table; fio carries its job. */
+static void test_plan_params(void **state)
+{
+	struct zd_config *c = config_new();
+	struct json_object *od = json_object_new_object(), *fio = json_object_new_object(), *v;
+
+	assert_int_equal(config_load_defaults(c), 0);
+	assert_int_equal(config_validate(c), 0);
+	wl_plan_params(c, config_workload(c, "odirect-read-pte"), od);
+	assert_true(json_object_object_get_ex(od, "bs_kib", &v));
+	assert_true(json_object_is_type(v, json_type_int));
+	assert_int_equal(json_object_get_int(v), 64);
+	assert_true(json_object_object_get_ex(od, "mapping", &v));
+	assert_string_equal(json_object_get_string(v), "pte");
+	assert_false(json_object_object_get_ex(od, "job_text", NULL));
+	wl_plan_params(c, config_workload(c, "fio-odirect-psync"), fio);
+	assert_true(json_object_object_get_ex(fio, "job_text", &v));
+	assert_non_null(strstr(json_object_get_string(v), "[")); /* a fio job file's text */
+	json_object_put(od);
+	json_object_put(fio);
+	config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_param_check_values),
 		cmocka_unit_test(test_params_check_sets),
 		cmocka_unit_test(test_percent_in_workload_name),
+		cmocka_unit_test(test_plan_params),
 	};
 
 	return cmocka_run_group_tests_name("kinds", tests, NULL, NULL);
