@@ -60,11 +60,11 @@ static int pmd_buf_check(wl_param_get_fn get, const void *ctx, char *why, size_t
 static int gup_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
 {
 	const char *op = get(ctx, "op");
+	bool fast = !strcmp(op, "gup-fast") || !strcmp(op, "pin-fast");
 
 	if (pmd_buf_check(get, ctx, why, len))
 		return -1;
-	if (!strcmp(get(ctx, "impl"), "selftest") &&
-	    ((strcmp(op, "gup-fast") && strcmp(op, "pin-fast")) || uint_of(get, ctx, "buf_kib") % 1024))
+	if (!strcmp(get(ctx, "impl"), "selftest") && (!fast || uint_of(get, ctx, "buf_kib") % 1024))
 		return why_fail(why, len, "impl selftest: gup_test times only gup-fast and pin-fast, in whole MiB (buf_kib %% 1024)");
 	return 0;
 }
@@ -86,6 +86,8 @@ static int fio_check(wl_param_get_fn get, const void *ctx, char *why, size_t len
 
 /* default: no placement, no advice: the kernel's choice (the agent's daxbuf.c) */
 static const char *const map_choices[] = { "pte", "pmd", "default", NULL };
+#define MAPPING_PARAM { "mapping", WP_ENUM, map_choices, 0, 0, "pte", \
+			"force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" }
 static const char *const rw_choices[] = { "read", "write", NULL };
 static const char *const mem_choices[] = { "dax", "anon", NULL };
 /* anon: the control, private anonymous memory in the same placement */
@@ -99,7 +101,7 @@ static const struct wl_param_spec odirect_params[] = {
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "size of the MAP_SHARED DAX-file buffer" },
 	{ "bs_kib", WP_UINT, NULL, 4, 1 << 16, "64", "bytes per I/O (one pin per page)" },
 	{ "iters", WP_UINT, NULL, 1, 1u << 30, "2000", "I/Os per repetition" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" },
+	MAPPING_PARAM,
 	{ "rw", WP_ENUM, rw_choices, 0, 0, "read", "read: device writes the buffer (FOLL_WRITE pins)" },
 	MEMORY_PARAM,
 	{ NULL },
@@ -112,7 +114,7 @@ static const char *const impl_choices[] = { "agent", "selftest", NULL };
 
 static const struct wl_param_spec gup_params[] = {
 	{ "op", WP_ENUM, gup_op_choices, 0, 0, "gup-fast", "gup_test command: GUP/PIN, fast/slow path" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" },
+	MAPPING_PARAM,
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "8192", "size of the MAP_SHARED DAX-file buffer" },
 	{ "pages_per_call", WP_UINT, NULL, 1, 1 << 20, "512", "gup_test nr_pages_per_call" },
 	{ "iters", WP_UINT, NULL, 1, 1 << 24, "10", "gup_test ioctls per repetition" },
@@ -126,7 +128,7 @@ static const struct wl_param_spec gup_params[] = {
 
 static const struct wl_param_spec vmsplice_params[] = {
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 20, "1024", "DAX buffer spliced into the pipe (pipe size)" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" },
+	MAPPING_PARAM,
 	{ "hold_s", WP_UINT, NULL, 0, 3600, "20", "seconds the pipe holds the pages (across teardown)" },
 	MEMORY_PARAM,
 	{ NULL },
@@ -134,7 +136,7 @@ static const struct wl_param_spec vmsplice_params[] = {
 
 static const struct wl_param_spec futex_params[] = {
 	{ "iters", WP_UINT, NULL, 1, 1u << 30, "100000", "FUTEX_WAKE calls per repetition" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" },
+	MAPPING_PARAM,
 	MEMORY_PARAM,
 	{ NULL },
 };

@@ -91,9 +91,12 @@ static void test_backend_keys_own_their_section(void **state)
 		assert_non_null(be->keys[0].key);
 		for (const struct config_key *k = be->keys; k->key; k++) {
 			assert_string_equal(k->section, be->keys[0].section);
-			for (size_t j = 0; (other = backend_at(j)); j++)
-				for (const struct config_key *o = other->keys; j != i && o->key; o++)
+			for (size_t j = 0; (other = backend_at(j)); j++) {
+				if (j == i)
+					continue;
+				for (const struct config_key *o = other->keys; o->key; o++)
 					assert_string_not_equal(o->section, k->section);
+			}
 		}
 	}
 	assert_string_equal(qemu_backend.keys[0].section, "qemu");
