@@ -10,36 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "media.h"
 #include "util.h"
 #include "wlkind.h"
 
-enum ktype { K_STR, K_UINT, K_BOOL, K_LIST, K_ENUM };
-
-struct key_desc {
-	const char *section;	/* "workload" matches [workload NAME] */
-	const char *key;
-	enum ktype type;
-	size_t off;
-	const char *const *choices; /* K_ENUM */
-	unsigned int min, max;	    /* K_UINT */
-};
-
 static const char *const src_choices[] = { "debian", "tree", NULL };
-static const char *const accel_choices[] = { "auto", "tcg", "kvm", NULL };
-static const char *const clock_choices[] = { "wall", "icount", NULL };
-static const char *const pmem_choices[] = { "memmap", "nvdimm", "file", NULL };
 
 /* The keys every [workload NAME] has besides kind; the rest are the kind's. */
 #define W(f) offsetof(struct zd_workload, f)
-static const struct key_desc wl_keys[] = {
+static const struct config_key wl_keys[] = {
 	{ "workload", "dax_mode", K_ENUM, W(dax_mode), media_dax_modes },
 	{ "workload", "fs", K_ENUM, W(fs), media_fs_names },
 };
 
 #define C(f) offsetof(struct zd_config, f)
 
-static const struct key_desc keys[] = {
+/* The backends' sections ([qemu], [host]) are declared beside them. */
+static const struct config_key keys[] = {
 	{ "general", "cache_dir", K_STR, C(cache_dir) },
 	{ "general", "results_dir", K_STR, C(results_dir) },
 	{ "kernel", "source", K_ENUM, C(source), src_choices },
@@ -50,34 +38,12 @@ static const struct key_desc keys[] = {
 	{ "kernel", "jobs", K_UINT, C(jobs), NULL, 1, 256 },
 	{ "kernel", "build_timeout", K_UINT, C(build_timeout), NULL, 60, 86400 },
 	{ "kernel", "ccache", K_BOOL, C(ccache) },
-	{ "qemu", "binary", K_STR, C(qemu) },
-	{ "qemu", "accel", K_ENUM, C(accel), accel_choices },
-	{ "qemu", "clock", K_ENUM, C(clock), clock_choices },
-	{ "qemu", "pmem", K_ENUM, C(pmem), pmem_choices },
-	{ "qemu", "pmem_path", K_STR, C(pmem_path) },
-	{ "qemu", "pmem_on", K_BOOL, C(pmem_on) },
-	{ "qemu", "memory_mib", K_UINT, C(mem_mib), NULL, 512, 1 << 20 },
-	{ "qemu", "cpus", K_UINT, C(cpus), NULL, 1, 64 },
-	{ "qemu", "pmem_start_mib", K_UINT, C(pmem_start_mib), NULL, 128, 1 << 20 },
-	{ "qemu", "pmem_size_mib", K_UINT, C(pmem_size_mib), NULL, 128, 1 << 20 },
-	{ "qemu", "boot_timeout", K_UINT, C(boot_timeout), NULL, 1, 86400 },
-	{ "qemu", "step_timeout", K_UINT, C(step_timeout), NULL, 1, 86400 },
-	{ "qemu", "teardown_timeout", K_UINT, C(teardown_timeout), NULL, 1, 86400 },
-	{ "qemu", "kvm_probe_timeout", K_UINT, C(kvm_probe_timeout), NULL, 1, 3600 },
-	{ "qemu", "hung_task_timeout", K_UINT, C(hung_task_timeout), NULL, 1, 3600 },
-	{ "qemu", "extra_cmdline", K_STR, C(extra_cmdline) },
 	{ "run", "variants", K_LIST, C(variants) },
 	{ "run", "workloads", K_LIST, C(run_workloads) },
 	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
 	{ "run", "teardown", K_BOOL, C(teardown) },
 	{ "run", "dax_mode", K_ENUM, C(dax_mode), media_dax_modes },
 	{ "run", "fs", K_ENUM, C(fs), media_fs_names },
-	{ "host", "namespace", K_STR, C(host_ns) },
-	{ "host", "size", K_STR, C(host_size) },
-	{ "host", "destructive", K_BOOL, C(host_destructive) },
-	{ "host", "mountpoint", K_STR, C(host_mountpoint) },
-	{ "host", "variant", K_STR, C(host_variant) },
-	{ "host", "kernel_config", K_STR, C(host_kconfig) },
 };
 
 extern const char _binary_config_example_start[];
@@ -150,17 +116,55 @@ void workload_set_param(struct zd_workload *w, const char *key,
 	p->line = line;
 }
 
+static void key_free(struct zd_config *c, const struct config_key *k)
+{
+	char *base = (char *)c;
+
+	if (k->type == K_STR || k->type == K_ENUM)
+		free(*(char **)(base + k->off));
+	else if (k->type == K_LIST)
+		list_clear((struct zd_list *)(base + k->off));
+}
+
+/*
+ * The key of a section: config.c's own, else a backend's. *known says
+ * whether the section exists at all (for "unknown key" vs "unknown section").
+ */
+static const struct config_key *key_find(const char *section, const char *key, bool *known)
+{
+	const struct backend_ops *be;
+
+	*known = false;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (strcmp(keys[i].section, section))
+			continue;
+		*known = true;
+		if (!strcmp(keys[i].key, key))
+			return &keys[i];
+	}
+	for (size_t i = 0; (be = backend_at(i)); i++) {
+		for (const struct config_key *k = be->keys; k && k->key; k++) {
+			if (strcmp(k->section, section))
+				continue;
+			*known = true;
+			if (!strcmp(k->key, key))
+				return k;
+		}
+	}
+	return NULL;
+}
+
 void config_free(struct zd_config *c)
 {
+	const struct backend_ops *be;
+
 	if (!c)
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		char *base = (char *)c;
-		if (keys[i].type == K_STR || keys[i].type == K_ENUM)
-			free(*(char **)(base + keys[i].off));
-		else if (keys[i].type == K_LIST)
-			list_clear((struct zd_list *)(base + keys[i].off));
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		key_free(c, &keys[i]);
+	for (size_t i = 0; (be = backend_at(i)); i++)
+		for (const struct config_key *k = be->keys; k && k->key; k++)
+			key_free(c, k);
 	for (size_t i = 0; i < c->nr_workloads; i++)
 		workload_free(&c->workloads[i]);
 	free(c->project_dir);
@@ -250,7 +254,7 @@ bool run_uses_fs(const struct zd_config *c, const char *fs)
 	return false;
 }
 
-static int set_value(struct zd_config *c, const struct key_desc *k, char *base,
+static int set_value(struct zd_config *c, const struct config_key *k, char *base,
 		     const char *value, const char *origin, int line)
 {
 	void *field = base + k->off;
@@ -305,6 +309,8 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 {
 	const char *sec = section;
 	char *base = (char *)c;
+	const struct config_key *k;
+	bool known;
 
 	(void)sec;
 
@@ -338,16 +344,12 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 		}
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		if (strcmp(keys[i].section, sec))
-			continue;
-		if (!strcmp(keys[i].key, key))
-			return set_value(c, &keys[i], base, value, origin, line);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (!strcmp(keys[i].section, sec))
-			return fail(c, origin, line, "unknown key '%s' in [%s]",
-				    key, section);
+	k = key_find(sec, key, &known);
+	if (k)
+		return set_value(c, k, base, value, origin, line);
+	if (known)
+		return fail(c, origin, line, "unknown key '%s' in [%s]",
+			    key, section);
 	return fail(c, origin, line, "unknown section [%s]", section);
 }
 
@@ -491,9 +493,23 @@ int config_set_override(struct zd_config *c, const char *assignment)
 	return ret;
 }
 
+int config_fail(struct zd_config *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	fail(c, "config", 0, "%s", msg ? msg : "out of memory");
+	free(msg);
+	return -1;
+}
+
 int config_validate(struct zd_config *c)
 {
-	unsigned int end = c->pmem_start_mib + c->pmem_size_mib;
+	const struct backend_ops *be;
 
 	if (!strcmp(c->source, "tree") && (!c->tree || !*c->tree))
 		fail(c, "config", 0, "[kernel] source = tree needs key 'tree'");
@@ -504,32 +520,10 @@ int config_validate(struct zd_config *c)
 			fail(c, "config", 0, "[kernel] tree = %s: no such directory", c->tree);
 		free(t);
 	}
-	/* memremap_pages() works in 128 MiB memory sections on x86_64. */
-	if (c->pmem_start_mib % 128 || c->pmem_size_mib % 128)
-		fail(c, "config", 0,
-		     "[qemu] pmem_start_mib and pmem_size_mib must be multiples of 128 (the x86_64 memory section)");
-	if (!strcmp(c->pmem, "memmap")) {
-		/* q35 keeps RAM contiguous below 2 GiB only up to ~2.75 GiB. */
-		unsigned int low = c->mem_mib > 2816 ? 2048 : c->mem_mib;
-
-		if (end > low || c->pmem_start_mib < 256)
-			fail(c, "config", 0,
-				    "[qemu] memmap pmem [%u, %u) MiB must lie inside guest RAM below %u MiB (memory_mib = %u) and above 256 MiB",
-				    c->pmem_start_mib, end, low, c->mem_mib);
-		if (c->mem_mib - c->pmem_size_mib < 384)
-			fail(c, "config", 0,
-				    "[qemu] memory_mib = %u leaves under 384 MiB of RAM beside %u MiB of pmem",
-				    c->mem_mib, c->pmem_size_mib);
-	}
-	if (!strcmp(c->pmem, "file") && (!c->pmem_path || !*c->pmem_path))
-		fail(c, "config", 0,
-		     "[qemu] pmem = file needs pmem_path (a file on a DAX filesystem or a /dev/daxX.Y)");
-	if (!strcmp(c->pmem, "file") && !strncmp(c->pmem_path, "/dev/", 5) && !c->host_destructive)
-		fail(c, "config", 0,
-		     "[qemu] pmem_path = %s: the guest destroys its data; set [host] destructive = yes if that is intended",
-		     c->pmem_path);
-	if (c->host_mountpoint && c->host_mountpoint[0] != '/')
-		fail(c, "config", 0, "[host] mountpoint must be an absolute path");
+	/* each backend's section: every registered one, whichever runs */
+	for (size_t i = 0; (be = backend_at(i)); i++)
+		if (be->validate)
+			be->validate(c); /* errors go to c->errors, all of them */
 	if (!c->variants.n)
 		fail(c, "config", 0, "[run] variants is empty");
 	if (!c->run_workloads.n)
@@ -571,7 +565,7 @@ int config_validate(struct zd_config *c)
 	return c->errors.n ? -1 : 0;
 }
 
-static void dump_value(FILE *f, const struct key_desc *k, const char *base)
+static void dump_value(FILE *f, const struct config_key *k, const char *base)
 {
 	const void *field = base + k->off;
 
@@ -596,13 +590,23 @@ static void dump_value(FILE *f, const struct key_desc *k, const char *base)
 	}
 }
 
+static void dump_key(FILE *f, const struct config_key *k, const struct zd_config *c)
+{
+	fprintf(f, "%s.%s = ", k->section, k->key);
+	dump_value(f, k, (const char *)c);
+	fputc('\n', f);
+}
+
 void config_dump(const struct zd_config *c, FILE *f)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		fprintf(f, "%s.%s = ", keys[i].section, keys[i].key);
-		dump_value(f, &keys[i], (const char *)c);
-		fputc('\n', f);
-	}
+	const struct backend_ops *be;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		dump_key(f, &keys[i], c);
+	/* then each backend's section, declared beside the backend */
+	for (size_t i = 0; (be = backend_at(i)); i++)
+		for (const struct config_key *k = be->keys; k && k->key; k++)
+			dump_key(f, k, c);
 	for (size_t i = 0; i < c->nr_workloads; i++) {
 		const struct zd_workload *w = &c->workloads[i];
 

@@ -86,6 +86,22 @@ struct zd_config {
 	struct strv errors;	/* every error, in the order found, same shape */
 };
 
+/*
+ * One key of the declarative key table: where it lives in struct zd_config
+ * and how its value is checked. config.c has the general sections; each
+ * backend declares its own section's keys beside it (backend_ops.keys).
+ */
+enum config_ktype { K_STR, K_UINT, K_BOOL, K_LIST, K_ENUM };
+
+struct config_key {
+	const char *section;	/* "workload" matches [workload NAME] */
+	const char *key;	/* NULL ends a table */
+	enum config_ktype type;
+	size_t off;		/* offsetof(struct zd_config, field) */
+	const char *const *choices; /* K_ENUM, ends with NULL */
+	unsigned int min, max;	    /* K_UINT */
+};
+
 struct zd_config *config_new(void);
 void config_free(struct zd_config *c);
 /* Built-in defaults: the text of config.example, compiled in. */
@@ -99,10 +115,14 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 	       const char *value, const char *origin, int line);
 /* Cross-field checks after all sources are merged. */
 int config_validate(struct zd_config *c);
+/* A cross-field error found by a validate hook ("config: msg"); returns -1. */
+int config_fail(struct zd_config *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /*
  * Every effective key as "section.key = value", one a line, in the key
- * table's order, then "workload.NAME.key = value" for each workload
- * (defaults filled in by validation).
+ * table's order (then each backend's section), then
+ * "workload.NAME.key = value" for each workload (defaults filled in by
+ * validation).
  */
 void config_dump(const struct zd_config *c, FILE *f);
 const struct zd_workload *config_workload(const struct zd_config *c,

@@ -28,8 +28,8 @@
 #include "verdict.h"
 #include "wlkind.h"
 
-struct json_object *plan_json(const struct zd_config *c, const char *run_id,
-			      const char *variant, bool host)
+struct json_object *plan_json(const struct zd_config *c, const struct backend_ops *be,
+			      const char *run_id, const char *variant)
 {
 	struct json_object *p = json_object_new_object();
 	struct json_object *wa = json_object_new_array();
@@ -37,19 +37,9 @@ struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 	json_object_object_add(p, "schema", json_object_new_string("zdbench.plan/1"));
 	json_object_object_add(p, "run_id", json_object_new_string(run_id));
 	json_object_object_add(p, "variant", json_object_new_string(variant));
-	json_object_object_add(p, "pmem_mode", json_object_new_string(host ? "host" : c->pmem));
+	be->plan_fields(c, p); /* pmem_mode and what the agent may touch */
 	json_object_object_add(p, "dax_mode", json_object_new_string(c->dax_mode));
 	json_object_object_add(p, "fs", json_object_new_string(c->fs));
-	if (host) {
-		/* a real machine: its namespace only, its sysctls left alone */
-		json_object_object_add(p, "namespace", json_object_new_string(c->host_ns));
-		json_object_object_add(p, "mountpoint", json_object_new_string(c->host_mountpoint));
-		json_object_object_add(p, "nvdimm_init_labels", json_object_new_boolean(false));
-	} else {
-		json_object_object_add(p, "mountpoint", json_object_new_string("/mnt/dax"));
-		json_object_object_add(p, "hung_task_timeout",
-				       json_object_new_int(c->hung_task_timeout));
-	}
 	json_object_object_add(p, "step_timeout", json_object_new_int(c->step_timeout));
 	/* The agent gives up a little before the host kills the guest. */
 	json_object_object_add(p, "teardown_timeout",
@@ -66,22 +56,7 @@ struct json_object *plan_json(const struct zd_config *c, const char *run_id,
 		if (wl_fs(c, w))
 			json_object_object_add(wo, "fs", json_object_new_string(wl_fs(c, w)));
 		json_object_object_add(wo, "reps", json_object_new_int(c->reps));
-		for (size_t j = 0; j < w->nr_params; j++) {
-			const struct zd_param *pp = &w->params[j];
-
-			json_object_object_add(pa, pp->key,
-					       wl_param_is_uint(w->kind, pp->key) ?
-					       json_object_new_int64(strtoull(pp->val, NULL, 10)) :
-					       json_object_new_string(pp->val));
-		}
-		if (!strcmp(w->kind, "fio")) {
-			/* the job travels in the plan: the agent needs no project tree */
-			char *jp = wl_fio_job_path(c, w), *jt = read_file(jp, NULL);
-
-			json_object_object_add(pa, "job_text", json_object_new_string(jt ? jt : ""));
-			free(jt);
-			free(jp);
-		}
+		wl_plan_params(c, w, pa);
 		json_object_object_add(wo, "params", pa);
 		json_object_array_add(wa, wo);
 	}
@@ -140,23 +115,6 @@ static void host_info(struct json_object *run)
 	json_object_object_add(run, "host", h);
 }
 
-static char *qemu_version(const struct zd_config *c)
-{
-	char *argv[] = { c->qemu, "--version", NULL };
-	struct sbuf out = { 0 };
-	struct proc_opts o = { .capture = &out, .quiet_stderr = true, .timeout = 30 };
-	struct proc_result r;
-	char *v;
-
-	if (proc_run(argv, &o, &r) || !out.buf) {
-		sbuf_free(&out);
-		return xstrdup("unknown");
-	}
-	v = xstrdup(trim(strtok(out.buf, "\n")));
-	sbuf_free(&out);
-	return v;
-}
-
 struct variant_ctx {
 	const struct zd_config *c;
 	unsigned int rounds;	/* --interleave: boots per variant, alternating */
@@ -194,11 +152,7 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 		r->backend = xstrdup(vc->be->name);
 		r->accel = xstrdup(vc->accel);
 		r->clock = xstrdup(c->clock);
-		if (vc->be->real_machine)
-			r->pmem = xasprintf("host %s %s %s", c->host_ns, medium, c->host_size);
-		else
-			r->pmem = xasprintf("%s %s %uM@%uM", c->pmem, medium, c->pmem_size_mib,
-					    !strcmp(c->pmem, "memmap") ? c->pmem_start_mib : 0);
+		r->pmem = vc->be->describe_pmem(c, medium);
 		r->medium = medium;
 		r->reproducer = xstrdup(vc->o->reproducer ? vc->o->reproducer : "");
 	}
@@ -228,7 +182,7 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	char *initrd = path_join(dir, "initrd.cpio"), *planp = path_join(dir, "plan.json");
 	char *con = path_join(dir, "console.log"), *resl = path_join(dir, "results.jsonl");
 	char *qlog = path_join(dir, vc->be->log_name);
-	struct json_object *plan = plan_json(c, vc->run_id, k->variant, vc->be->real_machine);
+	struct json_object *plan = plan_json(c, vc->be, vc->run_id, k->variant);
 	struct boot_req req = {
 		.cfg = c, .variant = k->variant, .bzimage = k->bzimage, .initrd = initrd, .plan = planp,
 		.console_log = con, .results_log = resl, .qemu_log = qlog,
@@ -251,17 +205,17 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 			json_object_object_add(json_object_array_get_idx(wa, i), "reps",
 					       json_object_new_int(per));
 	}
-	if (zd_json_write(planp, plan) || (vc->img && image_with_plan(vc->img, plan, initrd)))
+	if (zd_json_write(planp, plan) ||
+	    ((vc->be->flags & BE_NEEDS_IMAGE) && image_with_plan(vc->img, plan, initrd)))
 		goto out;
 	{
-		char rbuf[48] = "";
+		char rbuf[48] = "", *line;
 
 		if (vc->rounds > 1)
 			snprintf(rbuf, sizeof(rbuf), " round %u/%u", round + 1, vc->rounds);
-		if (vc->img)
-			zd_info("booting %s%s (%s, clock %s)", k->variant, rbuf, vc->accel, c->clock);
-		else
-			zd_info("running %s%s on this machine (%s)", k->variant, rbuf, k->commit);
+		line = vc->be->announce(c, k, rbuf, vc->accel);
+		zd_info("%s", line);
+		free(line);
 	}
 	if (vc->be->boot(&req, &bo) && bo.start_failed)
 		goto out;
@@ -342,7 +296,7 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	struct json_object *r = json_object_new_object();
 	struct json_object *tools = json_object_new_array();
 	struct json_object *boot = json_object_new_object();
-	char *qv = qemu_version(c), *cmdline = kernel_cmdline(c);
+	char *cmdline = kernel_cmdline(c);
 
 	json_object_object_add(r, "schema", json_object_new_string(ZD_RUN_SCHEMA));
 	json_object_object_add(r, "run_id", json_object_new_string(vc->run_id));
@@ -362,15 +316,7 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(boot, "cpus", json_object_new_int(c->cpus));
 	json_object_object_add(boot, "dax_mode", json_object_new_string(c->dax_mode));
 	json_object_object_add(boot, "fs", json_object_new_string(c->fs));
-	if (vc->be->real_machine) {
-		json_object_object_add(boot, "namespace", json_object_new_string(c->host_ns));
-		json_object_object_add(boot, "namespace_size", json_object_new_string(c->host_size));
-	} else {
-		json_object_object_add(boot, "pmem", json_object_new_string(c->pmem));
-		json_object_object_add(boot, "pmem_start_mib", json_object_new_int(c->pmem_start_mib));
-		json_object_object_add(boot, "pmem_size_mib", json_object_new_int(c->pmem_size_mib));
-		json_object_array_add(tools, json_object_new_string(qv));
-	}
+	vc->be->boot_json(c, boot, tools);
 	json_object_object_add(r, "boot", boot);
 	for (size_t i = 0; img && i < img->tools.n; i++)
 		json_object_array_add(tools, json_object_new_string(img->tools.v[i]));
@@ -380,7 +326,6 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 			       json_object_new_string(vc->o->reproducer ? vc->o->reproducer : ""));
 	json_object_object_add(r, "kernels", json_object_new_array());
 	vc->run_json = r;
-	free(qv);
 	free(cmdline);
 }
 
@@ -393,69 +338,72 @@ static int write_run_json(const struct variant_ctx *vc)
 	return ret;
 }
 
-/* Source, kernels and guest image for the QEMU backend (all cached). */
-static int build_kernels(const struct zd_config *c, struct run_opts *o, struct zd_ksrc *src,
-			 struct zd_kernel *ks, size_t *built, struct zd_image *img)
+/*
+ * The kernels to run, into ks[0..*nv): the variants built (all cached)
+ * for a backend that builds them, else the backend's own (one: the
+ * running kernel, note says which); then the guest image, if it boots one.
+ */
+static int prepare_kernels(const struct variant_ctx *vc, struct run_opts *o,
+			   struct zd_ksrc *src, struct zd_kernel *ks, size_t *nv,
+			   struct zd_image *img, char **note)
 {
-	char *qemu = which(c->qemu);
+	const struct zd_config *c = vc->c;
 
-	if (!qemu) {
-		zd_err("%s not found: install qemu-system-x86 (scripts/install-deps.sh) or set [qemu] binary",
-		       c->qemu);
+	if (vc->be->preflight && (o->fail_exit = vc->be->preflight(c)))
 		return -1;
-	}
-	free(qemu);
-	o->failed_stage = STAGE_SOURCE;
-	if (ksrc_prepare(c, src))
-		return -1;
-	o->failed_stage = STAGE_BUILD;
-	for (*built = 0; *built < c->variants.n; (*built)++)
-		if (kbuild_variant(c, src, c->variants.v[*built], &ks[*built])) {
-			o->build_exit = kbuild_exit(&ks[*built]);
+	if (!(vc->be->flags & BE_BUILDS_KERNEL)) {
+		if (vc->be->prepare(c, &ks[0], note)) {
+			o->fail_exit = ZD_EXIT_USAGE; /* a refusal: the config names the wrong thing */
 			return -1;
 		}
+		*nv = 1;
+	} else {
+		o->failed_stage = STAGE_SOURCE;
+		if (ksrc_prepare(c, src))
+			return -1;
+		o->failed_stage = STAGE_BUILD;
+		for (size_t i = 0; i < c->variants.n; i++)
+			if (kbuild_variant(c, src, c->variants.v[i], &ks[i])) {
+				o->fail_exit = kbuild_exit(&ks[i]);
+				return -1;
+			}
+	}
+	if (!(vc->be->flags & BE_NEEDS_IMAGE))
+		return 0;
 	o->failed_stage = STAGE_IMAGE;
 	return image_build(c, img);
 }
 
-/* The run folder, then the accelerator: a KVM probe boots the first kernel. */
-static int probe_accel(struct variant_ctx *vc, const char *rd, const struct zd_image *img,
-		       const struct zd_kernel *ks, char **accel, char **note)
+/*
+ * The run folder, then the accelerator: a backend that boots an image
+ * probes with the first kernel and an image of an empty plan.
+ */
+static int probe_accel(const struct variant_ctx *vc, const char *rd, const struct zd_kernel *ks,
+		       char **accel, char **note)
 {
 	const struct zd_config *c = vc->c;
-	char *img2 = path_join(rd, ".probe-initrd.cpio");
-	struct json_object *empty = plan_json(c, vc->run_id, "kvm-probe", false);
+	bool image = vc->be->flags & BE_NEEDS_IMAGE;
+	char *img2 = image ? path_join(rd, ".probe-initrd.cpio") : NULL, *pnote = NULL;
 
-	vc->img = img;
 	if (mkdir_p(rd, 0755)) {
 		zd_err("cannot create %s: %s", rd, strerror(errno));
 		free(img2);
-		json_object_put(empty);
 		return -1;
 	}
-	image_with_plan(img, empty, img2);
-	json_object_put(empty);
-	vc->be->probe(c, ks[0].bzimage, img2, rd, accel, note);
-	unlink(img2);
-	free(img2);
-	return 0;
-}
+	if (image) {
+		struct json_object *empty = plan_json(c, vc->be, vc->run_id, "kvm-probe");
 
-/* The host backend: one "variant", the running kernel; no build, no image. */
-static int host_kernel(const struct zd_config *c, struct variant_ctx *vc, struct zd_kernel *ks,
-		       size_t *nv, char **note)
-{
-	if (strcmp(c->clock, "wall")) {
-		zd_err("clock = %s needs QEMU; the host backend measures wall time", c->clock);
-		return -1;
+		image_with_plan(vc->img, empty, img2);
+		json_object_put(empty);
 	}
-	if (vc->be->prepare(c, &ks[0], note))
-		return -1;
-	*nv = 1;
-	if (mkdir_p(vc->run_dir, 0755)) {
-		zd_err("cannot create %s: %s", vc->run_dir, strerror(errno));
-		return -1;
+	vc->be->probe(c, image ? ks[0].bzimage : NULL, img2, rd, accel, &pnote);
+	if (pnote) { /* why this accelerator says more than how the kernel was found */
+		free(*note);
+		*note = pnote;
 	}
+	if (img2)
+		unlink(img2);
+	free(img2);
 	return 0;
 }
 
@@ -466,7 +414,7 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	struct zd_ksrc src = { 0 };
 	struct zd_image img = { 0 };
 	struct zd_kernel *ks = xcalloc(c->variants.n, sizeof(*ks));
-	size_t nw = c->run_workloads.n, nv = c->variants.n, built = 0;
+	size_t nw = c->run_workloads.n, nv = c->variants.n;
 	struct zd_result *res = xcalloc(nv * nw, sizeof(*res));
 	char *run_id = make_run_id(), *accel = NULL, *note = NULL, *rd = NULL;
 	int ret = ZD_EXIT_INFRA, worst = ZD_EXIT_CLEAN;
@@ -474,25 +422,22 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	o->failed_stage = STAGE_SETUP;
 	vc.be = backend_find(o->backend ? o->backend : "qemu");
 	if (!vc.be) {
-		zd_err("unknown backend '%s' (qemu, host)", o->backend);
+		char *names = backend_names();
+
+		zd_err("unknown backend '%s' (%s)", o->backend, names);
+		free(names);
 		ret = ZD_EXIT_USAGE;
 		goto out;
 	}
 	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
 	vc.run_id = run_id;
 	vc.run_dir = rd;
-	if (vc.be->real_machine) {
-		if (host_kernel(c, &vc, ks, &nv, &note)) {
-			ret = ZD_EXIT_USAGE; /* a refusal: the config names the wrong thing */
-			goto out;
-		}
-	} else if (build_kernels(c, o, &src, ks, &built, &img) ||
-		   probe_accel(&vc, rd, &img, ks, &accel, &note)) {
+	if (vc.be->flags & BE_NEEDS_IMAGE)
+		vc.img = &img;
+	if (prepare_kernels(&vc, o, &src, ks, &nv, &img, &note) ||
+	    probe_accel(&vc, rd, ks, &accel, &note))
 		goto out;
-	}
 	o->failed_stage = STAGE_BOOT;
-	if (!accel)
-		accel = xstrdup(vc.be->name);
 	if (note)
 		zd_info("%s", note);
 	vc.accel = accel;
@@ -536,8 +481,8 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	o->failed_stage = STAGE_NONE;
 	ret = worst;
 out:
-	if (o->failed_stage == STAGE_BUILD && o->build_exit)
-		ret = o->build_exit;
+	if (o->failed_stage != STAGE_NONE && o->fail_exit)
+		ret = o->fail_exit;
 	for (size_t i = 0; i < nv * nw; i++)
 		result_free(&res[i]);
 	free(res);

@@ -20,7 +20,8 @@ struct run_opts {
 	/* out: the stage a non-verdict exit came from */
 	enum { STAGE_NONE, STAGE_SETUP, STAGE_SOURCE, STAGE_BUILD, STAGE_IMAGE,
 	       STAGE_BOOT } failed_stage;
-	int build_exit;		/* out: STAGE_BUILD: kbuild_exit() of the variant */
+	/* out: what a failed stage means when it knows better than infra (3) */
+	int fail_exit;
 };
 
 /*
@@ -32,9 +33,10 @@ struct run_opts {
  */
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
-/* The plan the agent reads (/zdbench/plan.json). */
-struct json_object *plan_json(const struct zd_config *c, const char *run_id,
-			      const char *variant, bool host);
+struct backend_ops;
+/* The plan the agent reads (/zdbench/plan.json); the backend adds its fields. */
+struct json_object *plan_json(const struct zd_config *c, const struct backend_ops *be,
+			      const char *run_id, const char *variant);
 void print_summary(FILE *f, struct zd_result *res, size_t n);
 
 #endif

@@ -2,32 +2,13 @@
 #define _GNU_SOURCE
 #include "wlkind.h"
 
+#include <json-c/json.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
-
-static char *odirect_validate(const struct zd_config *c, const struct zd_workload *w)
-{
-	unsigned int buf = atoi(workload_param(w, "buf_kib"));
-	unsigned int bs = atoi(workload_param(w, "bs_kib"));
-	const char *t = workload_param(w, "target");
-
-	if (buf % 4 || bs % 4 || bs > buf)
-		return xstrdup("bs_kib and buf_kib must be multiples of 4 and bs_kib <= buf_kib");
-	if (t[0] != '/')
-		return xstrdup("target must be a device path in the guest");
-	return NULL;
-}
-
-static char *pmd_buf_validate(const struct zd_config *c, const struct zd_workload *w)
-{
-	const char *why = wl_buf_kib_check(atoll(workload_param(w, "buf_kib")),
-					   !strcmp(workload_param(w, "mapping"), "pmd"));
-
-	return why ? xstrdup(why) : NULL;
-}
 
 /* NAME: workloads/fio/NAME.fio; a path (with a '/'): that file, relative
  * to the project unless absolute. */
@@ -43,45 +24,15 @@ char *wl_fio_job_path(const struct zd_config *c, const struct zd_workload *w)
 	return xasprintf("%s/workloads/fio/%s.fio", proj, job);
 }
 
-static char *fio_validate(const struct zd_config *c, const struct zd_workload *w)
+/* The harness's part of fio's rules: the job file is in its project tree. */
+static char *fio_job_missing(const struct zd_config *c, const struct zd_workload *w)
 {
-	const char *job = workload_param(w, "job");
-	char *path;
+	char *path = wl_fio_job_path(c, w), *m = NULL;
 
-	if (!*job || (!strchr(job, '/') &&
-		      strspn(job, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(job)))
-		return xasprintf("job '%s': a name in workloads/fio without .fio ([a-z0-9_-]), or a path",
-				 job);
-	path = wl_fio_job_path(c, w);
-	if (!path_exists(path)) {
-		char *m = xasprintf("job '%s': no %s", job, path);
-
-		free(path);
-		return m;
-	}
+	if (!path_exists(path))
+		m = xasprintf("job '%s': no %s", workload_param(w, "job"), path);
 	free(path);
-	if (workload_param(w, "target")[0] != '/')
-		return xstrdup("target must be a device path");
-	return NULL;
-}
-
-/* Cross-parameter checks per kind; the tables are in workloads/kinds.c. */
-static const struct {
-	const char *kind;
-	char *(*fn)(const struct zd_config *c, const struct zd_workload *w);
-} validators[] = {
-	{ "odirect", odirect_validate },
-	{ "gup", pmd_buf_validate },
-	{ "vmsplice", pmd_buf_validate },
-	{ "fio", fio_validate },
-};
-
-static char *validate(const struct zd_config *c, const struct zd_workload *w)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(validators); i++)
-		if (!strcmp(validators[i].kind, w->kind))
-			return validators[i].fn(c, w);
-	return NULL;
+	return m;
 }
 
 char *wl_mode_check(const struct zd_config *c, const struct zd_workload *w)
@@ -99,11 +50,7 @@ char *wl_mode_check(const struct zd_config *c, const struct zd_workload *w)
 
 const struct wl_kind_desc *wl_kind_at(size_t i)
 {
-	size_t n = 0;
-
-	while (wl_kinds[n].name)
-		n++;
-	return i < n ? &wl_kinds[i] : NULL;
+	return i < WK_NR ? &wl_kinds[i] : NULL;
 }
 
 bool wl_param_is_uint(const char *kind, const char *key)
@@ -114,58 +61,65 @@ bool wl_param_is_uint(const char *kind, const char *key)
 	return p && p->type == WP_UINT;
 }
 
-static int where_fail(struct zd_config *c, const struct zd_param *p,
-		      const char *fmt, const char *a, const char *b)
+void wl_plan_params(const struct zd_config *c, const struct zd_workload *w,
+		    struct json_object *pa)
 {
-	char *msg = xasprintf(fmt, a, b);
+	for (size_t j = 0; j < w->nr_params; j++) {
+		const struct zd_param *pp = &w->params[j];
 
+		json_object_object_add(pa, pp->key,
+				       wl_param_is_uint(w->kind, pp->key) ?
+				       json_object_new_int64(strtoull(pp->val, NULL, 10)) :
+				       json_object_new_string(pp->val));
+	}
+	if (wl_kind_find(w->kind) == &wl_kinds[WK_fio]) {
+		/* the job travels in the plan: the agent needs no project tree */
+		char *jp = wl_fio_job_path(c, w), *jt = read_file(jp, NULL);
+
+		json_object_object_add(pa, "job_text", json_object_new_string(jt ? jt : ""));
+		free(jt);
+		free(jp);
+	}
+}
+
+/*
+ * The first error, at the parameter's file and line when known. The
+ * message is formatted here: a section name is data, never a format.
+ */
+static int where_fail(struct zd_config *c, const struct zd_param *p, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int where_fail(struct zd_config *c, const struct zd_param *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
 	if (!c->err) {
 		if (p && p->line > 0)
-			c->err = xasprintf("%s:%d: %s", p->origin, p->line, msg);
+			c->err = xasprintf("%s:%d: %s", p->origin, p->line, msg ? msg : "");
 		else
-			c->err = xasprintf("%s: %s", p ? p->origin : "config", msg);
+			c->err = xasprintf("%s: %s", p ? p->origin : "config", msg ? msg : "");
 	}
 	free(msg);
 	return -1;
 }
 
-static int check_value(struct zd_config *c, const struct zd_workload *w,
-		       const struct zd_param *p, const struct wl_param_spec *s)
+static const char *cfg_param(const void *w, const char *key)
 {
-	uint64_t u;
-
-	if (s->type == WP_UINT) {
-		if (parse_u64(p->val, &u) || u < s->min || u > s->max) {
-			char *rng = xasprintf("an integer in [%u, %u]", s->min, s->max);
-
-			where_fail(c, p, "key '%s': not %s", p->key, rng);
-			free(rng);
-			return -1;
-		}
-	} else if (s->type == WP_ENUM) {
-		struct sbuf sb = { 0 };
-
-		for (const char *const *ch = s->choices; *ch; ch++)
-			if (!strcmp(*ch, p->val))
-				return 0;
-		sbuf_addf(&sb, "key '%%s': '%%s' is not one of:");
-		for (const char *const *ch = s->choices; *ch; ch++)
-			sbuf_addf(&sb, " %s", *ch);
-		where_fail(c, p, sb.buf, p->key, p->val);
-		sbuf_free(&sb);
-		return -1;
-	}
-	(void)w;
-	return 0;
+	return workload_param(w, key);
 }
 
 int wl_validate(struct zd_config *c, struct zd_workload *w)
 {
 	const struct wl_kind_desc *k = wl_kind_find(w->kind);
-	char *msg;
+	char why[512], *msg;
 
 	if (!w->kind)
-		return where_fail(c, NULL, "[workload %s]: key 'kind' is required%s", w->name, "");
+		return where_fail(c, NULL, "[workload %s]: key 'kind' is required", w->name);
 	if (!k) {
 		struct zd_param at = { .origin = w->kind_origin, .line = w->kind_line };
 
@@ -173,18 +127,14 @@ int wl_validate(struct zd_config *c, struct zd_workload *w)
 				  w->name, w->kind);
 	}
 	for (size_t i = 0; i < w->nr_params; i++) {
-		const struct wl_param_spec *s = wl_param_find(k, w->params[i].key);
+		const struct zd_param *p = &w->params[i];
+		const struct wl_param_spec *s = wl_param_find(k, p->key);
 
-		if (!s) {
-			char *m = xasprintf("unknown key '%%s' for kind %s in [workload %s]%%s",
-					    k->name, w->name);
-
-			where_fail(c, &w->params[i], m, w->params[i].key, "");
-			free(m);
-			return -1;
-		}
-		if (check_value(c, w, &w->params[i], s))
-			return -1;
+		if (!s)
+			return where_fail(c, p, "unknown key '%s' for kind %s in [workload %s]",
+					  p->key, k->name, w->name);
+		if (wl_param_check(s, p->val, why, sizeof(why)))
+			return where_fail(c, p, "%s", why);
 	}
 	for (const struct wl_param_spec *s = k->params; s->key; s++) {
 		if (workload_param(w, s->key))
@@ -193,7 +143,9 @@ int wl_validate(struct zd_config *c, struct zd_workload *w)
 			return where_fail(c, NULL, "[workload %s]: key '%s' is required", w->name, s->key);
 		workload_set_param(w, s->key, s->dflt, "<default>", 0);
 	}
-	if ((msg = validate(c, w))) {
+	if (wl_params_check(k, cfg_param, w, why, sizeof(why)))
+		return where_fail(c, NULL, "[workload %s]: %s", w->name, why);
+	if (k == &wl_kinds[WK_fio] && (msg = fio_job_missing(c, w))) {
 		where_fail(c, NULL, "[workload %s]: %s", w->name, msg);
 		free(msg);
 		return -1;

@@ -21,5 +21,13 @@ char *wl_mode_check(const struct zd_config *c, const struct zd_workload *w);
 char *wl_fio_job_path(const struct zd_config *c, const struct zd_workload *w);
 /* Is this parameter an integer for its kind (for JSON typing)? */
 bool wl_param_is_uint(const char *kind, const char *key);
+struct json_object;
+/*
+ * A validated workload's params into the plan's params object: integers
+ * as JSON integers, the rest as strings, plus what its kind needs beyond
+ * its table (fio: job_text, the job file's text).
+ */
+void wl_plan_params(const struct zd_config *c, const struct zd_workload *w,
+		    struct json_object *pa);
 
 #endif

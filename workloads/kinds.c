@@ -1,16 +1,93 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The workload kinds and their parameters: one table for the harness
- * (config validation, `zdbench workloads kinds`, plan typing) and for
- * zdbench-micro (--help, option typing). The code of each kind is in
- * workloads/agent/wl_<kind>.c.
+ * The workload kinds: each row is the kind's identity, its parameters and
+ * their rules, for the harness (config validation, `zdbench workloads
+ * kinds`, plan typing), the agent (a plan's parameters checked before the
+ * kind runs) and zdbench-micro (--help, options). One checker for all of
+ * them is here; the code of each kind is in workloads/agent/wl_<kind>.c.
  */
 #include "kinds.h"
 
-#include <stddef.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const char *const map_choices[] = { "pte", "pmd", NULL };
+static int why_fail(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int why_fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A value that passed its WP_UINT spec. */
+static unsigned long long uint_of(wl_param_get_fn get, const void *ctx, const char *key)
+{
+	return strtoull(get(ctx, key), NULL, 10);
+}
+
+static int odirect_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	unsigned long long buf = uint_of(get, ctx, "buf_kib"), bs = uint_of(get, ctx, "bs_kib");
+
+	if (buf % 4 || bs % 4 || bs > buf)
+		return why_fail(why, len, "bs_kib and buf_kib must be multiples of 4 and bs_kib <= buf_kib");
+	/* the agent does whole I/Os over the whole buffer */
+	if (buf % bs)
+		return why_fail(why, len, "buf_kib must be a multiple of bs_kib");
+	if (get(ctx, "target")[0] != '/')
+		return why_fail(why, len, "target must be a device path in the guest");
+	return 0;
+}
+
+/* gup, vmsplice: a buffer of whole pages, of whole PMDs when PMD-mapped. */
+static int pmd_buf_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	const char *m = wl_buf_kib_check((long long)uint_of(get, ctx, "buf_kib"),
+					 !strcmp(get(ctx, "mapping"), "pmd"));
+
+	return m ? why_fail(why, len, "%s", m) : 0;
+}
+
+/* The peer times only the fast ops, in whole MiB. */
+static int gup_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	const char *op = get(ctx, "op");
+	bool fast = !strcmp(op, "gup-fast") || !strcmp(op, "pin-fast");
+
+	if (pmd_buf_check(get, ctx, why, len))
+		return -1;
+	if (!strcmp(get(ctx, "impl"), "selftest") && (!fast || uint_of(get, ctx, "buf_kib") % 1024))
+		return why_fail(why, len, "impl selftest: gup_test times only gup-fast and pin-fast, in whole MiB (buf_kib %% 1024)");
+	return 0;
+}
+
+/* The job file's existence is the harness's to check: it has the project tree. */
+static int fio_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	const char *job = get(ctx, "job");
+
+	if (!*job || (!strchr(job, '/') &&
+		      strspn(job, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(job)))
+		return why_fail(why, len,
+				"job '%s': a name in workloads/fio without .fio ([a-z0-9_-]), or a path",
+				job);
+	if (get(ctx, "target")[0] != '/')
+		return why_fail(why, len, "target must be a device path");
+	return 0;
+}
+
+/* default: no placement, no advice: the kernel's choice (the agent's daxbuf.c) */
+static const char *const map_choices[] = { "pte", "pmd", "default", NULL };
+#define MAPPING_PARAM { "mapping", WP_ENUM, map_choices, 0, 0, "pte", \
+			"force PTE (MADV_NOHUGEPAGE) or PMD mappings, or the kernel's choice" }
 static const char *const rw_choices[] = { "read", "write", NULL };
 static const char *const mem_choices[] = { "dax", "anon", NULL };
 /* anon: the control, private anonymous memory in the same placement */
@@ -24,7 +101,7 @@ static const struct wl_param_spec odirect_params[] = {
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "size of the MAP_SHARED DAX-file buffer" },
 	{ "bs_kib", WP_UINT, NULL, 4, 1 << 16, "64", "bytes per I/O (one pin per page)" },
 	{ "iters", WP_UINT, NULL, 1, 1u << 30, "2000", "I/Os per repetition" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	MAPPING_PARAM,
 	{ "rw", WP_ENUM, rw_choices, 0, 0, "read", "read: device writes the buffer (FOLL_WRITE pins)" },
 	MEMORY_PARAM,
 	{ NULL },
@@ -37,7 +114,7 @@ static const char *const impl_choices[] = { "agent", "selftest", NULL };
 
 static const struct wl_param_spec gup_params[] = {
 	{ "op", WP_ENUM, gup_op_choices, 0, 0, "gup-fast", "gup_test command: GUP/PIN, fast/slow path" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	MAPPING_PARAM,
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "8192", "size of the MAP_SHARED DAX-file buffer" },
 	{ "pages_per_call", WP_UINT, NULL, 1, 1 << 20, "512", "gup_test nr_pages_per_call" },
 	{ "iters", WP_UINT, NULL, 1, 1 << 24, "10", "gup_test ioctls per repetition" },
@@ -51,7 +128,7 @@ static const struct wl_param_spec gup_params[] = {
 
 static const struct wl_param_spec vmsplice_params[] = {
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 20, "1024", "DAX buffer spliced into the pipe (pipe size)" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	MAPPING_PARAM,
 	{ "hold_s", WP_UINT, NULL, 0, 3600, "20", "seconds the pipe holds the pages (across teardown)" },
 	MEMORY_PARAM,
 	{ NULL },
@@ -59,7 +136,7 @@ static const struct wl_param_spec vmsplice_params[] = {
 
 static const struct wl_param_spec futex_params[] = {
 	{ "iters", WP_UINT, NULL, 1, 1u << 30, "100000", "FUTEX_WAKE calls per repetition" },
-	{ "mapping", WP_ENUM, map_choices, 0, 0, "pte", "force PTE (MADV_NOHUGEPAGE) or PMD mappings" },
+	MAPPING_PARAM,
 	MEMORY_PARAM,
 	{ NULL },
 };
@@ -75,18 +152,21 @@ static const struct wl_param_spec fio_params[] = {
 	{ NULL },
 };
 
-const struct wl_kind_desc wl_kinds[] = {
-	{ "odirect", "O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
-	  odirect_params, "fsdax devdax" },
-	{ "gup", "gup_test GUP/PIN benchmark (fast or slow path) on a DAX-mmap buffer",
-	  gup_params, "fsdax devdax" },
-	{ "vmsplice", "FOLL_GET refs on DAX pages held in an unread pipe across teardown",
-	  vmsplice_params, "fsdax devdax" },
-	{ "futex", "FUTEX_WAKE on a DAX word: get_futex_key's single-page get + folio_put",
-	  futex_params, "fsdax devdax" },
-	{ "fio", "a fio job (workloads/fio) whose buffers are mem=mmapshared on DAX pages",
-	  fio_params, "fsdax devdax" },
-	{ NULL },
+/* Indexed by enum wl_kind_id (kinds.h): the row of kind NAME is [WK_NAME]. */
+const struct wl_kind_desc wl_kinds[WK_NR + 1] = {
+	[WK_odirect] = { "odirect",
+		"O_DIRECT I/O between a block device and a DAX-mmap buffer (GUP-fast pins)",
+		odirect_params, "fsdax devdax", odirect_check },
+	[WK_gup] = { "gup", "gup_test GUP/PIN benchmark (fast or slow path) on a DAX-mmap buffer",
+		gup_params, "fsdax devdax", gup_check },
+	[WK_vmsplice] = { "vmsplice",
+		"FOLL_GET refs on DAX pages held in an unread pipe across teardown",
+		vmsplice_params, "fsdax devdax", pmd_buf_check },
+	[WK_futex] = { "futex", "FUTEX_WAKE on a DAX word: get_futex_key's single-page get + folio_put",
+		futex_params, "fsdax devdax", NULL },
+	[WK_fio] = { "fio", "a fio job (workloads/fio) whose buffers are mem=mmapshared on DAX pages",
+		fio_params, "fsdax devdax", fio_check },
+	[WK_NR] = { NULL },
 };
 
 const struct wl_kind_desc *wl_kind_find(const char *name)
@@ -112,4 +192,61 @@ const char *wl_buf_kib_check(long long buf_kib, bool pmd)
 	if (pmd && buf_kib % 2048)
 		return "buf_kib must be a multiple of 2048 for mapping = pmd";
 	return NULL;
+}
+
+int wl_param_check(const struct wl_param_spec *s, const char *val, char *why, size_t len)
+{
+	unsigned long long u;
+	char *end;
+	size_t n;
+
+	if (s->type == WP_UINT) {
+		errno = 0;
+		u = strtoull(val, &end, 10);
+		/* as zdbench's parse_u64: strtoull would wrap "-5" */
+		if (!*val || *val == '-' || errno || *end || u < s->min || u > s->max)
+			return why_fail(why, len, "key '%s': not an integer in [%u, %u]", s->key,
+					s->min, s->max);
+	} else if (s->type == WP_ENUM) {
+		for (const char *const *ch = s->choices; *ch; ch++)
+			if (!strcmp(*ch, val))
+				return 0;
+		n = snprintf(why, len, "key '%s': '%s' is not one of:", s->key, val);
+		for (const char *const *ch = s->choices; *ch && n < len; ch++)
+			n += snprintf(why + n, len - n, " %s", *ch);
+		return -1;
+	}
+	return 0;
+}
+
+/* The set as its rules read it: an absent key is the table's default. */
+struct with_defaults {
+	const struct wl_kind_desc *k;
+	wl_param_get_fn get;
+	const void *ctx;
+};
+
+static const char *get_or_default(const void *ctx, const char *key)
+{
+	const struct with_defaults *d = ctx;
+	const char *v = d->get(d->ctx, key);
+	const struct wl_param_spec *s = v ? NULL : wl_param_find(d->k, key);
+
+	return v ? v : s && s->dflt ? s->dflt : "";
+}
+
+int wl_params_check(const struct wl_kind_desc *k, wl_param_get_fn get, const void *ctx,
+		    char *why, size_t len)
+{
+	struct with_defaults d = { k, get, ctx };
+
+	for (const struct wl_param_spec *s = k->params; s->key; s++) {
+		const char *v = get(ctx, s->key);
+
+		if (!v && !s->dflt)
+			return why_fail(why, len, "key '%s' is required", s->key);
+		if (v && wl_param_check(s, v, why, len))
+			return -1;
+	}
+	return k->check ? k->check(get_or_default, &d, why, len) : 0;
 }

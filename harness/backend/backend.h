@@ -3,8 +3,10 @@
 #define ZD_BACKEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config.h"
+#include "exitcode.h"
 #include "util.h"
 
 /* What one boot needs: kernel, image, and where its outputs go. */
@@ -36,31 +38,74 @@ struct boot_out {
 };
 
 struct zd_kernel;
+struct json_object;
 
-/* A boot backend (fio-style ops table): a QEMU guest, or this machine. */
+/* What a backend is; run.c asks these instead of the backend's name. */
+enum backend_flags {
+	/* The variants are built (source, kbuild); else ->prepare names the kernel. */
+	BE_BUILDS_KERNEL = 1u << 0,
+	/* It boots the guest image, the plan appended to it as a 2nd cpio. */
+	BE_NEEDS_IMAGE = 1u << 1,
+};
+
+/*
+ * A boot backend (fio's ioengine_ops): a table of hooks and flags, one file
+ * each, listed in backend.c's registry. Mandatory: name, log_name, probe,
+ * boot, describe_pmem, plan_fields, boot_json, announce; prepare unless
+ * BE_BUILDS_KERNEL. test_backend.c checks every registered one.
+ */
 struct backend_ops {
 	const char *name;
 	const char *log_name;	/* the backend's own log in the run folder */
+	unsigned int flags;	/* enum backend_flags */
+	/* Its config section's keys ([qemu], [host]), ending with a NULL key. */
+	const struct config_key *keys;
 	/*
-	 * This machine, its running kernel, its real pmem: no build, no
-	 * image; the plan names [host] namespace and leaves sysctls alone.
+	 * Cross-key checks of its section once all sources are merged (every
+	 * registered backend's, whichever runs); errors via config_fail().
 	 */
-	bool real_machine;
+	int (*validate)(struct zd_config *c);
 	/*
-	 * The kernel comes from the backend (the running one), not from a
-	 * build: fill k with its provenance. NULL: build the variants.
+	 * Before any work (a build takes minutes): can it run at all? 0, or
+	 * the exit status the refusal means (exitcode.h: ZD_EXIT_INFRA for a
+	 * missing tool, ZD_EXIT_USAGE for a config it cannot honour), after
+	 * printing why.
+	 */
+	int (*preflight)(const struct zd_config *c);
+	/*
+	 * Without BE_BUILDS_KERNEL: the kernel is the backend's own (the
+	 * running one): fill k with its provenance, note says which.
 	 */
 	int (*prepare)(const struct zd_config *c, struct zd_kernel *k, char **note);
-	/* Resolve the accelerator ("auto" probes); note says why. */
+	/*
+	 * Resolve the accelerator ("auto" probes) into *accel; *note says why
+	 * (or NULL). bzimage and initrd (a guest with an empty plan) are given
+	 * with BE_NEEDS_IMAGE, else NULL; scratch is the run folder.
+	 */
 	int (*probe)(const struct zd_config *c, const char *bzimage,
 		     const char *initrd, const char *scratch, char **accel,
 		     char **note);
 	int (*boot)(const struct boot_req *req, struct boot_out *out);
+	/* The result's pmem field for a medium ("memmap fsdax/ext4 1024M@1024M"), malloc'd. */
+	char *(*describe_pmem)(const struct zd_config *c, const char *medium);
+	/* Its fields of plan.json: pmem_mode, mountpoint, what the agent may touch. */
+	void (*plan_fields)(const struct zd_config *c, struct json_object *plan);
+	/* Its fields of run.json's boot object, and the tools it runs with. */
+	void (*boot_json)(const struct zd_config *c, struct json_object *boot,
+			  struct json_object *tools);
+	/* The line before a boot: round is "" or " round 2/3"; malloc'd. */
+	char *(*announce)(const struct zd_config *c, const struct zd_kernel *k,
+			  const char *round, const char *accel);
 };
 
 extern const struct backend_ops qemu_backend;
 extern const struct backend_ops host_backend;
+/* The registry (backend.c), in the order lists name them; NULL past the end. */
+const struct backend_ops *backend_at(size_t i);
+/* By name; NULL if none is registered under it. */
 const struct backend_ops *backend_find(const char *name);
+/* "qemu, host": the registered names, for messages; malloc'd. */
+char *backend_names(void);
 void boot_out_free(struct boot_out *o);
 
 /* Exposed for unit tests: the QEMU and kernel command lines for a request. */

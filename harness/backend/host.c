@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,36 @@
 #include "kbuild.h"
 #include "proc.h"
 #include "watch.h"
+
+#define C(f) offsetof(struct zd_config, f)
+
+/* [host]: the real machine, and the one namespace of it zdbench may use. */
+static const struct config_key host_keys[] = {
+	{ "host", "namespace", K_STR, C(host_ns) },
+	{ "host", "size", K_STR, C(host_size) },
+	{ "host", "destructive", K_BOOL, C(host_destructive) },
+	{ "host", "mountpoint", K_STR, C(host_mountpoint) },
+	{ "host", "variant", K_STR, C(host_variant) },
+	{ "host", "kernel_config", K_STR, C(host_kconfig) },
+	{ NULL },
+};
+
+static int host_validate(struct zd_config *c)
+{
+	if (c->host_mountpoint && c->host_mountpoint[0] != '/')
+		return config_fail(c, "[host] mountpoint must be an absolute path");
+	return 0;
+}
+
+/* Only QEMU can count instructions: the host measures wall time. */
+static int host_wall_clock(const struct zd_config *c)
+{
+	if (strcmp(c->clock, "wall")) {
+		zd_err("clock = %s needs QEMU; the host backend measures wall time", c->clock);
+		return ZD_EXIT_USAGE;
+	}
+	return 0;
+}
 
 /* The running kernel's .config: /proc/config.gz, else [host] kernel_config. */
 static char *running_config(const struct zd_config *c, const char **from)
@@ -188,11 +220,44 @@ out:
 	return ret;
 }
 
+static char *host_describe_pmem(const struct zd_config *c, const char *medium)
+{
+	return xasprintf("host %s %s %s", c->host_ns, medium, c->host_size);
+}
+
+/* A real machine: its namespace only, its sysctls left alone. */
+static void host_plan_fields(const struct zd_config *c, struct json_object *p)
+{
+	json_object_object_add(p, "pmem_mode", json_object_new_string("host"));
+	json_object_object_add(p, "namespace", json_object_new_string(c->host_ns));
+	json_object_object_add(p, "mountpoint", json_object_new_string(c->host_mountpoint));
+	json_object_object_add(p, "nvdimm_init_labels", json_object_new_boolean(false));
+}
+
+static void host_boot_json(const struct zd_config *c, struct json_object *boot,
+			   struct json_object *tools)
+{
+	json_object_object_add(boot, "namespace", json_object_new_string(c->host_ns));
+	json_object_object_add(boot, "namespace_size", json_object_new_string(c->host_size));
+}
+
+static char *host_announce(const struct zd_config *c, const struct zd_kernel *k,
+			   const char *round, const char *accel)
+{
+	return xasprintf("running %s%s on this machine (%s)", k->variant, round, k->commit);
+}
+
 const struct backend_ops host_backend = {
 	.name = "host",
 	.log_name = "agent.log",
-	.real_machine = true,
+	.keys = host_keys,
+	.validate = host_validate,
+	.preflight = host_wall_clock,
 	.prepare = host_prepare,
 	.probe = host_probe,
 	.boot = host_boot,
+	.describe_pmem = host_describe_pmem,
+	.plan_fields = host_plan_fields,
+	.boot_json = host_boot_json,
+	.announce = host_announce,
 };

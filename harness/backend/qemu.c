@@ -13,23 +13,87 @@
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kbuild.h"
 #include "proc.h"
 #include "watch.h"
 
+static const char *const accel_choices[] = { "auto", "tcg", "kvm", NULL };
+static const char *const clock_choices[] = { "wall", "icount", NULL };
+static const char *const pmem_choices[] = { "memmap", "nvdimm", "file", NULL };
 
-void boot_out_free(struct boot_out *o)
+#define C(f) offsetof(struct zd_config, f)
+
+/*
+ * [qemu]. The timeouts are read by every backend (the host's agent has
+ * the same deadlines); they kept the section they were born in.
+ */
+static const struct config_key qemu_keys[] = {
+	{ "qemu", "binary", K_STR, C(qemu) },
+	{ "qemu", "accel", K_ENUM, C(accel), accel_choices },
+	{ "qemu", "clock", K_ENUM, C(clock), clock_choices },
+	{ "qemu", "pmem", K_ENUM, C(pmem), pmem_choices },
+	{ "qemu", "pmem_path", K_STR, C(pmem_path) },
+	{ "qemu", "pmem_on", K_BOOL, C(pmem_on) },
+	{ "qemu", "memory_mib", K_UINT, C(mem_mib), NULL, 512, 1 << 20 },
+	{ "qemu", "cpus", K_UINT, C(cpus), NULL, 1, 64 },
+	{ "qemu", "pmem_start_mib", K_UINT, C(pmem_start_mib), NULL, 128, 1 << 20 },
+	{ "qemu", "pmem_size_mib", K_UINT, C(pmem_size_mib), NULL, 128, 1 << 20 },
+	{ "qemu", "boot_timeout", K_UINT, C(boot_timeout), NULL, 1, 86400 },
+	{ "qemu", "step_timeout", K_UINT, C(step_timeout), NULL, 1, 86400 },
+	{ "qemu", "teardown_timeout", K_UINT, C(teardown_timeout), NULL, 1, 86400 },
+	{ "qemu", "kvm_probe_timeout", K_UINT, C(kvm_probe_timeout), NULL, 1, 3600 },
+	{ "qemu", "hung_task_timeout", K_UINT, C(hung_task_timeout), NULL, 1, 3600 },
+	{ "qemu", "extra_cmdline", K_STR, C(extra_cmdline) },
+	{ NULL },
+};
+
+static int qemu_validate(struct zd_config *c)
 {
-	free(o->timeout);
-	free(o->last_phase);
-	free(o->cmdline);
-	strv_free(&o->argv);
-	memset(o, 0, sizeof(*o));
+	unsigned int end = c->pmem_start_mib + c->pmem_size_mib;
+	int ret = 0; /* every error is collected, not only the first */
+
+	/* memremap_pages() works in 128 MiB memory sections on x86_64. */
+	if (c->pmem_start_mib % 128 || c->pmem_size_mib % 128)
+		ret = config_fail(c, "[qemu] pmem_start_mib and pmem_size_mib must be multiples of 128 (the x86_64 memory section)");
+	if (!strcmp(c->pmem, "memmap")) {
+		/* q35 keeps RAM contiguous below 2 GiB only up to ~2.75 GiB. */
+		unsigned int low = c->mem_mib > 2816 ? 2048 : c->mem_mib;
+
+		if (end > low || c->pmem_start_mib < 256)
+			ret = config_fail(c, "[qemu] memmap pmem [%u, %u) MiB must lie inside guest RAM below %u MiB (memory_mib = %u) and above 256 MiB",
+					c->pmem_start_mib, end, low, c->mem_mib);
+		if (c->mem_mib - c->pmem_size_mib < 384)
+			ret = config_fail(c, "[qemu] memory_mib = %u leaves under 384 MiB of RAM beside %u MiB of pmem",
+					c->mem_mib, c->pmem_size_mib);
+	}
+	if (!strcmp(c->pmem, "file") && (!c->pmem_path || !*c->pmem_path))
+		ret = config_fail(c, "[qemu] pmem = file needs pmem_path (a file on a DAX filesystem or a /dev/daxX.Y)");
+	if (!strcmp(c->pmem, "file") && !strncmp(c->pmem_path, "/dev/", 5) && !c->host_destructive)
+		ret = config_fail(c, "[qemu] pmem_path = %s: the guest destroys its data; set [host] destructive = yes if that is intended",
+				c->pmem_path);
+	return ret;
 }
+
+/* Before minutes of kernel builds: is there a QEMU to boot them in? */
+static int qemu_preflight(const struct zd_config *c)
+{
+	char *qemu = which(c->qemu);
+
+	if (!qemu) {
+		zd_err("%s not found: install qemu-system-x86 (scripts/install-deps.sh) or set [qemu] binary",
+		       c->qemu);
+		return ZD_EXIT_INFRA; /* an install step, not the config */
+	}
+	free(qemu);
+	return 0;
+}
+
 
 char *kernel_cmdline(const struct zd_config *c)
 {
@@ -189,18 +253,66 @@ out:
 	return 0;
 }
 
+static char *qemu_describe_pmem(const struct zd_config *c, const char *medium)
+{
+	return xasprintf("%s %s %uM@%uM", c->pmem, medium, c->pmem_size_mib,
+			 !strcmp(c->pmem, "memmap") ? c->pmem_start_mib : 0);
+}
+
+/* A guest: the agent owns the emulated pmem and may set its sysctls. */
+static void qemu_plan_fields(const struct zd_config *c, struct json_object *p)
+{
+	json_object_object_add(p, "pmem_mode", json_object_new_string(c->pmem));
+	json_object_object_add(p, "mountpoint", json_object_new_string("/mnt/dax"));
+	json_object_object_add(p, "hung_task_timeout", json_object_new_int(c->hung_task_timeout));
+}
+
+static char *qemu_version(const struct zd_config *c)
+{
+	char *argv[] = { c->qemu, "--version", NULL };
+	struct sbuf out = { 0 };
+	struct proc_opts o = { .capture = &out, .quiet_stderr = true, .timeout = 30 };
+	struct proc_result r;
+	char *v;
+
+	if (proc_run(argv, &o, &r) || !out.buf) {
+		sbuf_free(&out);
+		return xstrdup("unknown");
+	}
+	v = xstrdup(trim(strtok(out.buf, "\n")));
+	sbuf_free(&out);
+	return v;
+}
+
+static void qemu_boot_json(const struct zd_config *c, struct json_object *boot,
+			   struct json_object *tools)
+{
+	char *qv = qemu_version(c);
+
+	json_object_object_add(boot, "pmem", json_object_new_string(c->pmem));
+	json_object_object_add(boot, "pmem_start_mib", json_object_new_int(c->pmem_start_mib));
+	json_object_object_add(boot, "pmem_size_mib", json_object_new_int(c->pmem_size_mib));
+	json_object_array_add(tools, json_object_new_string(qv));
+	free(qv);
+}
+
+static char *qemu_announce(const struct zd_config *c, const struct zd_kernel *k,
+			   const char *round, const char *accel)
+{
+	return xasprintf("booting %s%s (%s, clock %s)", k->variant, round, accel, c->clock);
+}
+
 const struct backend_ops qemu_backend = {
 	.name = "qemu",
 	.log_name = "qemu.log",
+	.flags = BE_BUILDS_KERNEL | BE_NEEDS_IMAGE,
+	.keys = qemu_keys,
+	.validate = qemu_validate,
+	.preflight = qemu_preflight,
 	.probe = qemu_probe,
 	.boot = qemu_boot,
+	.describe_pmem = qemu_describe_pmem,
+	.plan_fields = qemu_plan_fields,
+	.boot_json = qemu_boot_json,
+	.announce = qemu_announce,
 };
-
-const struct backend_ops *backend_find(const char *name)
-{
-	if (!strcmp(name, "qemu"))
-		return &qemu_backend;
-	if (!strcmp(name, "host"))
-		return &host_backend;
-	return NULL;
-}

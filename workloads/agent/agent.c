@@ -192,7 +192,8 @@ static bool run_workload(const struct plan *p, const struct pmem *pm, const stru
 	snprintf(phase, sizeof(phase), "workload:%s", w->name);
 	phase_begin(phase);
 	if (ops) {
-		ok = ops->run(&ctx, msg, sizeof(msg)) == 0;
+		/* the plan's parameters by the kind's rules (kinds.c), as zdbench checked them */
+		ok = !workload_check(w, msg, sizeof(msg)) && ops->run(&ctx, msg, sizeof(msg)) == 0;
 		pgmap_refs_emit(phase);
 	} else {
 		snprintf(msg, sizeof(msg), "unknown workload kind \"%s\"", w->kind);

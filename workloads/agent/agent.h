@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <json.h>
 
+#include "kinds.h"
+
 #define AGENT_NAME "zdbench-agent/1"
 #define PLAN_SCHEMA "zdbench.plan/1"
 #define PLAN_PATH "/zdbench/plan.json"
@@ -55,9 +57,13 @@ struct plan {
 
 int plan_load(struct plan *p, const char *path, char *err, size_t errlen);
 void plan_free(struct plan *p);
-const char *param_str(const struct wl_spec *w, const char *key, const char *def);
-int param_int(const struct wl_spec *w, const char *key, int64_t def, int64_t min, int64_t max,
-	      int64_t *val, char *msg, size_t len);
+/*
+ * A parameter of the workload's kind, after workload_check passed the set:
+ * the plan's value, else the default in the kind's row (kinds.c); a key
+ * outside the row (fio's job_text) reads as "" or 0 when absent.
+ */
+const char *param_str(const struct wl_spec *w, const char *key);
+int64_t param_uint(const struct wl_spec *w, const char *key);
 
 /* emit.c: the results channel, the console and the kernel log */
 int emit_open(const char *tty);
@@ -162,9 +168,12 @@ struct wl_ctx {
 	const struct wl_spec *spec;
 };
 
+/*
+ * A kind's code: wl_<kind>.c defines wl_<kind>_ops for every kind of
+ * WL_KINDS (kinds.h); its name, summary and parameters are its row in
+ * kinds.c.
+ */
 struct workload_ops {
-	const char *kind;
-	const char *desc;
 	/* Emits samples itself; returns 0 or fills msg and returns -1. */
 	int (*run)(const struct wl_ctx *ctx, char *msg, size_t msglen);
 };
@@ -183,7 +192,13 @@ struct sample {
 	const struct counters *cs;
 };
 
+/* The ops of a kind of WL_KINDS; NULL for an unknown name. */
 const struct workload_ops *workload_find(const char *kind);
+/*
+ * The kind's parameter rules (kinds.c's one checker) on a plan's params,
+ * JSON types first: 0, or -1 with msg ("param bs_kib must be an integer").
+ */
+int workload_check(const struct wl_spec *w, char *msg, size_t len);
 int pin_stats_read(struct pin_stats *ps);
 int pins_begin(struct pin_stats *p0, char *msg, size_t len);
 void pins_end(const struct pin_stats *p0, struct sample *s);
@@ -206,26 +221,18 @@ struct daxbuf {
 	char *map;
 };
 
-int daxbuf_params(const struct wl_spec *w, struct daxbuf *b, char *msg, size_t len);
+void daxbuf_params(const struct wl_spec *w, struct daxbuf *b);
 const char *daxbuf_mapping_name(const struct daxbuf *b);
 int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len);
 void daxbuf_unmap(struct daxbuf *b, bool unlink_file);
 void pgmap_refs_emit(const char *when);
 
-/* wl_odirect.c */
-extern const struct workload_ops wl_odirect_ops;
-
-/* wl_gup.c */
-extern const struct workload_ops wl_gup_ops;
-
-/* wl_futex.c */
-extern const struct workload_ops wl_futex_ops;
-
-/* wl_fio.c */
-extern const struct workload_ops wl_fio_ops;
+/* wl_<kind>.c: one ops table per kind */
+#define WL_OPS_DECL(name) extern const struct workload_ops wl_##name##_ops;
+WL_KINDS(WL_OPS_DECL)
+#undef WL_OPS_DECL
 
 /* wl_vmsplice.c */
-extern const struct workload_ops wl_vmsplice_ops;
 void holders_wait(void);
 
 #endif /* ZDBENCH_AGENT_H */

@@ -18,31 +18,22 @@
 #define PMD_SZ (2UL << 20)
 
 /*
- * The buffer params every kind shares: mapping pte | pmd | default (no
- * placement, no advice: the kernel's choice), and memory dax | anon (the
- * control: private anonymous memory, the same placement, no ZONE_DEVICE).
+ * The buffer params every kind shares (checked by workload_check against
+ * kinds.c): mapping pte | pmd | default (no placement, no advice: the
+ * kernel's choice), memory dax | anon (the control: private anonymous
+ * memory, the same placement, no ZONE_DEVICE), prefault 0 | 1. A kind
+ * whose row lacks memory or prefault gets dax and prefaulting.
  */
-int daxbuf_params(const struct wl_spec *w, struct daxbuf *b, char *msg, size_t len)
+void daxbuf_params(const struct wl_spec *w, struct daxbuf *b)
 {
-	const char *m = param_str(w, "mapping", "pte");
-	const char *mem = param_str(w, "memory", "dax");
-	int64_t pf = 1;
+	const char *m = param_str(w, "mapping");
+	const char *mem = param_str(w, "memory");
+	const struct wl_kind_desc *k = wl_kind_find(w->kind);
 
 	b->pmd = !strcmp(m, "pmd");
 	b->dflt = !strcmp(m, "default");
 	b->anon = !strcmp(mem, "anon");
-	if (!b->pmd && !b->dflt && strcmp(m, "pte")) {
-		snprintf(msg, len, "bad mapping \"%s\" (pte|pmd|default)", m);
-		return -1;
-	}
-	if (!b->anon && strcmp(mem, "dax")) {
-		snprintf(msg, len, "bad memory \"%s\" (dax|anon)", mem);
-		return -1;
-	}
-	if (param_int(w, "prefault", 1, 0, 1, &pf, msg, len))
-		return -1;
-	b->no_prefault = !pf;
-	return 0;
+	b->no_prefault = k && wl_param_find(k, "prefault") && !param_uint(w, "prefault");
 }
 
 const char *daxbuf_mapping_name(const struct daxbuf *b)

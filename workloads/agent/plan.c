@@ -161,36 +161,37 @@ void plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* A present but non-string value yields "", which no caller accepts. */
-const char *param_str(const struct wl_spec *w, const char *key, const char *def)
+/* The default in the kind's row, or NULL (no row, no such key, required). */
+static const char *param_default(const struct wl_spec *w, const char *key)
+{
+	const struct wl_kind_desc *k = wl_kind_find(w->kind);
+	const struct wl_param_spec *s = k ? wl_param_find(k, key) : NULL;
+
+	return s ? s->dflt : NULL;
+}
+
+/* A present but non-string value yields "" (workload_check refuses it first). */
+const char *param_str(const struct wl_spec *w, const char *key)
 {
 	struct json_object *v;
+	const char *d;
 
-	if (!w->params || !json_object_object_get_ex(w->params, key, &v))
-		return def;
+	if (!w->params || !json_object_object_get_ex(w->params, key, &v)) {
+		d = param_default(w, key);
+		return d ? d : "";
+	}
 	if (!json_object_is_type(v, json_type_string))
 		return "";
 	return json_object_get_string(v);
 }
 
-/* An integer parameter in [min, max], or def when absent. */
-int param_int(const struct wl_spec *w, const char *key, int64_t def, int64_t min, int64_t max,
-	      int64_t *val, char *msg, size_t len)
+int64_t param_uint(const struct wl_spec *w, const char *key)
 {
 	struct json_object *v;
+	const char *d;
 
-	*val = def;
-	if (!w->params || !json_object_object_get_ex(w->params, key, &v))
-		return 0;
-	if (!json_object_is_type(v, json_type_int)) {
-		snprintf(msg, len, "param %s must be an integer", key);
-		return -1;
-	}
-	*val = json_object_get_int64(v);
-	if (*val < min || *val > max) {
-		snprintf(msg, len, "param %s=%lld out of range [%lld, %lld]", key, (long long)*val,
-			 (long long)min, (long long)max);
-		return -1;
-	}
-	return 0;
+	if (w->params && json_object_object_get_ex(w->params, key, &v))
+		return json_object_get_int64(v);
+	d = param_default(w, key);
+	return d ? strtoll(d, NULL, 10) : 0;
 }

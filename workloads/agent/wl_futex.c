@@ -62,9 +62,8 @@ static int futex_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	int64_t iters;
 	int rep, ret = -1;
 
-	if (param_int(ctx->spec, "iters", 100000, 1, INT64_MAX, &iters, msg, len) ||
-	    daxbuf_params(ctx->spec, &b, msg, len))
-		return -1;
+	iters = param_uint(ctx->spec, "iters");
+	daxbuf_params(ctx->spec, &b);
 	b.len = b.pmd ? 2UL << 20 : PAGE_SZ;
 	if (daxbuf_map(ctx, &b, msg, len))
 		goto out;
@@ -85,7 +84,5 @@ out:
 }
 
 const struct workload_ops wl_futex_ops = {
-	.kind = "futex",
-	.desc = "FUTEX_WAKE on a word in a DAX mapping: get_futex_key's one-page get/put",
 	.run = futex_run,
 };

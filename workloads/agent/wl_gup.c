@@ -77,18 +77,16 @@ struct gup {
 static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 {
 	const struct wl_spec *w = ctx->spec;
-	const char *op = param_str(w, "op", "gup-fast"), *why;
-	int64_t buf_kib;
+	const char *op = param_str(w, "op");
+	int64_t buf_kib = param_uint(w, "buf_kib");
 	size_t i;
 
-	if (param_int(w, "buf_kib", 8192, 4, 1 << 22, &buf_kib, msg, len) ||
-	    param_int(w, "pages_per_call", 512, 1, 1 << 20, &g->per_call, msg, len) ||
-	    param_int(w, "iters", 10, 1, 1 << 24, &g->iters, msg, len) ||
-	    param_int(w, "write", 0, 0, 1, &g->write, msg, len) ||
-	    param_int(w, "threads", 1, 1, 64, &g->threads, msg, len))
-		return -1;
-	if (daxbuf_params(w, &g->b, msg, len))
-		return -1;
+	/* values, the buffer rule and the peer's rule: kinds.c, checked before */
+	g->per_call = param_uint(w, "pages_per_call");
+	g->iters = param_uint(w, "iters");
+	g->write = param_uint(w, "write");
+	g->threads = param_uint(w, "threads");
+	daxbuf_params(w, &g->b);
 	for (i = 0; i < ARRAY_SIZE(gup_ops); i++)
 		if (!strcmp(op, gup_ops[i].name))
 			break;
@@ -98,22 +96,8 @@ static int parse(const struct wl_ctx *ctx, struct gup *g, char *msg, size_t len)
 	}
 	g->cmd = gup_ops[i].cmd;
 	g->pin = gup_ops[i].pin;
-	if (!strcmp(param_str(w, "impl", "agent"), "selftest")) {
+	if (!strcmp(param_str(w, "impl"), "selftest"))
 		g->selftest_op = gup_ops[i].selftest;
-		if (!g->selftest_op || buf_kib % 1024) {
-			snprintf(msg, len, "impl selftest: gup_test times only gup-fast and "
-				 "pin-fast, in whole MiB (buf_kib %% 1024)");
-			return -1;
-		}
-	} else if (strcmp(param_str(w, "impl", "agent"), "agent")) {
-		snprintf(msg, len, "bad impl \"%s\" (agent|selftest)", param_str(w, "impl", ""));
-		return -1;
-	}
-	why = wl_buf_kib_check(buf_kib, g->b.pmd);
-	if (why) {
-		snprintf(msg, len, "%s (%lld)", why, (long long)buf_kib);
-		return -1;
-	}
 	g->b.len = (size_t)buf_kib << 10;
 	return 0;
 }
@@ -207,7 +191,7 @@ static int one_rep(const struct wl_ctx *ctx, struct gup *g, struct counters *cs,
 	s.elapsed_ns = (get_us + put_us) * 1000;
 	pins_end(&p0, &s);
 	o = sample_json(ctx, &s);
-	jadd_str(o, "op", param_str(ctx->spec, "op", "gup-fast"));
+	jadd_str(o, "op", param_str(ctx->spec, "op"));
 	jadd_str(o, "mapping", daxbuf_mapping_name(&g->b));
 	jadd_int(o, "get_usec", (int64_t)get_us);
 	jadd_int(o, "put_usec", (int64_t)put_us);
@@ -327,7 +311,7 @@ static int gup_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	if (daxbuf_map(ctx, &g.b, msg, len))
 		goto out;
 	logmsg("gup %s: %s, %s mapping, %zu KiB, %lld pages/call, %lld iters, %d reps",
-	       ctx->spec->name, param_str(ctx->spec, "op", "gup-fast"), daxbuf_mapping_name(&g.b),
+	       ctx->spec->name, param_str(ctx->spec, "op"), daxbuf_mapping_name(&g.b),
 	       g.b.len >> 10, (long long)g.per_call, (long long)g.iters, ctx->spec->reps);
 	if (g.selftest_op) /* the peer maps the file itself */
 		daxbuf_unmap(&g.b, false);
@@ -350,7 +334,5 @@ out:
 }
 
 const struct workload_ops wl_gup_ops = {
-	.kind = "gup",
-	.desc = "gup_test GUP/PIN fast and slow paths on a FS-DAX MAP_SHARED buffer",
 	.run = gup_run,
 };

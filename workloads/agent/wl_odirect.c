@@ -31,39 +31,18 @@ struct odirect {
 	uint64_t span; /* device bytes used, a multiple of bs */
 };
 
-static int parse(const struct wl_ctx *ctx, struct odirect *od, char *msg, size_t len)
+static void parse(const struct wl_ctx *ctx, struct odirect *od)
 {
 	const struct wl_spec *w = ctx->spec;
-	const char *rw = param_str(w, "rw", "read");
-	int64_t buf_kib, bs_kib;
 
-	od->target = param_str(w, "target", "/dev/nullb0");
-	if (param_int(w, "buf_kib", 1024, 4, 1 << 24, &buf_kib, msg, len) ||
-	    param_int(w, "bs_kib", 64, 4, 1 << 20, &bs_kib, msg, len) ||
-	    param_int(w, "iters", 1000, 1, INT64_MAX, &od->iters, msg, len))
-		return -1;
-	if (bs_kib % 4 || buf_kib % bs_kib) {
-		snprintf(msg, len,
-			 "bad buf_kib/bs_kib %lld/%lld: need bs a "
-			 "multiple of 4 and buf a multiple of bs",
-			 (long long)buf_kib, (long long)bs_kib);
-		return -1;
-	}
-	if (!od->target[0]) {
-		snprintf(msg, len, "param target must be a non-empty string");
-		return -1;
-	}
-	od->buf = (size_t)buf_kib << 10;
-	od->bs = (size_t)bs_kib << 10;
+	/* checked against kinds.c's row (workload_check): bs | buf, an absolute target */
+	od->target = param_str(w, "target");
+	od->iters = param_uint(w, "iters");
+	od->buf = (size_t)param_uint(w, "buf_kib") << 10;
+	od->bs = (size_t)param_uint(w, "bs_kib") << 10;
 	od->b.len = od->buf;
-	if (daxbuf_params(w, &od->b, msg, len))
-		return -1;
-	if (strcmp(rw, "read") && strcmp(rw, "write")) {
-		snprintf(msg, len, "bad rw \"%s\" (read|write)", rw);
-		return -1;
-	}
-	od->write = !strcmp(rw, "write");
-	return 0;
+	daxbuf_params(w, &od->b);
+	od->write = !strcmp(param_str(w, "rw"), "write");
 }
 
 static int open_target(struct odirect *od, char *msg, size_t len)
@@ -180,8 +159,7 @@ static int odirect_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	struct counters cs;
 	int rep, ret = -1;
 
-	if (parse(ctx, &od, msg, len))
-		return -1;
+	parse(ctx, &od);
 	if (daxbuf_map(ctx, &od.b, msg, len) || open_target(&od, msg, len))
 		goto out;
 	logmsg("odirect %s: %s %s, buf %zu KiB, bs %zu KiB, %lld iters, "
@@ -204,7 +182,5 @@ out:
 }
 
 const struct workload_ops wl_odirect_ops = {
-	.kind = "odirect",
-	.desc = "O_DIRECT I/O to a block device into a DAX MAP_SHARED buffer",
 	.run = odirect_run,
 };

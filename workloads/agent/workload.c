@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The workload table and what every kind shares: FOLL_PIN accounting
- * from /proc/vmstat and the sample line.
+ * The workload table and what every kind shares: the parameter check,
+ * FOLL_PIN accounting from /proc/vmstat and the sample line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,24 +9,57 @@
 
 #include "agent.h"
 
-/* A new kind adds one line here. */
-static const struct workload_ops *const workloads[] = {
-	&wl_odirect_ops,
-	&wl_gup_ops,
-	&wl_vmsplice_ops,
-	&wl_fio_ops,
-	&wl_futex_ops,
+/*
+ * Indexed like kinds.c's rows and generated from the same list: a kind
+ * without its wl_<kind>.c is an undefined wl_<kind>_ops at link time.
+ */
+static const struct workload_ops *const workloads[WK_NR] = {
+#define WL_OPS_ROW(name) [WK_##name] = &wl_##name##_ops,
+	WL_KINDS(WL_OPS_ROW)
+#undef WL_OPS_ROW
 };
 
 const struct workload_ops *workload_find(const char *kind)
 {
-	size_t i;
+	const struct wl_kind_desc *k = wl_kind_find(kind);
 
-	for (i = 0; i < ARRAY_SIZE(workloads); i++) {
-		if (!strcmp(workloads[i]->kind, kind))
-			return workloads[i];
+	return k ? workloads[k - wl_kinds] : NULL;
+}
+
+/* A plan's parameter as the checker reads it: an integer in decimal. */
+static const char *plan_param(const void *ctx, const char *key)
+{
+	const struct wl_spec *w = ctx;
+	struct json_object *v;
+
+	if (!w->params || !json_object_object_get_ex(w->params, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int workload_check(const struct wl_spec *w, char *msg, size_t len)
+{
+	const struct wl_kind_desc *k = wl_kind_find(w->kind);
+	struct json_object *v;
+
+	if (!k) {
+		snprintf(msg, len, "unknown workload kind \"%s\"", w->kind);
+		return -1;
 	}
-	return NULL;
+	/* a wrong JSON type never silently becomes the default */
+	for (const struct wl_param_spec *s = k->params; w->params && s->key; s++) {
+		if (!json_object_object_get_ex(w->params, s->key, &v))
+			continue;
+		if (s->type == WP_UINT && !json_object_is_type(v, json_type_int)) {
+			snprintf(msg, len, "param %s must be an integer", s->key);
+			return -1;
+		}
+		if (s->type != WP_UINT && !json_object_is_type(v, json_type_string)) {
+			snprintf(msg, len, "param %s must be a string", s->key);
+			return -1;
+		}
+	}
+	return wl_params_check(k, plan_param, w, msg, len);
 }
 
 int pin_stats_read(struct pin_stats *ps)

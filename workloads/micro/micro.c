@@ -47,35 +47,18 @@ static void kind_help(const struct wl_kind_desc *k)
 	}
 }
 
-/* A parameter value, typed and checked by the kind's table. */
+/* A parameter value, checked by the kind's row (kinds.c's checker) and typed as a plan types it. */
 static int set_param(struct json_object *params, const struct wl_param_spec *p, const char *v)
 {
-	char *end;
-	unsigned long long u;
+	char why[256];
 
-	if (p->type == WP_UINT) {
-		errno = 0;
-		u = strtoull(v, &end, 10);
-		if (errno || end == v || *end || u < p->min || u > p->max) {
-			fprintf(stderr, "zdbench-micro: --%s %s: not an integer in [%u, %u]\n", p->key,
-				v, p->min, p->max);
-			return -1;
-		}
-		json_object_object_add(params, p->key, json_object_new_int64((int64_t)u));
-		return 0;
+	if (wl_param_check(p, v, why, sizeof(why))) {
+		fprintf(stderr, "zdbench-micro: --%s %s: %s (--help)\n", p->key, v, why);
+		return -1;
 	}
-	if (p->type == WP_ENUM) {
-		const char *const *c = p->choices;
-
-		while (*c && strcmp(*c, v))
-			c++;
-		if (!*c) {
-			fprintf(stderr, "zdbench-micro: --%s %s: not one of its choices (see --help)\n",
-				p->key, v);
-			return -1;
-		}
-	}
-	json_object_object_add(params, p->key, json_object_new_string(v));
+	json_object_object_add(params, p->key, p->type == WP_UINT ?
+			       json_object_new_int64((int64_t)strtoull(v, NULL, 10)) :
+			       json_object_new_string(v));
 	return 0;
 }
 
@@ -158,7 +141,7 @@ static int parse(int argc, char **argv, const struct wl_kind_desc *k, struct opt
 			fprintf(stderr, "zdbench-micro: --%s is required\n", p->key);
 			return -1;
 		}
-	return !strcmp(k->name, "fio") ? fio_job_text(params) : 0;
+	return k == &wl_kinds[WK_fio] ? fio_job_text(params) : 0;
 }
 
 #ifndef STATX_ATTR_DAX
@@ -253,6 +236,11 @@ int main(int argc, char **argv)
 	w.kind = k->name;
 	w.reps = o.reps;
 	w.params = params;
+	/* the rules across parameters, as zdbench and the agent apply them */
+	if (workload_check(&w, msg, sizeof(msg))) {
+		fprintf(stderr, "zdbench-micro: %s\n", msg);
+		return 2;
+	}
 	emit_use_fd(1);
 	emit_hello();
 	emit_set_phase(w.name);
