@@ -609,7 +609,7 @@ char *bisect_report_text(const struct bisect_report *rep, const struct bisect_ru
 		sbuf_addf(&sb, "  %.12s  %-5s  %s\n", rep->evals[i].commit,
 			  rev_verdict_name(rep->evals[i].verdict),
 			  rep->evals[i].why ? rep->evals[i].why : "");
-	return sb.buf;
+	return sbuf_detach(&sb, NULL);
 }
 
 int bisect_report_write(const char *path, const struct bisect_report *rep)

@@ -445,9 +445,7 @@ static void on_line(struct classification *cl, struct state *st, char *s,
 	}
 	if (strstr(s, "------------[ cut here ]------------")) {
 		st->in_cut = true;
-		st->cut_msg.len = 0;
-		if (st->cut_msg.buf)
-			st->cut_msg.buf[0] = '\0';
+		sbuf_reset(&st->cut_msg);
 		return;
 	}
 	if (on_rip(cl, st, s, len))

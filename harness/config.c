@@ -285,7 +285,7 @@ static int set_value(struct zd_config *c, const struct key_desc *k, char *base,
 		for (const char *const *ch = k->choices; *ch; ch++)
 			sbuf_addf(&sb, "%s%s", ch == k->choices ? "" : ", ", *ch);
 		ret = fail(c, origin, line, "key '%s': '%s' is not one of: %s",
-			   k->key, value, sb.buf);
+			   k->key, value, sbuf_str(&sb));
 		sbuf_free(&sb);
 		return ret;
 	}

@@ -79,7 +79,7 @@ static int ldd_libs(const char *bin, struct strv *libs)
 		return -1;
 	}
 	/* Static binaries make ldd exit 1 with "not a dynamic executable". */
-	if (!out.buf)
+	if (!out.len)
 		return 0;
 	for (line = strtok_r(out.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *p = strstr(line, "=> ");
@@ -129,7 +129,7 @@ static void busybox_links(struct cpio *c, const char *bb)
 	struct proc_result r;
 	char *line, *save;
 
-	if (proc_run(argv, &o, &r) || !out.buf)
+	if (proc_run(argv, &o, &r) || !out.len)
 		goto out;
 	for (line = strtok_r(out.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *dst = xasprintf("/bin/%s", trim(line));
@@ -157,7 +157,7 @@ static char *tool_version(const char *path, const char *name)
 	if (!strcmp(name, "mke2fs"))
 		o.merge_stderr = true, o.quiet_stderr = false;
 	proc_run(argv, &o, &r);
-	v = out.buf ? strtok(out.buf, "\n") : NULL;
+	v = out.len ? strtok(out.buf, "\n") : NULL;
 	v = xasprintf("%s %s", name, v ? trim(v) : "unknown");
 	sbuf_free(&out);
 	return v;

@@ -50,7 +50,7 @@ char *compiler_version(void)
 	struct proc_result r;
 	char *nl, *v;
 
-	if (proc_run(argv, &o, &r) || r.exit_code || !out.buf) {
+	if (proc_run(argv, &o, &r) || r.exit_code || !out.len) {
 		sbuf_free(&out);
 		return NULL;
 	}
@@ -218,6 +218,7 @@ int config_verify(const char *dotconfig, const struct strv *syms,
 	char *text = read_file(dotconfig, NULL);
 	struct sbuf miss = { 0 };
 	char **have;
+	int ret;
 
 	if (!text) {
 		zd_err("%s: %s", dotconfig, strerror(errno));
@@ -247,8 +248,9 @@ int config_verify(const char *dotconfig, const struct strv *syms,
 	}
 	free(have);
 	free(text);
-	*missing = miss.buf;
-	return miss.len ? 1 : 0;
+	ret = miss.len ? 1 : 0;
+	*missing = miss.len ? sbuf_detach(&miss, NULL) : NULL;
+	return ret;
 }
 
 int variant_patches(const struct zd_config *c, const char *variant,

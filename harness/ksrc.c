@@ -62,7 +62,7 @@ int git_run(const char *tree, char *const args[], char **out, double timeout)
 		goto out;
 	}
 	if (out)
-		*out = xstrdup(cap.buf ? trim(cap.buf) : "");
+		*out = xstrdup(cap.len ? trim(cap.buf) : "");
 	ret = 0;
 out:
 	sbuf_free(&cap);

@@ -160,7 +160,7 @@ static char *qemu_version(const struct zd_config *c)
 	struct proc_result r;
 	char *v;
 
-	if (proc_run(argv, &o, &r) || !out.buf) {
+	if (proc_run(argv, &o, &r) || !out.len) {
 		sbuf_free(&out);
 		return xstrdup("unknown");
 	}

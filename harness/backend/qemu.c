@@ -41,7 +41,7 @@ char *kernel_cmdline(const struct zd_config *c)
 		sbuf_addf(&sb, " memmap=%uM!%uM", c->pmem_size_mib, c->pmem_start_mib);
 	if (c->extra_cmdline && *c->extra_cmdline)
 		sbuf_addf(&sb, " %s", c->extra_cmdline);
-	return sb.buf;
+	return sbuf_detach(&sb, NULL);
 }
 
 int qemu_build_args(const struct boot_req *req, struct strv *av, char **cmdline)

@@ -73,7 +73,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, const char *usage)
 		sbuf_addstr(&repro, " ");
 		sbuf_add_quoted(&repro, argv[i]);
 	}
-	cli->reproducer = repro.buf;
+	cli->reproducer = sbuf_detach(&repro, NULL);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+c:s:o:qh", longopts, NULL)) != -1) {
 		switch (ch) {
