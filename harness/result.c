@@ -171,17 +171,47 @@ struct zd_sample *result_add_sample(struct zd_result *r)
 	return s;
 }
 
+void zd_check_add(struct zd_check *checks, size_t *n, const char *name, bool ok,
+		  const char *value, const char *medium)
+{
+	struct zd_check *c = &checks[ZD_MAX_CHECKS - 1];
+	unsigned int dropped = 0, failed = 0;
+
+	if (*n < ZD_MAX_CHECKS) {
+		c = &checks[(*n)++];
+		c->name = xstrdup(name);
+		c->value = xstrdup(value ? value : "");
+		c->medium = medium ? xstrdup(medium) : NULL;
+		c->ok = ok;
+		return;
+	}
+	/* Full: the last slot counts what did not fit, itself included. */
+	if (strcmp(c->name, ZD_CHECKS_DROPPED)) {
+		dropped = 1;
+		failed = !c->ok;
+		free(c->name);
+		c->name = xstrdup(ZD_CHECKS_DROPPED);
+	} else if (sscanf(c->value, "%u checks past the first %*d not kept, %u", &dropped,
+			  &failed) != 2) {
+		dropped = failed = 0;
+	}
+	dropped++;
+	failed += !ok;
+	/* about one medium only while everything folded in was */
+	if (c->medium && (!medium || strcmp(c->medium, medium))) {
+		free(c->medium);
+		c->medium = NULL;
+	}
+	free(c->value);
+	c->value = xasprintf("%u checks past the first %d not kept, %u of them failed",
+			     dropped, ZD_MAX_CHECKS - 1, failed);
+	c->ok = !failed;
+}
+
 void result_add_check(struct zd_result *r, const char *name, bool ok,
 		      const char *value)
 {
-	struct zd_check *c;
-
-	if (r->nr_checks == ZD_MAX_CHECKS)
-		return;
-	c = &r->checks[r->nr_checks++];
-	c->name = xstrdup(name);
-	c->value = xstrdup(value ? value : "");
-	c->ok = ok;
+	zd_check_add(r->checks, &r->nr_checks, name, ok, value, NULL);
 }
 
 static void add_str(struct json_object *o, const char *k, const char *v)

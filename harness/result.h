@@ -90,6 +90,16 @@ struct zd_finding *result_add_finding(struct zd_result *r);
 struct zd_phase *result_add_phase(struct zd_result *r, const char *name);
 void result_free(struct zd_result *r);
 struct zd_sample *result_add_sample(struct zd_result *r);
+/*
+ * Append a check to checks[ZD_MAX_CHECKS], *n of them in use; medium may be
+ * NULL. Past the limit nothing is silently lost: the last slot becomes the
+ * check ZD_CHECKS_DROPPED, whose value counts the checks that did not fit
+ * (the one it displaced included) and which is ok only if all of them were.
+ */
+#define ZD_CHECKS_DROPPED "checks_dropped"
+void zd_check_add(struct zd_check *checks, size_t *n, const char *name, bool ok,
+		  const char *value, const char *medium);
+/* zd_check_add on r's checks, about every medium. */
 void result_add_check(struct zd_result *r, const char *name, bool ok,
 		      const char *value);
 struct json_object *result_to_json(const struct zd_result *r);
