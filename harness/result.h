@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "json.h"	/* zd_json_write/read, jstr & co., for every user of results */
 #include "util.h"
 
 /*
@@ -108,14 +109,5 @@ void sample_from_json(struct json_object *so, struct zd_sample *s);
 int result_from_json(struct json_object *o, struct zd_result *r, char **err);
 int result_write(const char *path, const struct zd_result *r);
 int result_read(const char *path, struct zd_result *r, char **err);
-
-/* Atomic JSON file write (temp + rename) and read; errors are reported. */
-int zd_json_write(const char *path, struct json_object *o);
-struct json_object *zd_json_read(const char *path);
-
-const char *jstr(struct json_object *o, const char *key);
-int64_t jint(struct json_object *o, const char *key, int64_t dflt);
-double jdouble(struct json_object *o, const char *key, double dflt);
-bool jbool(struct json_object *o, const char *key, bool dflt);
 
 #endif
