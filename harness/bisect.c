@@ -298,7 +298,9 @@ static void state_put(struct bstate *st, const struct rev_eval *ev)
 		return;
 	json_object_object_get_ex(st->doc, "evals", &evals);
 	json_object_object_add(evals, ev->commit, eval_json(ev));
-	zd_json_write(st->path, st->doc); /* after every revision: resumable */
+	/* after every revision: resumable (zd_json_write names the file) */
+	if (zd_json_write(st->path, st->doc))
+		zd_info("bisect state not saved: an interrupted bisect will redo this revision");
 }
 
 /* --- the driver ---------------------------------------------------------- */

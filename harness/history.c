@@ -238,8 +238,11 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	dpath = xasprintf("%s/%s.tsv", pdir, name);
 	cpath = xasprintf("%s/%s-cp.tsv", pdir, name);
 	out = xasprintf("%s/%s", pdir, name);
-	write_file_atomic(dpath, sbuf_str(&data), data.len);
-	write_file_atomic(cpath, sbuf_str(&cpd), cpd.len);
+	if (write_file_atomic(dpath, sbuf_str(&data), data.len) ||
+	    write_file_atomic(cpath, sbuf_str(&cpd), cpd.len)) {
+		zd_err("cannot write %s or %s: %s", dpath, cpath, strerror(errno));
+		m = 0; /* no plot of data that is not there */
+	}
 	strv_push(&vars, "data");
 	strv_push(&vars, dpath);
 	strv_push(&vars, "cps");

@@ -16,7 +16,7 @@
  * rename: a killed run leaves the old file or the new one). 0, or -1 with
  * "cannot write PATH: reason" reported and errno set.
  */
-int zd_json_write(const char *path, struct json_object *o);
+int zd_json_write(const char *path, struct json_object *o) __attribute__((warn_unused_result));
 /*
  * Parse the file at path; the caller json_object_put()s it. NULL if it is
  * missing or unreadable (errno set) or not JSON. Reports nothing: a missing

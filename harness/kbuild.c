@@ -534,10 +534,12 @@ static unsigned long objects_estimate(const char *cache)
 	return v;
 }
 
-static void write_meta(const struct zd_kernel *k, const struct zd_ksrc *s,
-		       const char *path)
+/* 0, or -1 reported: then there is no meta.json and the entry is not complete. */
+static int write_meta(const struct zd_kernel *k, const struct zd_ksrc *s,
+		      const char *path)
 {
 	struct json_object *o = json_object_new_object();
+	int ret;
 
 	json_object_object_add(o, "schema", json_object_new_string("zdbench.kernel/1"));
 	json_object_object_add(o, "variant", json_object_new_string(k->variant));
@@ -549,8 +551,9 @@ static void write_meta(const struct zd_kernel *k, const struct zd_ksrc *s,
 	json_object_object_add(o, "patches_sha256", json_object_new_string(k->patches_hash));
 	json_object_object_add(o, "compiler", json_object_new_string(k->compiler));
 	json_object_object_add(o, "build_seconds", json_object_new_double(k->build_secs));
-	zd_json_write(path, o);
+	ret = zd_json_write(path, o);
 	json_object_put(o);
+	return ret;
 }
 
 static int read_meta(struct zd_kernel *k, const char *path)
@@ -656,7 +659,10 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 		goto out;
 	bdir = obj_dir(cache, src, k->variant);
 	log = path_join(bdir, "zdbench-build.log");
-	mkdir_p(bdir, 0755);
+	if (mkdir_p(bdir, 0755)) {
+		zd_err("cannot create %s: %s", bdir, strerror(errno));
+		goto out;
+	}
 	unlink(log);
 	if (patches->n) {
 		char *hargs[] = { "rev-parse", "HEAD", NULL };
@@ -674,7 +680,10 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 	if (run_make(c, src, bdir, "bzImage", log, &prog, c->build_timeout))
 		goto out;
 	rm_rf(tmp);
-	mkdir_p(tmp, 0755);
+	if (mkdir_p(tmp, 0755)) {
+		zd_err("cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
 	{
 		const char *files[][2] = {
 			{ "arch/x86/boot/bzImage", "bzImage" },
@@ -704,14 +713,24 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 	{
 		char *cfg = path_join(k->dir, "config");
 		char *meta = path_join(k->dir, "meta.json");
+		int e;
 
 		k->config_hash = file_sha(cfg);
-		write_meta(k, s, meta); /* written last: marks the entry complete */
+		/* written last, atomically: marks the entry complete (kbuild_variant) */
+		e = write_meta(k, s, meta);
+		if (e)
+			zd_err("kernel %s: built, but the cache entry %s is not marked complete",
+			       k->variant, k->dir);
 		free(cfg);
 		free(meta);
+		if (e)
+			goto out;
 	}
+	/* only the progress estimate of the next build reads it */
 	cnt = xasprintf("%lu\n", prog.done);
-	write_file_atomic(objs, cnt, strlen(cnt));
+	if (write_file_atomic(objs, cnt, strlen(cnt)))
+		zd_info("cannot write %s (%s): the next build's progress is a guess",
+			objs, strerror(errno));
 	free(cnt);
 	ret = 0;
 out:

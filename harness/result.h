@@ -107,7 +107,7 @@ struct json_object *result_to_json(const struct zd_result *r);
 /* One sample object, as in results and in the agent's sample lines. */
 void sample_from_json(struct json_object *so, struct zd_sample *s);
 int result_from_json(struct json_object *o, struct zd_result *r, char **err);
-int result_write(const char *path, const struct zd_result *r);
+int result_write(const char *path, const struct zd_result *r) __attribute__((warn_unused_result));
 int result_read(const char *path, struct zd_result *r, char **err);
 
 #endif

@@ -87,7 +87,7 @@ int rm_rf(const char *path);
 /* Whole-file helpers. read_file NUL-terminates; returns NULL with errno set. */
 char *read_file(const char *path, size_t *len);
 /* Write via temp file + fsync + rename so a killed run never leaves a torn file. */
-int write_file_atomic(const char *path, const void *data, size_t len);
+int write_file_atomic(const char *path, const void *data, size_t len) __attribute__((warn_unused_result));
 int copy_file(const char *src, const char *dst);
 
 /* SHA-256 (libcrypto) as lowercase hex. */

@@ -115,7 +115,8 @@ int cmd_bisect(int argc, char **argv)
 		char *rj = path_join(out, "report.json"), *rt = path_join(out, "report.txt");
 
 		bisect_report_write(rj, &rep);
-		write_file_atomic(rt, txt, strlen(txt));
+		if (write_file_atomic(rt, txt, strlen(txt)))
+			zd_err("cannot write %s", rt);
 		printf("report: %s\n", rj);
 		free(rj);
 		free(rt);
