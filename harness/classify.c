@@ -617,8 +617,7 @@ int classify_file(const char *path, struct classification *cl)
 
 	if (!f) {
 		memset(cl, 0, sizeof(*cl));
-		zd_err("cannot read console log %s: %s", path, strerror(errno));
-		return -1;
+		return zd_error("cannot read console log %s: %s", path, strerror(errno));
 	}
 	ret = classify_stream(f, cl);
 	fclose(f);

@@ -128,10 +128,8 @@ int fragment_parse(const char *path, struct strv *syms, struct strv *vals)
 	char *line, *next;
 	int lineno = 0, ret = 0;
 
-	if (!text) {
-		zd_err("config fragment %s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (!text)
+		return zd_error("config fragment %s: %s", path, strerror(errno));
 	for (line = text; line && *line; line = next) {
 		char *copy;
 
@@ -181,10 +179,8 @@ int config_merge(const char *dotconfig, const struct strv *syms,
 	char *line, *next;
 	int ret;
 
-	if (!text) {
-		zd_err("%s: %s", dotconfig, strerror(errno));
-		return -1;
-	}
+	if (!text)
+		return zd_error("%s: %s", dotconfig, strerror(errno));
 	/* Drop every line the fragments set, then append their values. */
 	for (line = text; line && *line; line = next) {
 		const char *sym;
@@ -220,10 +216,8 @@ int config_verify(const char *dotconfig, const struct strv *syms,
 	char **have;
 	int ret;
 
-	if (!text) {
-		zd_err("%s: %s", dotconfig, strerror(errno));
-		return -1;
-	}
+	if (!text)
+		return zd_error("%s: %s", dotconfig, strerror(errno));
 	have = xcalloc(syms->n + 1, sizeof(char *));
 	for (char *line = text, *next; line && *line; line = next) {
 		const char *sym;
