@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -155,6 +156,41 @@ static void test_strv_join_empty(void **state)
 	strv_free(&sv);
 }
 
+/* read_file of an empty file: "" and length 0, never NULL (read_file uses sbuf_detach). */
+static void test_read_file_empty_and_large(void **state)
+{
+	char dir[] = "/tmp/zd-util-XXXXXX", *p, *data;
+	struct sbuf big = SBUF_INIT;
+	size_t len = 99;
+
+	assert_non_null(mkdtemp(dir));
+	p = path_join(dir, "f");
+	assert_int_equal(write_file_atomic(p, "", 0), 0);
+	data = read_file(p, &len);
+	assert_non_null(data);
+	assert_string_equal(data, "");
+	assert_int_equal(len, 0);
+	free(data);
+	/* more than read_file's 64 KiB chunk */
+	for (int i = 0; i < 30000; i++)
+		sbuf_addf(&big, "%d\n", i);
+	assert_int_equal(write_file_atomic(p, big.buf, big.len), 0);
+	data = read_file(p, &len);
+	assert_int_equal(len, big.len);
+	assert_string_equal(data, big.buf);
+	free(data);
+	sbuf_release(&big);
+	assert_null(read_file("/nonexistent/zd", NULL));
+	unlink(p);
+	rmdir(dir);
+	free(p);
+}
+
+static void test_zd_error_returns_minus_one(void **state)
+{
+	assert_int_equal(zd_error("test: %s", "expected message"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +200,8 @@ int main(void)
 		cmocka_unit_test(test_sbuf_detach),
 		cmocka_unit_test(test_sbuf_growth_large),
 		cmocka_unit_test(test_strv_join_empty),
+		cmocka_unit_test(test_read_file_empty_and_large),
+		cmocka_unit_test(test_zd_error_returns_minus_one),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
