@@ -343,10 +343,17 @@ static int collect_fragments(const struct zd_config *c, const char *variant,
 		}
 		out->v[out->n++] = p;
 	}
-	if (path_exists(own) && out->n < ZD_MAX_LIST)
-		out->v[out->n++] = own;
-	else
+	if (!path_exists(own)) {
 		free(own);
+	} else if (out->n == ZD_MAX_LIST) {
+		/* it used to be left out silently: a build without the variant's config */
+		zd_err("variant %s: %s would be fragment %d; [kernel] fragments leave room for %d",
+		       variant, own, ZD_MAX_LIST + 1, ZD_MAX_LIST);
+		free(own);
+		return -1;
+	} else {
+		out->v[out->n++] = own;
+	}
 	return add_fs_fragment(c, out);
 }
 
