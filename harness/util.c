@@ -146,9 +146,20 @@ void sbuf_grow(struct sbuf *sb, size_t extra)
 
 void sbuf_add(struct sbuf *sb, const void *data, size_t n)
 {
-	sbuf_grow(sb, n);
+	const char *d = data;
+	uintptr_t at = (uintptr_t)d, base = (uintptr_t)sb->buf;
+
+	/* data may lie inside sb (sbuf_add(sb, sb->buf, sb->len)): growing moves it */
+	if (n && sb->cap && at >= base && at - base < sb->cap) {
+		size_t off = at - base;
+
+		sbuf_grow(sb, n);
+		d = sb->buf + off;
+	} else {
+		sbuf_grow(sb, n);
+	}
 	if (n)
-		memcpy(sb->buf + sb->len, data, n);
+		memmove(sb->buf + sb->len, d, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
 }
@@ -160,24 +171,19 @@ void sbuf_addstr(struct sbuf *sb, const char *s)
 
 void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
 {
-	va_list cp;
+	char *s;
 	int n;
 
-	/* Format into the spare room; only if it does not fit grow and redo. */
-	va_copy(cp, ap);
-	n = vsnprintf(sb->cap ? sb->buf + sb->len : NULL, sb->cap ? sb->cap - sb->len : 0, fmt, cp);
-	va_end(cp);
+	/*
+	 * Format apart, then append: an argument may point into sb itself
+	 * (sbuf_addf(&sb, "%s", sb.buf)), which formatting in place or a
+	 * realloc would overwrite or free under vsnprintf.
+	 */
+	n = vasprintf(&s, fmt, ap);
 	if (n < 0)
 		oom();
-	if ((size_t)n + 1 > (sb->cap ? sb->cap - sb->len : 0)) {
-		sbuf_grow(sb, n);
-		va_copy(cp, ap);
-		n = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, cp);
-		va_end(cp);
-		if (n < 0)
-			oom();
-	}
-	sb->len += n;
+	sbuf_add(sb, s, n);
+	free(s);
 }
 
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...)

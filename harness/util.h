@@ -32,6 +32,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * `.len`, and read the string with sbuf_str(), which is never NULL. The
  * sbuf owns buf only while cap > 0; take it with sbuf_detach(), never by
  * copying `.buf` (an empty one may be the shared static "").
+ * The data added may point into the sbuf itself (add, addf).
  */
 struct sbuf {
 	char *buf;

@@ -47,6 +47,11 @@ static void test_sbuf_add_addf(void **state)
 	assert_string_equal(sbuf_str(&z), "");
 	sbuf_addf(&z, "%05u", 7u);
 	assert_string_equal(z.buf, "00007");
+	/* an argument may be the buffer itself */
+	sbuf_addf(&z, "+%s+", z.buf);
+	assert_string_equal(z.buf, "00007+00007+");
+	sbuf_add(&z, z.buf, z.len);
+	assert_string_equal(z.buf, "00007+00007+00007+00007+");
 	/* adding nothing to an empty buffer keeps it empty */
 	sbuf_add(&a, NULL, 0);
 	assert_string_equal(a.buf, "abcd-42-x");
