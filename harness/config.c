@@ -388,7 +388,7 @@ static char *reader_gets(char *buf, int size, void *stream)
 	 * inih reads at most size - 1 bytes a line and would parse the rest as
 	 * a line of its own: a cut key or value. Refuse the line instead.
 	 */
-	if (n == size - 1 && buf[n - 1] != '\n' && *r->p && *r->p != '\n' &&
+	if (n && n == size - 1 && buf[n - 1] != '\n' && *r->p && *r->p != '\n' &&
 	    !str_starts(r->p, "\r\n")) {
 		char *key;
 
