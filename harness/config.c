@@ -101,8 +101,10 @@ int list_set(struct zd_list *l, const char *value)
 	int ret = 0;
 
 	list_clear(l);
+	l->overflow = false;
 	for (tok = strtok_r(dup, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
 		if (l->n == ZD_MAX_LIST) {
+			l->overflow = true;
 			ret = -1;
 			break;
 		}
@@ -504,6 +506,10 @@ int config_validate(struct zd_config *c)
 
 	if (c->err)
 		return -1;
+	/* --variant and --workload go through list_set without a file:line */
+	if (c->variants.overflow || c->run_workloads.overflow)
+		return fail(c, "config", 0, "[run] %s: more than %d entries",
+			    c->variants.overflow ? "variants" : "workloads", ZD_MAX_LIST);
 	if (!strcmp(c->source, "tree") && (!c->tree || !*c->tree))
 		return fail(c, "config", 0, "[kernel] source = tree needs key 'tree'");
 	/* memremap_pages() works in 128 MiB memory sections on x86_64. */

@@ -11,6 +11,7 @@
 struct zd_list {
 	char *v[ZD_MAX_LIST];
 	size_t n;
+	bool overflow;	/* list_set was given more than ZD_MAX_LIST: see config_validate */
 };
 
 #define ZD_MAX_PARAMS 24
@@ -106,7 +107,9 @@ bool run_uses_fs(const struct zd_config *c, const char *fs);
 /*
  * Replace l with the words of value (split on blanks and commas). Returns -1
  * if there are more than ZD_MAX_LIST words (l then holds the first
- * ZD_MAX_LIST): the caller reports it, naming where value came from.
+ * ZD_MAX_LIST, and l->overflow is set until the next list_set): the caller
+ * reports it, naming where value came from; config_validate refuses such a
+ * list too, for callers that set it from the command line.
  */
 int list_set(struct zd_list *l, const char *value);
 const char *workload_param(const struct zd_workload *w, const char *key);

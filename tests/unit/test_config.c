@@ -240,6 +240,9 @@ static void test_list_too_long_refused(void **state)
 	assert_int_equal(c->variants.n, 3);
 	assert_int_not_equal(list_set(&c->variants,
 		"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33"), 0);
+	/* as --variant does: validation refuses what list_set could not hold */
+	assert_int_not_equal(config_validate(c), 0);
+	assert_non_null(strstr(c->err, "[run] variants: more than 32 entries"));
 	config_free(c);
 }
 
