@@ -274,7 +274,9 @@ static void state_put(struct bstate *st, const struct rev_eval *ev)
 		return;
 	json_object_object_get_ex(st->doc, "evals", &evals);
 	json_object_object_add(evals, ev->commit, eval_json(ev));
-	zd_json_write(st->path, st->doc); /* after every revision: resumable */
+	/* after every revision: resumable (zd_json_write names the file) */
+	if (zd_json_write(st->path, st->doc))
+		zd_info("bisect state not saved: an interrupted bisect will redo this revision");
 }
 
 /* --- the driver ---------------------------------------------------------- */
@@ -585,7 +587,7 @@ char *bisect_report_text(const struct bisect_report *rep, const struct bisect_ru
 		sbuf_addf(&sb, "  %.12s  %-5s  %s\n", rep->evals[i].commit,
 			  rev_verdict_name(rep->evals[i].verdict),
 			  rep->evals[i].why ? rep->evals[i].why : "");
-	return sb.buf;
+	return sbuf_detach(&sb, NULL);
 }
 
 int bisect_report_write(const char *path, const struct bisect_report *rep)

@@ -30,7 +30,21 @@ struct classification {
 	enum zd_verdict verdict;
 };
 
+/*
+ * Compile the patterns (once; later calls return 0 at once). -1 with a
+ * message if one does not compile, with nothing left allocated, so a later
+ * call tries again. classify_stream/classify_file call it themselves.
+ */
 int classify_init(void);
+/* Free the compiled patterns; the next classify_init compiles them again. */
+void classify_fini(void);
+/*
+ * Tests only: compile pattern instead of the id'th built-in one (0 <= id <
+ * the number of patterns) at the next classify_init; NULL restores it.
+ */
+void classify_test_override(unsigned int id, const char *pattern);
+/* PCRE2 blocks allocated and not yet freed (patterns, match data): for leak tests. */
+size_t classify_live_blocks(void);
 int classify_stream(FILE *in, struct classification *cl);
 int classify_file(const char *path, struct classification *cl);
 /* Fold the run's own timeouts (NULL, boot, step, teardown, shutdown) in. */

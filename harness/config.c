@@ -61,15 +61,23 @@ static void list_clear(struct zd_list *l)
 	l->n = 0;
 }
 
-void list_set(struct zd_list *l, const char *value)
+int list_set(struct zd_list *l, const char *value)
 {
 	char *dup = xstrdup(value), *save, *tok;
+	int ret = 0;
 
 	list_clear(l);
-	for (tok = strtok_r(dup, " ,\t", &save); tok && l->n < ZD_MAX_LIST;
-	     tok = strtok_r(NULL, " ,\t", &save))
+	l->overflow = false;
+	for (tok = strtok_r(dup, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+		if (l->n == ZD_MAX_LIST) {
+			l->overflow = true;
+			ret = -1;
+			break;
+		}
 		l->v[l->n++] = xstrdup(tok);
+	}
 	free(dup);
+	return ret;
 }
 
 static void workload_free(struct zd_workload *w)
@@ -94,8 +102,8 @@ const char *workload_param(const struct zd_workload *w, const char *key)
 	return NULL;
 }
 
-void workload_set_param(struct zd_workload *w, const char *key,
-			const char *val, const char *origin, int line)
+int workload_set_param(struct zd_workload *w, const char *key,
+		       const char *val, const char *origin, int line)
 {
 	struct zd_param *p = NULL;
 
@@ -104,7 +112,7 @@ void workload_set_param(struct zd_workload *w, const char *key,
 			p = &w->params[i];
 	if (!p) {
 		if (w->nr_params == ZD_MAX_PARAMS)
-			return;
+			return -1;
 		p = &w->params[w->nr_params++];
 		p->key = xstrdup(key);
 	} else {
@@ -114,6 +122,7 @@ void workload_set_param(struct zd_workload *w, const char *key,
 	p->val = xstrdup(val);
 	p->origin = xstrdup(origin);
 	p->line = line;
+	return 0;
 }
 
 static void key_free(struct zd_config *c, const struct config_key *k)
@@ -279,7 +288,9 @@ static int set_value(struct zd_config *c, const struct config_key *k, char *base
 				    k->key, value);
 		return 0;
 	case K_LIST:
-		list_set(field, value);
+		if (list_set(field, value))
+			return fail(c, origin, line, "key '%s': more than %d entries",
+				    k->key, ZD_MAX_LIST);
 		return 0;
 	case K_ENUM: {
 		struct sbuf sb = { 0 };
@@ -291,7 +302,7 @@ static int set_value(struct zd_config *c, const struct config_key *k, char *base
 		for (const char *const *ch = k->choices; *ch; ch++)
 			sbuf_addf(&sb, "%s%s", ch == k->choices ? "" : ", ", *ch);
 		ret = fail(c, origin, line, "key '%s': '%s' is not one of: %s",
-			   k->key, value, sb.buf);
+			   k->key, value, sbuf_str(&sb));
 		sbuf_free(&sb);
 		return ret;
 	}
@@ -337,11 +348,10 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 		for (size_t i = 0; i < ARRAY_SIZE(wl_keys); i++)
 			if (!strcmp(wl_keys[i].key, key))
 				return set_value(c, &wl_keys[i], (char *)w, value, origin, line);
-		if (w->nr_params == ZD_MAX_PARAMS) {
-			return fail(c, origin, line, "too many keys in [%s]", section);
-		} else {
-			workload_set_param(w, key, value, origin, line);
-		}
+		/* Replacing a key (an -s override) needs no new slot. */
+		if (workload_set_param(w, key, value, origin, line))
+			return fail(c, origin, line, "key '%s': too many keys in [%s] (at most %d)",
+				    key, section, ZD_MAX_PARAMS);
 		return 0;
 	}
 	k = key_find(sec, key, &known);
@@ -359,9 +369,12 @@ struct reader {
 	int line;
 	struct zd_config *c;
 	const char *origin;
-	char seen[256][96];
-	int nseen;
-	char cursec[96];
+	/*
+	 * "section\x1fkey" of every key read, for "set twice": grown as needed,
+	 * since a fixed table silently stopped checking past its size and cut
+	 * long ids short (two long keys with a common prefix were "set twice").
+	 */
+	struct strv seen;
 };
 
 static char *reader_gets(char *buf, int size, void *stream)
@@ -377,6 +390,20 @@ static char *reader_gets(char *buf, int size, void *stream)
 			break;
 	}
 	buf[n] = '\0';
+	/*
+	 * inih reads at most size - 1 bytes a line and would parse the rest as
+	 * a line of its own: a cut key or value. Refuse the line instead.
+	 */
+	if (n && n == size - 1 && buf[n - 1] != '\n' && *r->p && *r->p != '\n' &&
+	    !str_starts(r->p, "\r\n")) {
+		char *key;
+
+		buf[strcspn(buf, "=:")] = '\0';
+		key = trim(buf);
+		fail(r->c, r->origin, r->line + 1, "key '%.60s%s': line longer than %d characters",
+		     key, strlen(key) > 60 ? "..." : "", size - 1);
+		return NULL;
+	}
 	if (n && buf[n - 1] == '\n')
 		r->line++;
 	return buf;
@@ -386,7 +413,7 @@ static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	struct reader *r = user;
-	char id[96];
+	char *id;
 	int line = r->line;
 
 	if (!name)	/* section header alone (INI_CALL_HANDLER_ON_NEW_SECTION) */
@@ -395,16 +422,17 @@ static int handler(void *user, const char *section, const char *name,
 		fail(r->c, r->origin, line, "key '%s' outside any [section]", name);
 		return 0;
 	}
-	snprintf(id, sizeof(id), "%s\x1f%s", section, name);
-	for (int i = 0; i < r->nseen; i++) {
-		if (!strcmp(r->seen[i], id)) {
+	id = xasprintf("%s\x1f%s", section, name);
+	for (size_t i = 0; i < r->seen.n; i++) {
+		if (!strcmp(r->seen.v[i], id)) {
+			free(id);
 			fail(r->c, r->origin, line, "key '%s' set twice in [%s]",
 			     name, section);
 			return 0;
 		}
 	}
-	if (r->nseen < (int)ARRAY_SIZE(r->seen))
-		strcpy(r->seen[r->nseen++], id);
+	strv_push(&r->seen, id);
+	free(id);
 	return config_set(r->c, section, name, value, r->origin, line) == 0;
 }
 
@@ -419,6 +447,7 @@ int config_load_string(struct zd_config *c, const char *text,
 	r->c = c;
 	r->origin = origin;
 	ret = ini_parse_stream(reader_gets, r, handler, r);
+	strv_free(&r->seen);
 	free(r);
 	/*
 	 * inih reads on past a bad line and returns the first bad line: if no
@@ -511,6 +540,10 @@ int config_validate(struct zd_config *c)
 {
 	const struct backend_ops *be;
 
+	/* --variant and --workload go through list_set without a file:line */
+	if (c->variants.overflow || c->run_workloads.overflow)
+		fail(c, "config", 0, "[run] %s: more than %d entries",
+		     c->variants.overflow ? "variants" : "workloads", ZD_MAX_LIST);
 	if (!strcmp(c->source, "tree") && (!c->tree || !*c->tree))
 		fail(c, "config", 0, "[kernel] source = tree needs key 'tree'");
 	else if (!strcmp(c->source, "tree")) {

@@ -14,6 +14,7 @@
 struct zd_list {
 	char *v[ZD_MAX_LIST];
 	size_t n;
+	bool overflow;	/* list_set was given more than ZD_MAX_LIST: see config_validate */
 };
 
 #define ZD_MAX_PARAMS 24
@@ -133,9 +134,17 @@ const char *wl_fs(const struct zd_config *c, const struct zd_workload *w); /* NU
 char *wl_medium(const struct zd_config *c, const struct zd_workload *w);  /* fsdax/ext4, devdax */
 /* Does any workload of [run] workloads run on fsdax with this fs? */
 bool run_uses_fs(const struct zd_config *c, const char *fs);
-void list_set(struct zd_list *l, const char *value);
+/*
+ * Replace l with the words of value (split on blanks and commas). Returns -1
+ * if there are more than ZD_MAX_LIST words (l then holds the first
+ * ZD_MAX_LIST, and l->overflow is set until the next list_set): the caller
+ * reports it, naming where value came from; config_validate refuses such a
+ * list too, for callers that set it from the command line.
+ */
+int list_set(struct zd_list *l, const char *value);
 const char *workload_param(const struct zd_workload *w, const char *key);
-void workload_set_param(struct zd_workload *w, const char *key,
-			const char *val, const char *origin, int line);
+/* Set or replace a parameter; -1 (nothing stored) if w already holds ZD_MAX_PARAMS others. */
+int workload_set_param(struct zd_workload *w, const char *key,
+		       const char *val, const char *origin, int line) __attribute__((warn_unused_result));
 
 #endif

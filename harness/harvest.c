@@ -50,17 +50,12 @@ static void on_check(void *ctx, const struct agent_msg *m)
 {
 	struct agent_report *rep = ((struct harvest *)ctx)->rep;
 	struct json_object *o = m->o, *v;
-	struct zd_check *c;
 
-	if (rep->nr_checks >= ZD_MAX_CHECKS)
-		return;
-	c = &rep->checks[rep->nr_checks++];
-	if (jstr(o, "medium"))
-		c->medium = xstrdup(jstr(o, "medium"));
-	c->name = xstrdup(jstr(o, "name") ? jstr(o, "name") : "?");
-	c->ok = jbool(o, "ok", false);
-	c->value = xstrdup(json_object_object_get_ex(o, "value", &v) && v ?
-			   json_object_get_string(v) : "");
+	/* past ZD_MAX_CHECKS: counted in a checks_dropped check, not lost */
+	zd_check_add(rep->checks, &rep->nr_checks, jstr(o, "name") ? jstr(o, "name") : "?",
+		     jbool(o, "ok", false),
+		     json_object_object_get_ex(o, "value", &v) && v ?
+		     json_object_get_string(v) : "", jstr(o, "medium"));
 }
 
 static void on_pgmap_refs(void *ctx, const struct agent_msg *m)

@@ -260,8 +260,11 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	dpath = xasprintf("%s/%s.tsv", pdir, name);
 	cpath = xasprintf("%s/%s-cp.tsv", pdir, name);
 	out = xasprintf("%s/%s", pdir, name);
-	write_file_atomic(dpath, data.buf ? data.buf : "", data.len);
-	write_file_atomic(cpath, cpd.buf ? cpd.buf : "", cpd.len);
+	if (write_file_atomic(dpath, sbuf_str(&data), data.len) ||
+	    write_file_atomic(cpath, sbuf_str(&cpd), cpd.len)) {
+		zd_err("cannot write %s or %s: %s", dpath, cpath, strerror(errno));
+		m = 0; /* no plot of data that is not there */
+	}
 	strv_push(&vars, "data");
 	strv_push(&vars, dpath);
 	strv_push(&vars, "cps");
@@ -352,7 +355,7 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 			free(e);
 		}
 		sbuf_addf(&html, "%s</ul>\n<h2>Trends</h2>\n%s", rep->changes.n ? "" : "<li>none</li>",
-			  plots.buf ? plots.buf : "");
+			  sbuf_str(&plots));
 		sbuf_free(&plots);
 	}
 	sbuf_addstr(&html, "<script>window.addEventListener('load', function () {"

@@ -75,11 +75,10 @@ static int ldd_libs(const char *bin, struct strv *libs)
 
 	if (proc_run(argv, &o, &r) || r.exec_failed) {
 		sbuf_free(&out);
-		zd_err("ldd not found (libc-bin)");
-		return -1;
+		return zd_error("ldd not found (libc-bin)");
 	}
 	/* Static binaries make ldd exit 1 with "not a dynamic executable". */
-	if (!out.buf)
+	if (!out.len)
 		return 0;
 	for (line = strtok_r(out.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *p = strstr(line, "=> ");
@@ -110,10 +109,8 @@ static int add_host_file(struct cpio *c, struct zd_hash *h, const char *src,
 	size_t len;
 	char *data = read_file(src, &len);
 
-	if (!data) {
-		zd_err("cannot read %s for the guest image: %s", src, strerror(errno));
-		return -1;
-	}
+	if (!data)
+		return zd_error("cannot read %s for the guest image: %s", src, strerror(errno));
 	hash_str(h, "path", dest);
 	hash_update(h, data, len);
 	cpio_file(c, dest, mode, data, len);
@@ -129,7 +126,7 @@ static void busybox_links(struct cpio *c, const char *bb)
 	struct proc_result r;
 	char *line, *save;
 
-	if (proc_run(argv, &o, &r) || !out.buf)
+	if (proc_run(argv, &o, &r) || !out.len)
 		goto out;
 	for (line = strtok_r(out.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *dst = xasprintf("/bin/%s", trim(line));
@@ -157,7 +154,7 @@ static char *tool_version(const char *path, const char *name)
 	if (!strcmp(name, "mke2fs"))
 		o.merge_stderr = true, o.quiet_stderr = false;
 	proc_run(argv, &o, &r);
-	v = out.buf ? strtok(out.buf, "\n") : NULL;
+	v = out.len ? strtok(out.buf, "\n") : NULL;
 	v = xasprintf("%s %s", name, v ? trim(v) : "unknown");
 	sbuf_free(&out);
 	return v;
@@ -299,10 +296,8 @@ int image_append(const struct zd_image *img, struct cpio *extra, const char *out
 	struct sbuf all = { 0 };
 	int ret;
 
-	if (!base) {
-		zd_err("cannot read guest image %s: %s", img->path, strerror(errno));
-		return -1;
-	}
+	if (!base)
+		return zd_error("cannot read guest image %s: %s", img->path, strerror(errno));
 	cpio_finish(extra);
 	sbuf_add(&all, base, len);
 	sbuf_add(&all, extra->out.buf, extra->out.len);

@@ -17,9 +17,9 @@ struct zd_image {
 /* The guest image: busybox, fio, ndctl, mke2fs and the agent with their libs. */
 int image_build(const struct zd_config *c, struct zd_image *img);
 void image_free(struct zd_image *img);
-/* Base image + a small archive with /zdbench/plan.json, written to out. */
+/* Base image + a small archive with /zdbench/plan.json, written to out; -1 reported. */
 int image_with_plan(const struct zd_image *img, struct json_object *plan,
-		    const char *out);
+		    const char *out) __attribute__((warn_unused_result));
 char *agent_path(const struct zd_config *c);
 struct cpio;
 /* Base image + the extra archive (finished here), written to out. */

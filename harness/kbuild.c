@@ -57,7 +57,7 @@ char *compiler_version(void)
 	struct proc_result r;
 	char *nl, *v;
 
-	if (proc_run(argv, &o, &r) || r.exit_code || !out.buf) {
+	if (proc_run(argv, &o, &r) || r.exit_code || !out.len) {
 		sbuf_free(&out);
 		return NULL;
 	}
@@ -135,10 +135,8 @@ int fragment_parse(const char *path, struct strv *syms, struct strv *vals)
 	char *line, *next;
 	int lineno = 0, ret = 0;
 
-	if (!text) {
-		zd_err("config fragment %s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (!text)
+		return zd_error("config fragment %s: %s", path, strerror(errno));
 	for (line = text; line && *line; line = next) {
 		char *copy;
 
@@ -188,10 +186,8 @@ int config_merge(const char *dotconfig, const struct strv *syms,
 	char *line, *next;
 	int ret;
 
-	if (!text) {
-		zd_err("%s: %s", dotconfig, strerror(errno));
-		return -1;
-	}
+	if (!text)
+		return zd_error("%s: %s", dotconfig, strerror(errno));
 	/* Drop every line the fragments set, then append their values. */
 	for (line = text; line && *line; line = next) {
 		const char *sym;
@@ -225,11 +221,10 @@ int config_verify(const char *dotconfig, const struct strv *syms,
 	char *text = read_file(dotconfig, NULL);
 	struct sbuf miss = { 0 };
 	char **have;
+	int ret;
 
-	if (!text) {
-		zd_err("%s: %s", dotconfig, strerror(errno));
-		return -1;
-	}
+	if (!text)
+		return zd_error("%s: %s", dotconfig, strerror(errno));
 	have = xcalloc(syms->n + 1, sizeof(char *));
 	for (char *line = text, *next; line && *line; line = next) {
 		const char *sym;
@@ -254,8 +249,9 @@ int config_verify(const char *dotconfig, const struct strv *syms,
 	}
 	free(have);
 	free(text);
-	*missing = miss.buf;
-	return miss.len ? 1 : 0;
+	ret = miss.len ? 1 : 0;
+	*missing = miss.len ? sbuf_detach(&miss, NULL) : NULL;
+	return ret;
 }
 
 int variant_patches(const struct zd_config *c, const char *variant,
@@ -354,10 +350,17 @@ static int collect_fragments(const struct zd_config *c, const char *variant,
 		}
 		out->v[out->n++] = p;
 	}
-	if (path_exists(own) && out->n < ZD_MAX_LIST)
-		out->v[out->n++] = own;
-	else
+	if (!path_exists(own)) {
 		free(own);
+	} else if (out->n == ZD_MAX_LIST) {
+		/* it used to be left out silently: a build without the variant's config */
+		zd_err("variant %s: %s would be fragment %d; [kernel] fragments leave room for %d",
+		       variant, own, ZD_MAX_LIST + 1, ZD_MAX_LIST);
+		free(own);
+		return -1;
+	} else {
+		out->v[out->n++] = own;
+	}
 	return add_fs_fragment(c, out);
 }
 
@@ -541,10 +544,12 @@ static unsigned long objects_estimate(const char *cache)
 	return v;
 }
 
-static void write_meta(const struct zd_kernel *k, const struct zd_ksrc *s,
-		       const char *path)
+/* 0, or -1 reported: then there is no meta.json and the entry is not complete. */
+static int write_meta(const struct zd_kernel *k, const struct zd_ksrc *s,
+		      const char *path)
 {
 	struct json_object *o = json_object_new_object();
+	int ret;
 
 	json_object_object_add(o, "schema", json_object_new_string("zdbench.kernel/1"));
 	json_object_object_add(o, "variant", json_object_new_string(k->variant));
@@ -556,8 +561,9 @@ static void write_meta(const struct zd_kernel *k, const struct zd_ksrc *s,
 	json_object_object_add(o, "patches_sha256", json_object_new_string(k->patches_hash));
 	json_object_object_add(o, "compiler", json_object_new_string(k->compiler));
 	json_object_object_add(o, "build_seconds", json_object_new_double(k->build_secs));
-	zd_json_write(path, o);
+	ret = zd_json_write(path, o);
 	json_object_put(o);
+	return ret;
 }
 
 static int read_meta(struct zd_kernel *k, const char *path)
@@ -667,7 +673,10 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 		goto out;
 	bdir = obj_dir(cache, src, k->variant);
 	log = path_join(bdir, "zdbench-build.log");
-	mkdir_p(bdir, 0755);
+	if (mkdir_p(bdir, 0755)) {
+		zd_err("cannot create %s: %s", bdir, strerror(errno));
+		goto out;
+	}
 	unlink(log);
 	if (patches->n) {
 		char *hargs[] = { "rev-parse", "HEAD", NULL };
@@ -685,7 +694,10 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 	if (run_make(c, src, bdir, "bzImage", log, &prog, c->build_timeout))
 		goto out;
 	rm_rf(tmp);
-	mkdir_p(tmp, 0755);
+	if (mkdir_p(tmp, 0755)) {
+		zd_err("cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
 	{
 		const char *files[][2] = {
 			{ "arch/x86/boot/bzImage", "bzImage" },
@@ -715,14 +727,24 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 	{
 		char *cfg = path_join(k->dir, "config");
 		char *meta = path_join(k->dir, "meta.json");
+		int e;
 
 		k->config_hash = file_sha(cfg);
-		write_meta(k, s, meta); /* written last: marks the entry complete */
+		/* written last, atomically: marks the entry complete (kbuild_variant) */
+		e = write_meta(k, s, meta);
+		if (e)
+			zd_err("kernel %s: built, but the cache entry %s is not marked complete",
+			       k->variant, k->dir);
 		free(cfg);
 		free(meta);
+		if (e)
+			goto out;
 	}
+	/* only the progress estimate of the next build reads it */
 	cnt = xasprintf("%lu\n", prog.done);
-	write_file_atomic(objs, cnt, strlen(cnt));
+	if (write_file_atomic(objs, cnt, strlen(cnt)))
+		zd_info("cannot write %s (%s): the next build's progress is a guess",
+			objs, strerror(errno));
 	free(cnt);
 	ret = 0;
 out:

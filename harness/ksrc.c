@@ -17,14 +17,6 @@
 #include "proc.h"
 #include "util.h"
 
-static char *const git_env[] = {
-	"GIT_AUTHOR_NAME=zdbench", "GIT_AUTHOR_EMAIL=zdbench@localhost",
-	"GIT_COMMITTER_NAME=zdbench", "GIT_COMMITTER_EMAIL=zdbench@localhost",
-	"GIT_AUTHOR_DATE=2024-11-17T00:00:00Z",
-	"GIT_COMMITTER_DATE=2024-11-17T00:00:00Z",
-	"GIT_CONFIG_NOSYSTEM=1", NULL
-};
-
 char *zd_cache_dir(const struct zd_config *c)
 {
 	const char *env = getenv("ZDBENCH_CACHE");
@@ -37,44 +29,6 @@ char *zd_cache_dir(const struct zd_config *c)
 	if (xdg && *xdg)
 		return xasprintf("%s/zdbench", xdg);
 	return expand_home("~/.cache/zdbench");
-}
-
-int git_run(const char *tree, char *const args[], char **out, double timeout)
-{
-	struct strv av = { 0 };
-	struct sbuf cap = { 0 };
-	struct proc_opts o = { .env = git_env, .timeout = timeout };
-	struct proc_result r;
-	int ret = -1;
-
-	strv_push(&av, "git");
-	strv_push(&av, "-C");
-	strv_push(&av, tree);
-	for (char *const *a = args; *a; a++)
-		strv_push(&av, *a);
-	/* stdout is captured; git's own complaints go to our stderr. */
-	o.capture = &cap;
-	if (proc_run(av.v, &o, &r) || r.exit_code != 0) {
-		if (getenv("ZDBENCH_DEBUG"))
-			zd_err("git %s: exit %d signal %d", args[0], r.exit_code, r.signal);
-		if (r.timed_out)
-			zd_err("git %s timed out after %.0fs in %s", args[0], timeout, tree);
-		goto out;
-	}
-	if (out)
-		*out = xstrdup(cap.buf ? trim(cap.buf) : "");
-	ret = 0;
-out:
-	sbuf_free(&cap);
-	strv_free(&av);
-	return ret;
-}
-
-static int rev(const char *tree, const char *what, char **out)
-{
-	char *args[] = { "rev-parse", "--verify", "--quiet", (char *)what, NULL };
-
-	return git_run(tree, args, out, 60);
 }
 
 /* The tarball holds one top-level folder, linux-source-6.12/. */
@@ -243,21 +197,26 @@ int ksrc_prepare(const struct zd_config *c, struct zd_ksrc *s)
 		if (prepare_debian(c, s))
 			return -1;
 	} else {
-		char *t = expand_home(c->tree);
+		char *t = expand_home(c->tree), *mk;
+		bool ok;
 
 		s->tree = path_abs(t);
 		free(t);
-		if (!is_dir(s->tree) || !path_exists(path_join(s->tree, "Makefile"))) {
-			zd_err("[kernel] tree = %s is not a kernel source tree", s->tree);
-			return -1;
-		}
+		mk = path_join(s->tree, "Makefile");
+		ok = is_dir(s->tree) && path_exists(mk);
+		free(mk);
+		if (!ok)
+			return zd_error("[kernel] tree = %s is not a kernel source tree", s->tree);
 	}
-	if (rev(s->tree, base, &s->base) || !*s->base) {
-		zd_err("[kernel] base = %s: no such commit in %s", base, s->tree);
+	if (git_rev_parse(s->tree, base, &s->base) || !*s->base)
+		return zd_error("[kernel] base = %s: no such commit in %s", base, s->tree);
+	/* the tree id is part of every cache key: none, no build */
+	spec = xasprintf("%s^{tree}", s->base);
+	if (git_rev_parse(s->tree, spec, &s->base_tree)) {
+		zd_err("%s: cannot resolve %s", s->tree, spec);
+		free(spec);
 		return -1;
 	}
-	spec = xasprintf("%s^{tree}", s->base);
-	rev(s->tree, spec, &s->base_tree);
 	free(spec);
 	desc_args[3] = s->base;
 	if (git_run(s->tree, desc_args, &s->describe, 60))

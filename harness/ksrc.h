@@ -3,6 +3,7 @@
 #define ZD_KSRC_H
 
 #include "config.h"
+#include "git.h"	/* git_run, git_rev_parse: ksrc users run git */
 
 /* Where a kernel is built from: a git tree and a base commit in it. */
 struct zd_ksrc {
@@ -17,7 +18,5 @@ struct zd_ksrc {
 char *zd_cache_dir(const struct zd_config *c);
 int ksrc_prepare(const struct zd_config *c, struct zd_ksrc *s);
 void ksrc_free(struct zd_ksrc *s);
-/* Run git with argv in tree; stdout captured (trimmed) into *out if given. */
-int git_run(const char *tree, char *const args[], char **out, double timeout);
 
 #endif

@@ -36,7 +36,7 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 	}
 	strv_push(&av, "gnuplot");
 	strv_push(&av, "-e");
-	strv_push(&av, e.buf ? e.buf : "");
+	strv_push(&av, sbuf_str(&e));
 	strv_pushf(&av, "%s/plot/%s.gp", project_dir, script);
 	ret = proc_run(av.v, &o, &r);
 	if (r.exec_failed)
@@ -62,7 +62,7 @@ char *html_escape(const char *s)
 		default: sbuf_add(&sb, s, 1);
 		}
 	}
-	return sb.buf ? sb.buf : xstrdup("");
+	return sbuf_detach(&sb, NULL);
 }
 
 /* A file name from a workload name: letters, digits, - and _ only. */
@@ -184,7 +184,7 @@ static void html_table(struct sbuf *h, const struct run_set *rs,
 		for (size_t i = 0; i < r->signatures.n; i++)
 			sbuf_addf(&sg, "%s%s", i ? "<br>" : "", r->signatures.v[i]);
 		vn = html_escape(r->variant);
-		sig = html_escape(sg.buf ? sg.buf : "");
+		sig = html_escape(sbuf_str(&sg));
 		/* the escaped <br> comes back as text: restore line breaks */
 		{
 			struct sbuf fixed = { 0 };
@@ -198,7 +198,7 @@ static void html_table(struct sbuf *h, const struct run_set *rs,
 				}
 			}
 			free(sig);
-			sig = fixed.buf ? fixed.buf : xstrdup("");
+			sig = sbuf_detach(&fixed, NULL);
 		}
 		if (sm.n)
 			sbuf_addf(h, "<tr><td>%s</td><td>%zu</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%+.2f%%</td>",

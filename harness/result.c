@@ -16,74 +16,6 @@ const char *result_param(const struct zd_result *r, const char *key)
 	return NULL;
 }
 
-const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-int64_t jint(struct json_object *o, const char *key, int64_t dflt)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v))
-		return dflt;
-	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
-		return dflt;
-	return json_object_get_int64(v);
-}
-
-double jdouble(struct json_object *o, const char *key, double dflt)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v))
-		return dflt;
-	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
-		return dflt;
-	return json_object_get_double(v);
-}
-
-bool jbool(struct json_object *o, const char *key, bool dflt)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
-		return dflt;
-	return json_object_get_boolean(v);
-}
-
-int zd_json_write(const char *path, struct json_object *o)
-{
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_NOSLASHESCAPE);
-	struct sbuf sb = { 0 };
-	int ret;
-
-	sbuf_addf(&sb, "%s\n", s);
-	ret = write_file_atomic(path, sb.buf, sb.len);
-	if (ret)
-		zd_err("cannot write %s: %s", path, strerror(errno));
-	sbuf_free(&sb);
-	return ret;
-}
-
-struct json_object *zd_json_read(const char *path)
-{
-	char *text = read_file(path, NULL);
-	struct json_object *o;
-	enum json_tokener_error jerr;
-
-	if (!text)
-		return NULL;
-	o = json_tokener_parse_verbose(text, &jerr);
-	free(text);
-	return o;
-}
-
 void result_init(struct zd_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -175,17 +107,47 @@ struct zd_sample *result_add_sample(struct zd_result *r)
 	return s;
 }
 
+void zd_check_add(struct zd_check *checks, size_t *n, const char *name, bool ok,
+		  const char *value, const char *medium)
+{
+	struct zd_check *c = &checks[ZD_MAX_CHECKS - 1];
+	unsigned int dropped = 0, failed = 0;
+
+	if (*n < ZD_MAX_CHECKS) {
+		c = &checks[(*n)++];
+		c->name = xstrdup(name);
+		c->value = xstrdup(value ? value : "");
+		c->medium = medium ? xstrdup(medium) : NULL;
+		c->ok = ok;
+		return;
+	}
+	/* Full: the last slot counts what did not fit, itself included. */
+	if (strcmp(c->name, ZD_CHECKS_DROPPED)) {
+		dropped = 1;
+		failed = !c->ok;
+		free(c->name);
+		c->name = xstrdup(ZD_CHECKS_DROPPED);
+	} else if (sscanf(c->value, "%u checks past the first %*d not kept, %u", &dropped,
+			  &failed) != 2) {
+		dropped = failed = 0;
+	}
+	dropped++;
+	failed += !ok;
+	/* about one medium only while everything folded in was */
+	if (c->medium && (!medium || strcmp(c->medium, medium))) {
+		free(c->medium);
+		c->medium = NULL;
+	}
+	free(c->value);
+	c->value = xasprintf("%u checks past the first %d not kept, %u of them failed",
+			     dropped, ZD_MAX_CHECKS - 1, failed);
+	c->ok = !failed;
+}
+
 void result_add_check(struct zd_result *r, const char *name, bool ok,
 		      const char *value)
 {
-	struct zd_check *c;
-
-	if (r->nr_checks == ZD_MAX_CHECKS)
-		return;
-	c = &r->checks[r->nr_checks++];
-	c->name = xstrdup(name);
-	c->value = xstrdup(value ? value : "");
-	c->ok = ok;
+	zd_check_add(r->checks, &r->nr_checks, name, ok, value, NULL);
 }
 
 static void add_str(struct json_object *o, const char *k, const char *v)

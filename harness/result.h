@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "json.h"	/* zd_json_write/read, jstr & co., for every user of results */
 #include "util.h"
 
 /*
@@ -100,6 +101,16 @@ struct zd_finding *result_add_finding(struct zd_result *r);
 struct zd_phase *result_add_phase(struct zd_result *r, const char *name);
 void result_free(struct zd_result *r);
 struct zd_sample *result_add_sample(struct zd_result *r);
+/*
+ * Append a check to checks[ZD_MAX_CHECKS], *n of them in use; medium may be
+ * NULL. Past the limit nothing is silently lost: the last slot becomes the
+ * check ZD_CHECKS_DROPPED, whose value counts the checks that did not fit
+ * (the one it displaced included) and which is ok only if all of them were.
+ */
+#define ZD_CHECKS_DROPPED "checks_dropped"
+void zd_check_add(struct zd_check *checks, size_t *n, const char *name, bool ok,
+		  const char *value, const char *medium);
+/* zd_check_add on r's checks, about every medium. */
 void result_add_check(struct zd_result *r, const char *name, bool ok,
 		      const char *value);
 struct json_object *result_to_json(const struct zd_result *r);
@@ -110,16 +121,7 @@ double sample_extra(const struct zd_sample *s, const char *name);
 /* A counted counter's value by name; NAN when absent or not counted. */
 double sample_counter(const struct zd_sample *s, const char *name);
 int result_from_json(struct json_object *o, struct zd_result *r, char **err);
-int result_write(const char *path, const struct zd_result *r);
+int result_write(const char *path, const struct zd_result *r) __attribute__((warn_unused_result));
 int result_read(const char *path, struct zd_result *r, char **err);
-
-/* Atomic JSON file write (temp + rename) and read; errors are reported. */
-int zd_json_write(const char *path, struct json_object *o);
-struct json_object *zd_json_read(const char *path);
-
-const char *jstr(struct json_object *o, const char *key);
-int64_t jint(struct json_object *o, const char *key, int64_t dflt);
-double jdouble(struct json_object *o, const char *key, double dflt);
-bool jbool(struct json_object *o, const char *key, bool dflt);
 
 #endif

@@ -193,7 +193,10 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	struct agent_report rep = { 0 };
 	int ret = 2;
 
-	mkdir_p(dir, 0755);
+	if (mkdir_p(dir, 0755)) {
+		zd_err("cannot create %s: %s", dir, strerror(errno));
+		goto out;
+	}
 	init_results(vc, k, res);
 	if (vc->rounds > 1) {
 		/* each of the alternating boots does its share of repetitions */
@@ -393,7 +396,13 @@ static int probe_accel(const struct variant_ctx *vc, const char *rd, const struc
 	if (image) {
 		struct json_object *empty = plan_json(c, vc->be, vc->run_id, "kvm-probe");
 
-		image_with_plan(vc->img, empty, img2);
+		/* without its initrd the probe fails and KVM would be judged unusable */
+		if (image_with_plan(vc->img, empty, img2)) {
+			zd_err("KVM probe: cannot write its initrd %s", img2);
+			free(img2);
+			json_object_put(empty);
+			return -1;
+		}
 		json_object_put(empty);
 	}
 	vc->be->probe(c, image ? ks[0].bzimage : NULL, img2, rd, accel, &pnote);

@@ -113,13 +113,54 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+/*
+ * The buffer of every empty SBUF_INIT sbuf. Writable (not a string literal)
+ * so that code writing the terminating NUL of an empty sbuf does no harm;
+ * nothing ever writes anything but '\0' to it.
+ */
+char sbuf_slopbuf[1];
+
+void sbuf_init(struct sbuf *sb)
+{
+	sb->buf = sbuf_slopbuf;
+	sb->len = 0;
+	sb->cap = 0;
+}
+
+void sbuf_grow(struct sbuf *sb, size_t extra)
+{
+	bool owned = sb->cap != 0;
+	size_t want;
+
+	if (extra > SIZE_MAX - 1 - sb->len)
+		oom();
+	want = sb->len + extra + 1;
+	if (want <= sb->cap)
+		return;
+	/* Doubling keeps appends amortised O(1); past SIZE_MAX / 2 just fit. */
+	sb->cap = want <= SIZE_MAX / 2 ? want * 2 : want;
+	/* Without an allocation buf is NULL or the slopbuf: never realloc that. */
+	sb->buf = xrealloc(owned ? sb->buf : NULL, sb->cap);
+	if (!owned)
+		sb->buf[0] = '\0';
+}
+
 void sbuf_add(struct sbuf *sb, const void *data, size_t n)
 {
-	if (sb->len + n + 1 > sb->cap) {
-		sb->cap = (sb->len + n + 1) * 2;
-		sb->buf = xrealloc(sb->buf, sb->cap);
+	const char *d = data;
+	uintptr_t at = (uintptr_t)d, base = (uintptr_t)sb->buf;
+
+	/* data may lie inside sb (sbuf_add(sb, sb->buf, sb->len)): growing moves it */
+	if (n && sb->cap && at >= base && at - base < sb->cap) {
+		size_t off = at - base;
+
+		sbuf_grow(sb, n);
+		d = sb->buf + off;
+	} else {
+		sbuf_grow(sb, n);
 	}
-	memcpy(sb->buf + sb->len, data, n);
+	if (n)
+		memmove(sb->buf + sb->len, d, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
 }
@@ -129,23 +170,60 @@ void sbuf_addstr(struct sbuf *sb, const char *s)
 	sbuf_add(sb, s, strlen(s));
 }
 
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
+{
+	char *s;
+	int n;
+
+	/*
+	 * Format apart, then append: an argument may point into sb itself
+	 * (sbuf_addf(&sb, "%s", sb.buf)), which formatting in place or a
+	 * realloc would overwrite or free under vsnprintf.
+	 */
+	n = vasprintf(&s, fmt, ap);
+	if (n < 0)
+		oom();
+	sbuf_add(sb, s, n);
+	free(s);
+}
+
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		oom();
+	sbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
-	sbuf_addstr(sb, s);
-	free(s);
+}
+
+void sbuf_reset(struct sbuf *sb)
+{
+	sb->len = 0;
+	if (sb->cap)
+		sb->buf[0] = '\0';
+}
+
+char *sbuf_detach(struct sbuf *sb, size_t *len)
+{
+	char *s;
+
+	if (len)
+		*len = sb->len;
+	s = sb->cap ? sb->buf : xstrdup("");
+	sbuf_init(sb);
+	return s;
+}
+
+void sbuf_release(struct sbuf *sb)
+{
+	if (sb->cap)
+		free(sb->buf);
+	sbuf_init(sb);
 }
 
 void sbuf_free(struct sbuf *sb)
 {
-	free(sb->buf);
-	memset(sb, 0, sizeof(*sb));
+	sbuf_release(sb);
 }
 
 void strv_push(struct strv *sv, const char *s)
@@ -188,9 +266,7 @@ char *strv_join(const struct strv *sv, const char *sep)
 			sbuf_addstr(&sb, sep);
 		sbuf_addstr(&sb, sv->v[i]);
 	}
-	if (!sb.buf)
-		return xstrdup("");
-	return sb.buf;
+	return sbuf_detach(&sb, NULL);
 }
 
 int mkdir_p(const char *path, unsigned int mode)
@@ -291,11 +367,7 @@ char *read_file(const char *path, size_t *len)
 		return NULL;
 	}
 	close(fd);
-	if (!sb.buf)
-		sb.buf = xstrdup("");
-	if (len)
-		*len = sb.len;
-	return sb.buf;
+	return sbuf_detach(&sb, len);
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -504,5 +576,5 @@ char *strv_join_quoted(const struct strv *sv)
 			sbuf_addstr(&sb, " ");
 		sbuf_add_quoted(&sb, sv->v[i]);
 	}
-	return sb.buf ? sb.buf : xstrdup("");
+	return sbuf_detach(&sb, NULL);
 }

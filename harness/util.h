@@ -22,14 +22,47 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Growable string buffer. */
+/*
+ * Growable string buffer, in git's strbuf shape. buf[len] is always '\0'.
+ *
+ * Two empty states are valid and every sbuf_* function takes either:
+ * `struct sbuf sb = SBUF_INIT;` (buf points at a shared static "", never
+ * NULL) and the zero-initialised `{ 0 }` (buf NULL) that structs embedding
+ * an sbuf get from calloc/memset. So never test `.buf` for "empty": test
+ * `.len`, and read the string with sbuf_str(), which is never NULL. The
+ * sbuf owns buf only while cap > 0; take it with sbuf_detach(), never by
+ * copying `.buf` (an empty one may be the shared static "").
+ * The data added may point into the sbuf itself (add, addf).
+ */
 struct sbuf {
 	char *buf;
-	size_t len, cap;
+	size_t len, cap;	/* bytes used (without the NUL), bytes allocated */
 };
+extern char sbuf_slopbuf[1];
+#define SBUF_INIT { .buf = sbuf_slopbuf, .len = 0, .cap = 0 }
+
+void sbuf_init(struct sbuf *sb);
+/* Make room for at least extra more bytes (and the NUL); aborts on OOM. */
+void sbuf_grow(struct sbuf *sb, size_t extra);
 void sbuf_add(struct sbuf *sb, const void *data, size_t n);
 void sbuf_addstr(struct sbuf *sb, const char *s);
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* The contents as a C string: never NULL ("" when empty). Valid until the next sbuf_* call. */
+static inline const char *sbuf_str(const struct sbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+/* Length to 0, allocation kept for reuse. */
+void sbuf_reset(struct sbuf *sb);
+/*
+ * Hand the string to the caller, who free()s it: never NULL (a fresh "" when
+ * empty), its length in *len if len is non-NULL. The sbuf is left empty (SBUF_INIT).
+ */
+char *sbuf_detach(struct sbuf *sb, size_t *len);
+/* Free the allocation; the sbuf is left empty (SBUF_INIT) and may be reused. */
+void sbuf_release(struct sbuf *sb);
+/* The older name of sbuf_release(). */
 void sbuf_free(struct sbuf *sb);
 
 /* Growable argv for execv-style calls: nothing goes through a shell. */
@@ -55,7 +88,7 @@ int rm_rf(const char *path);
 /* Whole-file helpers. read_file NUL-terminates; returns NULL with errno set. */
 char *read_file(const char *path, size_t *len);
 /* Write via temp file + fsync + rename so a killed run never leaves a torn file. */
-int write_file_atomic(const char *path, const void *data, size_t len);
+int write_file_atomic(const char *path, const void *data, size_t len) __attribute__((warn_unused_result));
 int copy_file(const char *src, const char *dst);
 
 /* SHA-256 (libcrypto) as lowercase hex. */

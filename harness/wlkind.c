@@ -141,7 +141,9 @@ int wl_validate(struct zd_config *c, struct zd_workload *w)
 			continue;
 		if (!s->dflt)
 			return where_fail(c, NULL, "[workload %s]: key '%s' is required", w->name, s->key);
-		workload_set_param(w, s->key, s->dflt, "<default>", 0);
+		if (workload_set_param(w, s->key, s->dflt, "<default>", 0))
+			return where_fail(c, NULL, "[workload %s]: key '%s': too many keys",
+					  w->name, s->key);
 	}
 	if (wl_params_check(k, cfg_param, w, why, sizeof(why)))
 		return where_fail(c, NULL, "[workload %s]: %s", w->name, why);

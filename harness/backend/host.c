@@ -70,8 +70,8 @@ static char *running_config(const struct zd_config *c, const char **from)
 	}
 	*from = "/proc/config.gz";
 	if (!access("/proc/config.gz", R_OK) && !proc_run(argv, &o, &r) && !r.exit_code &&
-	    out.buf)
-		return out.buf;
+	    out.len)
+		return sbuf_detach(&out, NULL);
 	sbuf_free(&out);
 	*from = "unknown (no /proc/config.gz; set [host] kernel_config)";
 	return NULL;

@@ -326,7 +326,7 @@ static struct json_object *ndctl_namespaces(void)
 	if (proc_run(argv, &o, &r) || r.exec_failed)
 		zd_err("ndctl not found: install Debian package ndctl");
 	else
-		j = json_tokener_parse(out.buf ? out.buf : "[]");
+		j = json_tokener_parse(out.len ? out.buf : "[]");
 	sbuf_free(&out);
 	return j ? j : json_object_new_array();
 }
@@ -355,7 +355,7 @@ static char *mkfs_found(void)
 			sbuf_addf(&sb, "%s%s", sb.len ? " " : "", fs->mkfs);
 		free(p);
 	}
-	return sb.buf ? sb.buf : xstrdup("");
+	return sbuf_detach(&sb, NULL);
 }
 
 int host_preflight(const struct zd_config *c, struct host_ns *out, char **why)

@@ -105,7 +105,7 @@ char *kernel_cmdline(const struct zd_config *c)
 		sbuf_addf(&sb, " memmap=%uM!%uM", c->pmem_size_mib, c->pmem_start_mib);
 	if (c->extra_cmdline && *c->extra_cmdline)
 		sbuf_addf(&sb, " %s", c->extra_cmdline);
-	return sb.buf;
+	return sbuf_detach(&sb, NULL);
 }
 
 int qemu_build_args(const struct boot_req *req, struct strv *av, char **cmdline)
@@ -273,13 +273,14 @@ static char *qemu_version(const struct zd_config *c)
 	struct sbuf out = { 0 };
 	struct proc_opts o = { .capture = &out, .quiet_stderr = true, .timeout = 30 };
 	struct proc_result r;
-	char *v;
+	char *v, *line;
 
-	if (proc_run(argv, &o, &r) || !out.buf) {
+	/* a --version that printed only a newline has no first line: unknown */
+	if (proc_run(argv, &o, &r) || !out.len || !(line = strtok(out.buf, "\n"))) {
 		sbuf_free(&out);
 		return xstrdup("unknown");
 	}
-	v = xstrdup(trim(strtok(out.buf, "\n")));
+	v = xstrdup(trim(line));
 	sbuf_free(&out);
 	return v;
 }

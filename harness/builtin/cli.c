@@ -106,7 +106,7 @@ int run_builtin(const struct builtin *b, int argc, char **argv)
 		sbuf_addstr(&repro, " ");
 		sbuf_add_quoted(&repro, argv[i]);
 	}
-	ctx.reproducer = repro.buf;
+	ctx.reproducer = sbuf_detach(&repro, NULL);
 	memset(&cfg_opts, 0, sizeof(cfg_opts));
 	ret = parse_options(b->name, argc, argv, b->options, b->usage,
 			    b->exit_help ? b->exit_help : ZD_EXIT_HELP, &ctx.args);

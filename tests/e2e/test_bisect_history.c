@@ -75,7 +75,7 @@ static int setup(void **state)
 		return -1;
 	zdbench = path_abs("build/zdbench");
 	/* the cache the harness uses: the history worktree goes there */
-	if (proc_run(cfg, &o, &r) || r.exit_code || !out.buf)
+	if (proc_run(cfg, &o, &r) || r.exit_code || !out.len)
 		return -1;
 	cache = strstr(out.buf, "cache_dir = ");
 	if (!cache)
@@ -87,10 +87,10 @@ static int setup(void **state)
 	argv[1] = hist;
 	o.capture = &out;
 	if (proc_run(argv, &o, &r) || r.exit_code) {
-		fprintf(stderr, "make-history.sh failed:\n%s\n", out.buf ? out.buf : "");
+		fprintf(stderr, "make-history.sh failed:\n%s\n", sbuf_str(&out));
 		return -1;
 	}
-	fprintf(stderr, "%s", out.buf);
+	fprintf(stderr, "%s", sbuf_str(&out));
 	sbuf_free(&out);
 	return 0;
 }

@@ -51,7 +51,7 @@ static char *case_text(const char *name, int *rc)
 		sbuf_add(&sb, p + 1, e ? (size_t)(e - p) : strlen(p + 1));
 		p = e;
 	}
-	return sb.buf ? sb.buf : xstrdup("");
+	return sbuf_detach(&sb, NULL);
 }
 
 static void expect_refusal(const char *name, const char *msg)

@@ -43,7 +43,7 @@ static struct run micro(const char *const *args)
 	assert_int_equal(proc_run(av.v, &o, &r), 0);
 	assert_false(r.timed_out);
 	res.code = r.exit_code;
-	res.out = out.buf ? out.buf : xstrdup("");
+	res.out = sbuf_detach(&out, NULL);
 	strv_free(&av);
 	return res;
 }

@@ -72,7 +72,7 @@ static char *chromium(const char *what, const char *url)
 	free(bin);
 	free(ud);
 	free(udarg);
-	return out.buf ? out.buf : xstrdup("");
+	return sbuf_detach(&out, NULL);
 }
 
 static void test_report_in_browser(void **state)

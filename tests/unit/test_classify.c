@@ -234,6 +234,41 @@ static void test_truncated_and_interleaved(void **state)
 	free(other);
 }
 
+/*
+ * A pattern that fails to compile half way through classify_init leaves
+ * nothing allocated (the ones before it were leaked), the classifier
+ * refuses to run, and the next init with good patterns works.
+ */
+static void test_init_failure_frees_patterns(void **state)
+{
+	struct classification cl;
+	FILE *f;
+	char text[] = "Linux version 6.12\nKernel panic - not syncing: x\n";
+
+	classify_fini();
+	assert_int_equal(classify_live_blocks(), 0);
+	assert_int_equal(classify_init(), 0);
+	assert_true(classify_live_blocks() > 0);
+	classify_fini();
+	assert_int_equal(classify_live_blocks(), 0);
+
+	classify_test_override(5, "unclosed (group");
+	assert_int_equal(classify_init(), -1);
+	assert_int_equal(classify_live_blocks(), 0);
+	f = fmemopen(text, strlen(text), "r");
+	assert_int_equal(classify_stream(f, &cl), -1);
+	fclose(f);
+	assert_int_equal(classify_live_blocks(), 0);
+
+	classify_test_override(5, NULL);
+	f = fmemopen(text, strlen(text), "r");
+	assert_int_equal(classify_stream(f, &cl), 0);
+	fclose(f);
+	assert_int_equal(cl.n, 1);
+	assert_string_equal(cl.f[0].cls, "PANIC");
+	classification_free(&cl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_truncated_and_interleaved),
 		cmocka_unit_test(test_several_gb_stream),
+		cmocka_unit_test(test_init_failure_frees_patterns),
 	};
 
 	return cmocka_run_group_tests_name("classify", tests, NULL, NULL);

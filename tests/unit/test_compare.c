@@ -260,7 +260,7 @@ static void test_n_way_run_folder(void **state)
 	/* what plot leaves behind: not a variant */
 	mkdir_p(plots, 0755);
 	junk = path_join(plots, "odirect-read-pte-bars.tsv");
-	write_file_atomic(junk, "x\n", 2);
+	assert_int_equal(write_file_atomic(junk, "x\n", 2), 0);
 	o = capture_json(&rc, run, NULL, NULL);
 	assert_int_equal(rc, 1); /* slow regressed */
 	assert_int_equal(json_object_array_length(jget(o, "sides")), 3);

@@ -214,6 +214,118 @@ static void test_missing_file(void **state)
 	config_free(c);
 }
 
+/* Past ZD_MAX_LIST entries a list is refused, not cut to the first 32. */
+static void test_list_too_long_refused(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct zd_config *c;
+
+	sbuf_addstr(&sb, "[run]\n\nvariants =");
+	for (int i = 0; i < ZD_MAX_LIST; i++)
+		sbuf_addf(&sb, " v%d", i);
+	sbuf_addstr(&sb, "\n");
+	/* exactly ZD_MAX_LIST loads (validate then wants kernels/v0: not loaded here) */
+	c = defaults();
+	assert_int_equal(config_load_string(c, sbuf_str(&sb), "test.ini"), 0);
+	assert_int_equal(c->variants.n, ZD_MAX_LIST);
+	config_free(c);
+	sb.len--;
+	sbuf_addstr(&sb, ",v32\n");
+	expect_error(sbuf_str(&sb), "test.ini:3: key 'variants': more than 32 entries");
+	sbuf_release(&sb);
+
+	/* list_set itself says so to callers outside the config reader */
+	c = defaults();
+	assert_int_equal(list_set(&c->variants, "a b,c"), 0);
+	assert_int_equal(c->variants.n, 3);
+	assert_int_not_equal(list_set(&c->variants,
+		"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33"), 0);
+	/* as --variant does: validation refuses what list_set could not hold */
+	assert_int_not_equal(config_validate(c), 0);
+	assert_non_null(strstr(c->err, "[run] variants: more than 32 entries"));
+	config_free(c);
+}
+
+/* A 25th parameter in one [workload] is refused where it is set. */
+static void test_too_many_params_refused(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct zd_config *c = defaults();
+
+	sbuf_addstr(&sb, "[workload many]\n");
+	for (int i = 0; i < ZD_MAX_PARAMS; i++)
+		sbuf_addf(&sb, "p%d = %d\n", i, i);
+	assert_int_equal(config_load_string(c, sbuf_str(&sb), "test.ini"), 0);
+	assert_int_equal(config_workload(c, "many")->nr_params, ZD_MAX_PARAMS);
+	/* replacing one of the 24 needs no new slot: an -s override still works */
+	assert_int_equal(config_set_override(c, "workload many.p3=33"), 0);
+	assert_string_equal(workload_param(config_workload(c, "many"), "p3"), "33");
+	config_free(c);
+	sbuf_addstr(&sb, "p24 = 24\n");
+	expect_error(sbuf_str(&sb), "test.ini:26: key 'p24': too many keys in [workload many] (at most 24)");
+	sbuf_release(&sb);
+}
+
+/* A line longer than the parser's buffer is refused, not split in two. */
+static void test_overlong_key_refused(void **state)
+{
+	char key[301];
+
+	memset(key, 'k', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	{
+		char *text = xasprintf("[workload w]\nkind = gup\n%s = 1\n", key);
+
+		expect_error(text, "test.ini:3: key 'kkkkkkkkkk");
+		expect_error(text, "line longer than");
+		free(text);
+	}
+	/* a long value is cut the same way: refused too */
+	{
+		char *text = xasprintf("[qemu]\nextra_cmdline = %s a=b\n", key);
+
+		expect_error(text, "test.ini:2: key 'extra_cmdline': line longer than");
+		free(text);
+	}
+}
+
+/*
+ * "set twice" compares whole keys (two long keys with a common prefix are
+ * two keys) and keeps checking past 256 keys.
+ */
+static void test_duplicates_long_and_many_keys(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+	char pre[121];
+	struct zd_config *c = defaults();
+	int line = 0;
+
+	memset(pre, 'q', sizeof(pre) - 1);
+	pre[sizeof(pre) - 1] = '\0';
+	sbuf_addf(&sb, "[workload long]\n%sa = 1\n%sb = 2\n", pre, pre);
+	assert_int_equal(config_load_string(c, sbuf_str(&sb), "test.ini"), 0);
+	assert_int_equal(config_workload(c, "long")->nr_params, 2);
+	config_free(c);
+	sbuf_reset(&sb);
+
+	for (int w = 0; w < 14; w++) {
+		sbuf_addf(&sb, "[workload w%d]\n", w);
+		line++;
+		for (int i = 0; i < 20; i++, line++)
+			sbuf_addf(&sb, "p%d = 1\n", i);
+	}
+	/* the 280th key again: a fixed table of 256 no longer saw it */
+	sbuf_addstr(&sb, "[workload w13]\np19 = 2\n");
+	line += 2;
+	{
+		char *want = xasprintf("test.ini:%d: key 'p19' set twice in [workload w13]", line);
+
+		expect_error(sbuf_str(&sb), want);
+		free(want);
+	}
+	sbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +345,10 @@ int main(void)
 		cmocka_unit_test(test_workload_params_checked),
 		cmocka_unit_test(test_workload_medium),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_list_too_long_refused),
+		cmocka_unit_test(test_too_many_params_refused),
+		cmocka_unit_test(test_overlong_key_refused),
+		cmocka_unit_test(test_duplicates_long_and_many_keys),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -131,12 +131,61 @@ static void test_full_disk(void **state)
 	free(path);
 }
 
+/* Checks past ZD_MAX_CHECKS are counted in a last checks_dropped check. */
+static void test_checks_past_limit_counted(void **state)
+{
+	struct zd_check ch[ZD_MAX_CHECKS] = { 0 };
+	size_t n = 0;
+	struct zd_result r;
+
+	for (int i = 0; i < ZD_MAX_CHECKS; i++) {
+		char *name = xasprintf("c%d", i);
+
+		zd_check_add(ch, &n, name, true, "1", "devdax");
+		free(name);
+	}
+	assert_int_equal(n, ZD_MAX_CHECKS);
+	assert_string_equal(ch[ZD_MAX_CHECKS - 1].name, "c31");
+	assert_true(ch[ZD_MAX_CHECKS - 1].ok);
+	/* the 33rd displaces c31 into the count: both ok, the count ok */
+	zd_check_add(ch, &n, "c32", true, "1", "devdax");
+	assert_int_equal(n, ZD_MAX_CHECKS);
+	assert_string_equal(ch[ZD_MAX_CHECKS - 1].name, ZD_CHECKS_DROPPED);
+	assert_string_equal(ch[ZD_MAX_CHECKS - 1].value,
+			    "2 checks past the first 31 not kept, 0 of them failed");
+	assert_true(ch[ZD_MAX_CHECKS - 1].ok);
+	assert_string_equal(ch[ZD_MAX_CHECKS - 1].medium, "devdax");
+	/* a failure past the limit is not lost; another medium: about all */
+	zd_check_add(ch, &n, "c33", false, "0", "fsdax/ext4");
+	zd_check_add(ch, &n, "c34", true, NULL, NULL);
+	assert_string_equal(ch[ZD_MAX_CHECKS - 1].value,
+			    "4 checks past the first 31 not kept, 1 of them failed");
+	assert_false(ch[ZD_MAX_CHECKS - 1].ok);
+	assert_null(ch[ZD_MAX_CHECKS - 1].medium);
+	assert_string_equal(ch[0].name, "c0");
+	for (size_t i = 0; i < n; i++) {
+		free(ch[i].name);
+		free(ch[i].value);
+		free(ch[i].medium);
+	}
+
+	/* the same through result_add_check */
+	result_init(&r);
+	for (int i = 0; i < ZD_MAX_CHECKS + 3; i++)
+		result_add_check(&r, "x", i != ZD_MAX_CHECKS, "v");
+	assert_int_equal(r.nr_checks, ZD_MAX_CHECKS);
+	assert_string_equal(r.checks[ZD_MAX_CHECKS - 1].value,
+			    "4 checks past the first 31 not kept, 1 of them failed");
+	result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_wrong_schema_rejected),
 		cmocka_unit_test(test_full_disk),
+		cmocka_unit_test(test_checks_past_limit_counted),
 	};
 
 	return cmocka_run_group_tests_name("result", tests, NULL, NULL);

@@ -63,10 +63,10 @@ static int setup(void **state)
 	mkdir_p(p, 0755);
 	free(p);
 	p = path_join(run, "probe/plan.json");
-	write_file_atomic(p, "{}", 2);
+	assert_int_equal(write_file_atomic(p, "{}", 2), 0);
 	free(p);
 	p = path_join(run, "run.json");
-	write_file_atomic(p, "{}", 2);
+	assert_int_equal(write_file_atomic(p, "{}", 2), 0);
 	free(p);
 	return 0;
 }
