@@ -377,6 +377,7 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 {
 	char *cache = zd_cache_dir(c), *wt, *head = NULL;
 	char *hargs[] = { "rev-parse", "HEAD", NULL };
+	bool fresh = false;
 
 	if (!patches->n && !git_run(s->tree, hargs, &head, 60) &&
 	    !strcmp(head, s->base)) {
@@ -396,6 +397,7 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 			zd_err("cannot create worktree %s at %s", wt, s->base);
 			goto fail;
 		}
+		fresh = true;
 	} else {
 		char *co[] = { "checkout", "-q", "-f", "--detach", s->base, NULL };
 		char *abort_am[] = { "am", "--abort", NULL };
@@ -416,6 +418,11 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 			zd_err("variant %s: patch %s does not apply on %s (git am failed)",
 			       variant, patches->v[i], s->base);
 			build_fail = ZD_EXIT_KERNEL;
+			if (fresh) { /* made for this series only: leave no tree behind */
+				char *rm[] = { "worktree", "remove", "--force", wt, NULL };
+
+				git_run(s->tree, rm, NULL, 600);
+			}
 			goto fail;
 		}
 	}

@@ -596,6 +596,33 @@ static void test_option_kconfig_drops(void **state)
 	free(set);
 }
 
+/*
+ * exitcode.h: a variant whose series does not apply is the kernel under
+ * test failing to build (1), with the patch named; no make runs.
+ */
+static void test_series_does_not_apply(void **state)
+{
+	char *dir = xasprintf("kernels/zd-e2e-noapply-%d", (int)getpid());
+	char *series = path_join(dir, "series"), *patch = path_join(dir, "0001-bogus.patch");
+	const char *p = "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
+			"From: zdbench <zdbench@example.org>\nSubject: [PATCH] bogus\n\n---\n"
+			"--- a/mm/no-such-file.c\n+++ b/mm/no-such-file.c\n@@ -1,1 +1,1 @@\n-a\n+b\n";
+	char *variant = strrchr(dir, '/') + 1;
+	struct out o;
+
+	assert_int_equal(mkdir_p(dir, 0755), 0);
+	assert_int_equal(write_file_atomic(series, "0001-bogus.patch\n", 17), 0);
+	assert_int_equal(write_file_atomic(patch, p, strlen(p)), 0);
+	o = zd("build", variant, NULL);
+	rm_rf(dir);
+	assert_int_equal(o.code, 1);
+	expect_in(&o, "0001-bogus.patch does not apply");
+	free(o.text);
+	free(series);
+	free(patch);
+	free(dir);
+}
+
 /* A kernel that panics is a recorded verdict, not a harness failure. */
 static void test_kernel_panics(void **state)
 {
@@ -689,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_missing_kernel_source),
 		cmocka_unit_test(test_qemu_missing),
 		cmocka_unit_test(test_broken_fragment),
+		cmocka_unit_test(test_series_does_not_apply),
 		cmocka_unit_test(test_option_kconfig_drops),
 		cmocka_unit_test(test_kernel_panics),
 		cmocka_unit_test(test_boot_timeout),

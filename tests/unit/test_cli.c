@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include "builtin.h"
+#include "history.h"
+#include "runset.h"
 #include "util.h"
 
 static char tmp[64];
@@ -246,6 +248,59 @@ static void test_check_log_exit_contract(void **state)
 	captured_free(&c);
 }
 
+/* One night of history from a recorded run, optionally with a signature. */
+static void night(const char *hdir, int i, const char *sig)
+{
+	struct run_set rs;
+	char *id = xasprintf("2026%04d-000000-1", i);
+	struct json_object *doc;
+
+	assert_int_equal(run_set_load("tests/data/results/icount-a", &rs), 0);
+	if (sig)
+		strv_push(&rs.res[0].signatures, sig);
+	doc = history_doc(&rs, id, "abc", 1790000000L + 86400L * i);
+	assert_int_equal(history_append(hdir, id, doc), 0);
+	json_object_put(doc);
+	run_set_free(&rs);
+	free(id);
+}
+
+/* nightly: 0 nothing new, 1 a new failure signature on the newest night. */
+static void test_nightly_exit_contract(void **state)
+{
+	char *hdir = path_join(tmp, "history");
+	char *argv[] = { "nightly", "--report-only", hdir, NULL };
+	struct captured c;
+
+	for (int i = 0; i < 3; i++)
+		night(hdir, i, NULL);
+	c = capture(&builtin_nightly, 3, argv);
+	assert_int_equal(c.ret, ZD_EXIT_CLEAN);
+	captured_free(&c);
+	night(hdir, 3, "percpu_ref_underflow:dev_pagemap_percpu_release@teardown");
+	c = capture(&builtin_nightly, 3, argv);
+	assert_int_equal(c.ret, ZD_EXIT_KERNEL);
+	HAS(c.out, "NEW FAILURE: percpu_ref_underflow:dev_pagemap_percpu_release@teardown");
+	captured_free(&c);
+	free(hdir);
+}
+
+/* bisect: the ends are required (2); bisect-run keeps git's 128 for usage. */
+static void test_bisect_usage(void **state)
+{
+	char *a1[] = { "bisect", "--good", "v1", NULL };
+	char *a2[] = { "bisect", "--good", "v1", "--bad", "v2", "--metric", "ns_per_page", NULL };
+	struct captured c = capture(&builtin_bisect, 3, a1);
+
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "--good and --bad are both required");
+	captured_free(&c);
+	c = capture(&builtin_bisect, 7, a2);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "--metric needs --threshold");
+	captured_free(&c);
+}
+
 static int setup(void **state)
 {
 	char cwd[4096];
@@ -274,6 +329,8 @@ int main(void)
 		cmocka_unit_test(test_option_values_checked),
 		cmocka_unit_test(test_parse_shapes),
 		cmocka_unit_test(test_check_log_exit_contract),
+		cmocka_unit_test(test_nightly_exit_contract),
+		cmocka_unit_test(test_bisect_usage),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, teardown);
