@@ -53,6 +53,7 @@ void result_free(struct zd_result *r)
 		free(r->checks[i].medium);
 	}
 	strv_free(&r->signatures);
+	free(r->sig_boots);
 	strv_free(&r->pgmap_refs);
 	strv_free(&r->holds);
 	strv_free(&r->param_keys);
@@ -259,6 +260,17 @@ struct json_object *result_to_json(const struct zd_result *r)
 	for (size_t i = 0; i < r->signatures.n; i++)
 		json_object_array_add(sig, json_object_new_string(r->signatures.v[i]));
 	json_object_object_add(o, "signatures", sig);
+	if (r->boots > 1) {
+		/* a merge of --interleave boots: fail:runs per boot for compare */
+		struct json_object *bo = json_object_new_object(), *sb = json_object_new_array();
+
+		json_object_object_add(bo, "n", json_object_new_int(r->boots));
+		json_object_object_add(bo, "failed", json_object_new_int(r->failed_boots));
+		for (size_t i = 0; i < r->signatures.n; i++)
+			json_object_array_add(sb, json_object_new_int(result_sig_boots(r, i)));
+		json_object_object_add(bo, "signatures", sb);
+		json_object_object_add(o, "boots", bo);
+	}
 	{
 		struct json_object *fa = json_object_new_array();
 		struct json_object *pa = json_object_new_array();
@@ -461,6 +473,25 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 		for (size_t i = 0; i < json_object_array_length(a); i++)
 			strv_push(&r->signatures,
 				  json_object_get_string(json_object_array_get_idx(a, i)));
+	if (json_object_object_get_ex(o, "boots", &a) && json_object_is_type(a, json_type_object)) {
+		struct json_object *sb;
+		int64_t n = jint(a, "n", 1), f = jint(a, "failed", 0);
+
+		if (n < 1 || f < 0 || f > n) {
+			*err = xasprintf("boots: n = %lld, failed = %lld: expected 0 <= failed <= n, n >= 1",
+					 (long long)n, (long long)f);
+			return -1;
+		}
+		r->boots = n;
+		r->failed_boots = f;
+		if (json_object_object_get_ex(a, "signatures", &sb) &&
+		    json_object_is_type(sb, json_type_array))
+			for (size_t i = 0; i < json_object_array_length(sb) && i < r->signatures.n; i++) {
+				int64_t cnt = json_object_get_int64(json_object_array_get_idx(sb, i));
+
+				result_set_sig_boots(r, i, cnt < 0 ? 0 : cnt > n ? n : cnt);
+			}
+	}
 	if (json_object_object_get_ex(o, "findings", &a) && json_object_is_type(a, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			struct json_object *fo = json_object_array_get_idx(a, i);
@@ -522,4 +553,32 @@ int result_read(const char *path, struct zd_result *r, char **err)
 	ret = result_from_json(o, r, err);
 	json_object_put(o);
 	return ret;
+}
+
+unsigned int result_boots(const struct zd_result *r)
+{
+	return r->boots ? r->boots : 1;
+}
+
+unsigned int result_failed_boots(const struct zd_result *r)
+{
+	if (r->boots)
+		return r->failed_boots;
+	return r->verdict && strcmp(r->verdict, "clean") ? 1 : 0;
+}
+
+unsigned int result_sig_boots(const struct zd_result *r, size_t i)
+{
+	return r->sig_boots && i < r->nr_sig_boots ? r->sig_boots[i] : 1;
+}
+
+void result_set_sig_boots(struct zd_result *r, size_t i, unsigned int n)
+{
+	if (i >= r->nr_sig_boots) {
+		r->sig_boots = xrealloc(r->sig_boots, (i + 1) * sizeof(*r->sig_boots));
+		for (size_t j = r->nr_sig_boots; j <= i; j++)
+			r->sig_boots[j] = 1;
+		r->nr_sig_boots = i + 1;
+	}
+	r->sig_boots[i] = n;
 }

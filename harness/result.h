@@ -86,6 +86,15 @@ struct zd_result {
 	char *timeout;	/* NULL, or boot | step | teardown */
 	char *msg;
 	struct strv signatures;
+	/*
+	 * Boots this result covers (--interleave merges several; 0 read as 1),
+	 * how many were not clean, and for signatures.v[i] in how many boots
+	 * it appeared (sig_boots[i]; missing entries read as 1). Use the
+	 * result_*boots() accessors.
+	 */
+	unsigned int boots, failed_boots;
+	unsigned int *sig_boots;
+	size_t nr_sig_boots;
 	struct zd_finding *findings;
 	size_t nr_findings;
 	struct zd_phase *phases;
@@ -100,6 +109,12 @@ const char *result_param(const struct zd_result *r, const char *key);
 struct zd_finding *result_add_finding(struct zd_result *r);
 struct zd_phase *result_add_phase(struct zd_result *r, const char *name);
 void result_free(struct zd_result *r);
+/* Boots covered (>= 1), boots not clean, boots that showed signature i. */
+unsigned int result_boots(const struct zd_result *r);
+unsigned int result_failed_boots(const struct zd_result *r);
+unsigned int result_sig_boots(const struct zd_result *r, size_t i);
+/* Set signature i's boot count, growing sig_boots (new entries 1). */
+void result_set_sig_boots(struct zd_result *r, size_t i, unsigned int n);
 struct zd_sample *result_add_sample(struct zd_result *r);
 /*
  * Append a check to checks[ZD_MAX_CHECKS], *n of them in use; medium may be

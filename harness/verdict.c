@@ -187,12 +187,16 @@ int verdict_boot(const char *console_log, const char *results_log, const struct 
 void verdict_merge(struct zd_result *acc, struct zd_result *r)
 {
 	unsigned int base_rep = acc->nr_samples;
+	unsigned int boots, failed;
 
 	if (!acc->verdict) {
 		*acc = *r;
 		memset(r, 0, sizeof(*r));
 		return;
 	}
+	/* before the verdict below moves: acc's own count of failed boots */
+	boots = result_boots(acc) + result_boots(r);
+	failed = result_failed_boots(acc) + result_failed_boots(r);
 	for (size_t i = 0; i < r->nr_samples; i++) {
 		struct zd_sample *s = result_add_sample(acc);
 
@@ -211,13 +215,20 @@ void verdict_merge(struct zd_result *acc, struct zd_result *r)
 	if (!acc->msg && r->msg)
 		acc->msg = xstrdup(r->msg);
 	for (size_t i = 0; i < r->signatures.n; i++) {
-		bool have = false;
+		size_t j;
 
-		for (size_t j = 0; j < acc->signatures.n && !have; j++)
-			have = !strcmp(acc->signatures.v[j], r->signatures.v[i]);
-		if (!have)
+		for (j = 0; j < acc->signatures.n; j++)
+			if (!strcmp(acc->signatures.v[j], r->signatures.v[i]))
+				break;
+		if (j == acc->signatures.n) {
 			strv_push(&acc->signatures, r->signatures.v[i]);
+			result_set_sig_boots(acc, j, result_sig_boots(r, i));
+		} else {
+			result_set_sig_boots(acc, j, result_sig_boots(acc, j) + result_sig_boots(r, i));
+		}
 	}
+	acc->boots = boots;
+	acc->failed_boots = failed;
 	for (size_t i = 0; i < r->nr_findings; i++) {
 		struct zd_finding *f = result_add_finding(acc);
 

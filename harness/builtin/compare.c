@@ -272,9 +272,19 @@ static void compare_metric(struct compare *c, const char *wl, const struct zd_me
 }
 
 /* "fail:runs" of one side: boots (a result's verdict is per boot). */
-static char *fail_runs(const struct zd_result *r, bool fail)
+/* "failed:boots", e.g. 1:3 for one failing boot of three; "-" without a result. */
+static char *fail_runs(const struct zd_result *r, unsigned int failed)
 {
-	return r ? xasprintf("%d:1", fail) : xstrdup("-");
+	return r ? xasprintf("%u:%u", failed, result_boots(r)) : xstrdup("-");
+}
+
+/* Boots of r that showed sig (0 if none). */
+static unsigned int sig_boots(const struct zd_result *r, const char *sig)
+{
+	for (size_t i = 0; r && i < r->signatures.n; i++)
+		if (!strcmp(r->signatures.v[i], sig))
+			return result_sig_boots(r, i);
+	return 0;
 }
 
 /*
@@ -317,7 +327,7 @@ static void compare_failures(struct compare *c, const char *wl, struct json_obje
 	}
 	for (size_t k = 0; k < c->nr_sides; k++) {
 		const struct zd_result *r = side_get(&c->sides[k], wl);
-		char *fr = fail_runs(r, failed(r));
+		char *fr = fail_runs(r, r ? result_failed_boots(r) : 0);
 
 		if (!c->json && (any || sigs.n)) {
 			char *cell = r ? xasprintf("%s %s", fr, r->verdict) : xstrdup("-");
@@ -373,7 +383,7 @@ static void compare_failures(struct compare *c, const char *wl, struct json_obje
 			printf("  %-40.40s", sigs.v[i]);
 		for (size_t k = 0; k < c->nr_sides; k++) {
 			const struct zd_result *r = side_get(&c->sides[k], wl);
-			char *fr = fail_runs(r, has_sig(r, sigs.v[i]));
+			char *fr = fail_runs(r, sig_boots(r, sigs.v[i]));
 
 			if (k && has_sig(r, sigs.v[i]) && !has_sig(r0, sigs.v[i]) && !is_new) {
 				is_new = true;

@@ -297,6 +297,43 @@ static void test_n_way_run_folder(void **state)
 	free(junk);
 }
 
+/* fail:runs counts boots: a result merged from 3 interleaved boots, 1 bad. */
+static void test_fail_runs_per_boot(void **state)
+{
+	char *run = tmp_run(), *sub, *p, *err = NULL;
+	struct zd_result r;
+	struct json_object *o, *f;
+	int rc;
+
+	variant_from_a(run, "base", 1.0, -1, NULL, NULL);
+	sub = path_join(run, "patched");
+	assert_int_equal(mkdir_p(sub, 0755), 0);
+	assert_int_equal(result_read(A "/base/odirect-read-pte.json", &r, &err), 0);
+	free(r.variant);
+	r.variant = xstrdup("patched");
+	free(r.verdict);
+	r.verdict = xstrdup("crash");
+	r.ok = false;
+	strv_push(&r.signatures, "OOPS:refcount_underflow@run");
+	r.boots = 3;
+	r.failed_boots = 1;
+	result_set_sig_boots(&r, 0, 1);
+	assert_int_equal(result_write(p = path_join(sub, "odirect-read-pte.json"), &r), 0);
+	free(p);
+	result_free(&r);
+	o = capture_json(&rc, run, NULL, NULL);
+	assert_int_equal(rc, 1);
+	f = json_object_array_get_idx(jget(o, "failures"), 0);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(
+		jget(jget(f, "signatures"), "OOPS:refcount_underflow@run"), 1)), "1:3");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(
+		jget(jget(f, "signatures"), "OOPS:refcount_underflow@run"), 0)), "0:1");
+	json_object_put(o);
+	rm_rf(run);
+	free(run);
+	free(sub);
+}
+
 static void test_new_signature_fails(void **state)
 {
 	char *run = tmp_run();
@@ -462,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_json_schema_and_sides),
 		cmocka_unit_test(test_n_way_run_folder),
 		cmocka_unit_test(test_new_signature_fails),
+		cmocka_unit_test(test_fail_runs_per_boot),
 		cmocka_unit_test(test_side_without_samples_fails),
 		cmocka_unit_test(test_three_reps_decided),
 		cmocka_unit_test(test_one_rep_undecided),

@@ -319,11 +319,31 @@ static void test_merge_interleaved(void **state)
 	assert_string_equal(acc.signatures.v[0], "TIMEOUT:step@workload:futex-wake-pte");
 	assert_int_equal(acc.nr_findings, 1);
 
+	/* fail:runs per boot: 1 of 2 boots failed, its signature in 1 */
+	assert_int_equal(result_boots(&acc), 2);
+	assert_int_equal(result_failed_boots(&acc), 1);
+	assert_int_equal(result_sig_boots(&acc, 0), 1);
+
 	/* infra ranks below hang: the worse verdict and the first timeout stay */
 	verdict_merge(&acc, &c.res[0]);
 	assert_string_equal(acc.verdict, "hang");
 	assert_string_equal(acc.timeout, "step");
 	assert_int_equal(acc.nr_samples, 4);
+	assert_int_equal(result_boots(&acc), 3);
+	assert_int_equal(result_failed_boots(&acc), 2); /* infra is not clean either */
+	/* the counts survive a write and a read */
+	{
+		struct json_object *o = result_to_json(&acc);
+		struct zd_result back;
+		char *err = NULL;
+
+		assert_int_equal(result_from_json(o, &back, &err), 0);
+		assert_int_equal(result_boots(&back), 3);
+		assert_int_equal(result_failed_boots(&back), 2);
+		assert_int_equal(result_sig_boots(&back, 0), 1);
+		result_free(&back);
+		json_object_put(o);
+	}
 	result_free(&acc);
 	judged_free(&a);
 	judged_free(&b);
@@ -359,6 +379,11 @@ static void test_merge_same_boot(void **state)
 	verdict_merge(&acc, &a.res[0]);
 	verdict_merge(&acc, &b.res[0]);
 	assert_int_equal(acc.signatures.n, sigs);
+	/* the same signature in both boots: 2 of 2 */
+	for (size_t i = 0; i < sigs; i++)
+		assert_int_equal(result_sig_boots(&acc, i), 2);
+	assert_int_equal(result_boots(&acc), 2);
+	assert_int_equal(result_failed_boots(&acc), 2);
 	assert_int_equal(acc.nr_findings, 2 * findings);
 	assert_int_equal(acc.holds.n, 2);
 	assert_int_equal(acc.nr_samples, 2);
