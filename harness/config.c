@@ -85,6 +85,7 @@ static void workload_free(struct zd_workload *w)
 	free(w->name);
 	free(w->kind);
 	free(w->kind_origin);
+	free(w->origin);
 	free(w->dax_mode);
 	free(w->fs);
 	for (size_t i = 0; i < w->nr_params; i++) {
@@ -179,6 +180,8 @@ void config_free(struct zd_config *c)
 	free(c->project_dir);
 	free(c->err);
 	strv_free(&c->errors);
+	strv_free(&c->where_keys);
+	strv_free(&c->where_at);
 	free(c);
 }
 
@@ -197,6 +200,8 @@ static int fail(struct zd_config *c, const char *origin, int line,
 	va_end(ap);
 	if (line > 0)
 		strv_pushf(&c->errors, "%s:%d: %s", origin, line, msg);
+	else if (!strcmp(origin, "config"))
+		strv_push(&c->errors, msg); /* a cross-key check: the message says where */
 	else
 		strv_pushf(&c->errors, "%s: %s", origin, msg);
 	if (!c->err) {
@@ -205,6 +210,41 @@ static int fail(struct zd_config *c, const char *origin, int line,
 	}
 	free(msg);
 	return -1;
+}
+
+/*
+ * Where each key got its value ("file:line", "command line"), so that a
+ * cross-key check can point at the line to fix. The last setting wins, as
+ * for the value.
+ */
+static void note_where(struct zd_config *c, const struct config_key *k, const char *origin,
+		       int line)
+{
+	char *id = xasprintf("%s.%s", k->section, k->key), *at;
+	size_t i;
+
+	at = line > 0 ? xasprintf("%s:%d", origin, line) : xstrdup(origin);
+	for (i = 0; i < c->where_keys.n; i++)
+		if (!strcmp(c->where_keys.v[i], id))
+			break;
+	if (i == c->where_keys.n) {
+		strv_push(&c->where_keys, id);
+		strv_push(&c->where_at, at);
+	} else {
+		free(c->where_at.v[i]);
+		c->where_at.v[i] = at;
+		at = NULL;
+	}
+	free(at);
+	free(id);
+}
+
+const char *config_where(const struct zd_config *c, const char *section_key)
+{
+	for (size_t i = 0; i < c->where_keys.n; i++)
+		if (!strcmp(c->where_keys.v[i], section_key))
+			return c->where_at.v[i];
+	return "config";
 }
 
 static struct zd_workload *workload_get(struct zd_config *c, const char *name)
@@ -336,6 +376,10 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 		w = workload_get(c, name);
 		if (!w)
 			return fail(c, origin, line, "too many workloads");
+		if (!w->origin) {
+			w->origin = xstrdup(origin);
+			w->line = line;
+		}
 		/* Parameters are checked against the kind's table once all is read. */
 		if (!strcmp(key, "kind")) {
 			free(w->kind);
@@ -355,8 +399,10 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 		return 0;
 	}
 	k = key_find(sec, key, &known);
-	if (k)
+	if (k) {
+		note_where(c, k, origin, line);
 		return set_value(c, k, base, value, origin, line);
+	}
 	if (known)
 		return fail(c, origin, line, "unknown key '%s' in [%s]",
 			    key, section);
@@ -377,35 +423,70 @@ struct reader {
 	struct strv seen;
 };
 
+/* The shape inih accepts: blank, comment, [section], or key = value (or key: value). */
+static bool line_shape_ok(const char *line, size_t n)
+{
+	size_t a = 0, b = n;
+
+	while (a < b && (line[a] == ' ' || line[a] == '\t'))
+		a++;
+	while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t' || line[b - 1] == '\r' ||
+			 line[b - 1] == '\n'))
+		b--;
+	if (a == b || line[a] == ';' || line[a] == '#')
+		return true;
+	if (line[a] == '[')
+		return memchr(line + a, ']', b - a) != NULL;
+	return memchr(line + a, '=', b - a) || memchr(line + a, ':', b - a);
+}
+
+/*
+ * Feeds inih one line at a time, judging each line whole first: a line
+ * inih would cut at size - 1 bytes (its tail parsed as a line of its own: a
+ * cut key or value) or cannot parse is reported here, with its number, and
+ * handed on as a blank line, so that parsing goes on and every error of
+ * the file is found, in order. Long comments are fine.
+ */
 static char *reader_gets(char *buf, int size, void *stream)
 {
 	struct reader *r = stream;
-	int n = 0;
+	const char *nl, *line = r->p;
+	size_t n;
 
 	if (!*r->p)
 		return NULL;
-	while (*r->p && n < size - 1) {
-		buf[n++] = *r->p;
-		if (*r->p++ == '\n')
-			break;
-	}
-	buf[n] = '\0';
-	/*
-	 * inih reads at most size - 1 bytes a line and would parse the rest as
-	 * a line of its own: a cut key or value. Refuse the line instead.
-	 */
-	if (n && n == size - 1 && buf[n - 1] != '\n' && *r->p && *r->p != '\n' &&
-	    !str_starts(r->p, "\r\n")) {
-		char *key;
+	nl = strchr(line, '\n');
+	n = nl ? (size_t)(nl - line) + 1 : strlen(line);
+	r->p += n;
+	r->line++;
+	if (n > (size_t)size - 1 || !line_shape_ok(line, n)) {
+		size_t a = 0;
 
-		buf[strcspn(buf, "=:")] = '\0';
-		key = trim(buf);
-		fail(r->c, r->origin, r->line + 1, "key '%.60s%s': line longer than %d characters",
-		     key, strlen(key) > 60 ? "..." : "", size - 1);
-		return NULL;
+		while (a < n && (line[a] == ' ' || line[a] == '\t'))
+			a++;
+		if (line[a] == ';' || line[a] == '#') {
+			strcpy(buf, "#\n");
+			return buf;
+		}
+		if (n > (size_t)size - 1) {
+			size_t k = strcspn(line + a, "=:\n");
+
+			while (k && (line[a + k - 1] == ' ' || line[a + k - 1] == '\t'))
+				k--;
+			fail(r->c, r->origin, r->line, "key '%.*s%s': line longer than %d characters",
+			     (int)(k > 60 ? 60 : k), line + a, k > 60 ? "..." : "", size - 1);
+		} else {
+			size_t k = strcspn(line + a, "\r\n");
+
+			fail(r->c, r->origin, r->line,
+			     "syntax error (expected [section] or key = value): %.*s",
+			     (int)(k > 60 ? 60 : k), line + a);
+		}
+		strcpy(buf, "\n");
+		return buf;
 	}
-	if (n && buf[n - 1] == '\n')
-		r->line++;
+	memcpy(buf, line, n);
+	buf[n] = '\0';
 	return buf;
 }
 
@@ -516,10 +597,27 @@ int config_set_override(struct zd_config *c, const char *assignment)
 			    "-s '%s': expected section.key=value", assignment);
 	section = strndup(assignment, dot - assignment);
 	key = strndup(dot + 1, eq - dot - 1);
+	/* "workload.NAME.key", as zdbench config prints it, is [workload NAME] */
+	if (str_starts(section, "workload."))
+		section[strlen("workload")] = ' ';
 	ret = config_set(c, section, key, eq + 1, "command line", 0);
 	free(section);
 	free(key);
 	return ret;
+}
+
+int config_fail_at(struct zd_config *c, const char *origin, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	fail(c, origin ? origin : "config", line, "%s", msg ? msg : "out of memory");
+	free(msg);
+	return -1;
 }
 
 int config_fail(struct zd_config *c, const char *fmt, ...)
@@ -545,12 +643,13 @@ int config_validate(struct zd_config *c)
 		fail(c, "config", 0, "[run] %s: more than %d entries",
 		     c->variants.overflow ? "variants" : "workloads", ZD_MAX_LIST);
 	if (!strcmp(c->source, "tree") && (!c->tree || !*c->tree))
-		fail(c, "config", 0, "[kernel] source = tree needs key 'tree'");
+		fail(c, config_where(c, "kernel.source"), 0, "[kernel] source = tree needs key 'tree'");
 	else if (!strcmp(c->source, "tree")) {
 		char *t = expand_home(c->tree);
 
 		if (!is_dir(t))
-			fail(c, "config", 0, "[kernel] tree = %s: no such directory", c->tree);
+			fail(c, config_where(c, "kernel.tree"), 0, "key 'tree': %s: no such directory",
+			     c->tree);
 		free(t);
 	}
 	/* each backend's section: every registered one, whichever runs */
@@ -558,40 +657,37 @@ int config_validate(struct zd_config *c)
 		if (be->validate)
 			be->validate(c); /* errors go to c->errors, all of them */
 	if (!c->variants.n)
-		fail(c, "config", 0, "[run] variants is empty");
+		fail(c, config_where(c, "run.variants"), 0, "[run] variants is empty");
 	if (!c->run_workloads.n)
-		fail(c, "config", 0, "[run] workloads is empty");
-	for (size_t i = 0; i < c->nr_workloads; i++) {
-		/*
-		 * wl_validate keeps only the first error in c->err: give it a
-		 * clean slate per workload and collect what it found.
-		 */
-		char *first = c->err;
+		fail(c, config_where(c, "run.workloads"), 0, "[run] workloads is empty");
+	/* a shipped variant is a folder kernels/NAME; HEAD is a tree's checkout */
+	for (size_t i = 0; i < c->variants.n && c->project_dir; i++) {
+		char *d = xasprintf("%s/kernels/%s", c->project_dir, c->variants.v[i]);
 
-		c->err = NULL;
-		if (wl_validate(c, &c->workloads[i]) && c->err)
-			strv_push(&c->errors, c->err);
-		if (first) {
-			free(c->err);
-			c->err = first;
-		}
+		if (strcmp(c->variants.v[i], "HEAD") && !is_dir(d))
+			fail(c, config_where(c, "run.variants"), 0,
+			     "key 'variants': no variant '%s' (no folder kernels/%s)",
+			     c->variants.v[i], c->variants.v[i]);
+		free(d);
 	}
+	/* wl_validate reports into c->errors: every workload, every key */
+	for (size_t i = 0; i < c->nr_workloads; i++)
+		wl_validate(c, &c->workloads[i]);
 	for (size_t i = 0; i < c->run_workloads.n; i++) {
 		const struct zd_workload *w = config_workload(c, c->run_workloads.v[i]);
 		char *why;
 
 		if (!w) {
-			fail(c, "config", 0,
-				    "[run] workloads: no [workload %s] section",
-				    c->run_workloads.v[i]);
+			fail(c, config_where(c, "run.workloads"), 0,
+			     "key 'workloads': no [workload %s] section", c->run_workloads.v[i]);
 			continue;
 		}
 		if (w->fs && strcmp(wl_dax_mode(c, w), "fsdax"))
-			fail(c, "config", 0, "[workload %s]: fs = %s needs dax_mode = fsdax",
-				    w->name, w->fs);
+			fail(c, w->origin ? w->origin : "config", w->line,
+			     "[workload %s]: fs = %s needs dax_mode = fsdax", w->name, w->fs);
 		why = wl_mode_check(c, w);
 		if (why) {
-			fail(c, "config", 0, "%s", why);
+			fail(c, w->origin ? w->origin : "config", w->line, "%s", why);
 			free(why);
 		}
 	}

@@ -31,6 +31,8 @@ struct zd_workload {
 	char *kind;
 	char *kind_origin;
 	int kind_line;
+	char *origin;		/* where the section was first seen (its first key) */
+	int line;
 	char *dax_mode;		/* NULL: [run] dax_mode */
 	char *fs;		/* NULL: [run] fs (fsdax only) */
 	struct zd_param params[ZD_MAX_PARAMS];
@@ -85,6 +87,7 @@ struct zd_config {
 	char *err;		/* first error, "file:line: message" */
 	int err_line;
 	struct strv errors;	/* every error, in the order found, same shape */
+	struct strv where_keys, where_at; /* "section.key" -> "file:line" (config_where) */
 };
 
 /*
@@ -116,7 +119,13 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 	       const char *value, const char *origin, int line);
 /* Cross-field checks after all sources are merged. */
 int config_validate(struct zd_config *c);
-/* A cross-field error found by a validate hook ("config: msg"); returns -1. */
+/*
+ * An error at origin:line (line 0: no line) into c->errors, every one kept;
+ * c->err keeps the first. Returns -1.
+ */
+int config_fail_at(struct zd_config *c, const char *origin, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A cross-field error found by a validate hook (no file:line); returns -1. */
 int config_fail(struct zd_config *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /*
@@ -126,6 +135,8 @@ int config_fail(struct zd_config *c, const char *fmt, ...)
  * validation).
  */
 void config_dump(const struct zd_config *c, FILE *f);
+/* Where "section.key" got its value ("file:line", "command line"), or "config". */
+const char *config_where(const struct zd_config *c, const char *section_key);
 const struct zd_workload *config_workload(const struct zd_config *c,
 					  const char *name);
 /* What a workload runs on: its own dax_mode/fs, else [run]'s. */

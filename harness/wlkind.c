@@ -98,12 +98,7 @@ static int where_fail(struct zd_config *c, const struct zd_param *p, const char 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (!c->err) {
-		if (p && p->line > 0)
-			c->err = xasprintf("%s:%d: %s", p->origin, p->line, msg ? msg : "");
-		else
-			c->err = xasprintf("%s: %s", p ? p->origin : "config", msg ? msg : "");
-	}
+	config_fail_at(c, p ? p->origin : "config", p ? p->line : 0, "%s", msg ? msg : "");
 	free(msg);
 	return -1;
 }
@@ -116,39 +111,45 @@ static const char *cfg_param(const void *w, const char *key)
 int wl_validate(struct zd_config *c, struct zd_workload *w)
 {
 	const struct wl_kind_desc *k = wl_kind_find(w->kind);
+	/* section-level errors point at the kind line, else the section's first key */
+	struct zd_param at = { .origin = w->kind_origin ? w->kind_origin : w->origin,
+			       .line = w->kind_origin ? w->kind_line : w->line };
 	char why[512], *msg;
+	int bad = 0;
 
+	if (!at.origin)
+		at.origin = "config";
 	if (!w->kind)
-		return where_fail(c, NULL, "[workload %s]: key 'kind' is required", w->name);
-	if (!k) {
-		struct zd_param at = { .origin = w->kind_origin, .line = w->kind_line };
-
+		return where_fail(c, &at, "[workload %s]: key 'kind' is required", w->name);
+	if (!k)
 		return where_fail(c, &at, "[workload %s]: unknown kind '%s' (zdbench workloads kinds)",
 				  w->name, w->kind);
-	}
+	/* every key's error, not only the first */
 	for (size_t i = 0; i < w->nr_params; i++) {
 		const struct zd_param *p = &w->params[i];
 		const struct wl_param_spec *s = wl_param_find(k, p->key);
 
 		if (!s)
-			return where_fail(c, p, "unknown key '%s' for kind %s in [workload %s]",
+			bad |= where_fail(c, p, "unknown key '%s' for kind %s in [workload %s]",
 					  p->key, k->name, w->name);
-		if (wl_param_check(s, p->val, why, sizeof(why)))
-			return where_fail(c, p, "%s", why);
+		else if (wl_param_check(s, p->val, why, sizeof(why)))
+			bad |= where_fail(c, p, "%s", why);
 	}
 	for (const struct wl_param_spec *s = k->params; s->key; s++) {
 		if (workload_param(w, s->key))
 			continue;
 		if (!s->dflt)
-			return where_fail(c, NULL, "[workload %s]: key '%s' is required", w->name, s->key);
-		if (workload_set_param(w, s->key, s->dflt, "<default>", 0))
-			return where_fail(c, NULL, "[workload %s]: key '%s': too many keys",
+			bad |= where_fail(c, &at, "[workload %s]: key '%s' is required", w->name, s->key);
+		else if (workload_set_param(w, s->key, s->dflt, "<default>", 0))
+			bad |= where_fail(c, &at, "[workload %s]: key '%s': too many keys",
 					  w->name, s->key);
 	}
+	if (bad)
+		return -1; /* the cross-key rules assume every key is valid */
 	if (wl_params_check(k, cfg_param, w, why, sizeof(why)))
-		return where_fail(c, NULL, "[workload %s]: %s", w->name, why);
+		return where_fail(c, &at, "[workload %s]: %s", w->name, why);
 	if (k == &wl_kinds[WK_fio] && (msg = fio_job_missing(c, w))) {
-		where_fail(c, NULL, "[workload %s]: %s", w->name, msg);
+		where_fail(c, &at, "[workload %s]: %s", w->name, msg);
 		free(msg);
 		return -1;
 	}

@@ -51,11 +51,25 @@ static int take(const char *cmd, const struct option_desc *o, const char *arg)
 	uint64_t u;
 	int ret = 0;
 
+	/* an empty value is a slip (-o "$UNSET"): -o '' would write into / */
+	if (o->argh && arg && !*arg) {
+		name = opt_name(o);
+		fprintf(stderr, "zdbench %s: %s: empty value\n", cmd, name);
+		free(name);
+		return -1;
+	}
 	switch (o->type) {
 	case OPT_BOOL_T:
 		*(bool *)o->value = true;
 		return 0;
 	case OPT_STRING_T:
+		/* one value: a second -c or -o would silently win */
+		if (*(const char **)o->value) {
+			name = opt_name(o);
+			fprintf(stderr, "zdbench %s: %s given twice\n", cmd, name);
+			free(name);
+			return -1;
+		}
 		*(const char **)o->value = arg;
 		return 0;
 	case OPT_STRV_T:

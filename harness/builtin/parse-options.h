@@ -17,7 +17,7 @@
 enum opt_type {
 	OPT_END_T,
 	OPT_BOOL_T,	/* bool *: set by the flag, takes no value */
-	OPT_STRING_T,	/* const char **: the last one given wins */
+	OPT_STRING_T,	/* const char **: given once (twice is an error) */
 	OPT_STRV_T,	/* struct strv *: each occurrence appended (repeatable) */
 	OPT_UINT_T,	/* unsigned int *: in [min, max] */
 	OPT_CONFIG_T,	/* struct strv *: appends "cfg_key=VALUE", a -s override */
@@ -51,7 +51,7 @@ enum parse_result { PARSE_OK = 0, PARSE_HELP = 1, PARSE_ERROR = -1 };
  * arguments may interleave (GNU style); "--" ends the options; "-" alone is
  * a positional argument (stdin). Positional arguments go to args in order.
  * -h/--help prints the help (usage, the options, the exit table) to stdout
- * and returns PARSE_HELP. An unknown option, a missing or unexpected value,
+ * and returns PARSE_HELP. A value is never empty. An unknown option, a missing or unexpected value,
  * or a value a checker refuses prints "zdbench CMD: ..." naming the option
  * and returns PARSE_ERROR.
  */

@@ -119,7 +119,7 @@ static void test_backend_keys_reach_the_config(void **state)
 	c = cfg();
 	assert_int_equal(config_set_override(c, "host.mountpoint=rel"), 0);
 	assert_int_not_equal(config_validate(c), 0);
-	assert_string_equal(c->err, "config: [host] mountpoint must be an absolute path");
+	assert_string_equal(c->err, "[host] mountpoint must be an absolute path");
 	config_free(c);
 }
 
