@@ -63,6 +63,8 @@ int bisect_job(struct zd_config *cfg, const struct bisect_args *a)
 		return zd_error("bisect: unknown metric '%s' (%s)", a->metric, metric_names()),
 		       ZD_EXIT_USAGE;
 	gsl_set_error_handler_off(); /* a GSL domain error is a NAN, not an abort */
+	if (a->tree && !is_dir(a->tree))
+		return zd_error("bisect: --tree %s: no such folder", a->tree), ZD_EXIT_USAGE;
 	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, ".");
 	tree = path_abs(a->tree ? a->tree : !strcmp(cfg->source, "tree") ? cfg->tree : cwd);

@@ -203,6 +203,13 @@ static void date_of(long t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d", &tm);
 }
 
+/*
+ * Nights after a change point before its placement is trusted: more than
+ * E-divisive's min_size (5), since a step with fewer nights after it is
+ * placed exactly min_size nights from the end, forced there by the bound.
+ */
+#define CP_SETTLE 6
+
 /* One series: values over the nights that have it, change points, a plot. */
 static void analyse_series(const char *project_dir, const char *pdir,
 			   struct json_object **docs, size_t n, const char *key,
@@ -229,9 +236,12 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	}
 	nc = m >= 10 ? edivisive(x, m, NULL, cps, 16) : 0;
 	/*
-	 * New: a change point the newest night made appear, i.e. one the
-	 * series without that night does not have (a night that only moves
-	 * an old change point by one is not news either).
+	 * New: a change point the newest night made appear. E-divisive places
+	 * a step only roughly until more than min_size (5) nights follow it
+	 * (with fewer, a segment must reach back before the step, and the size
+	 * it reports is wrong), so a change point counts once it has CP_SETTLE
+	 * nights after it; it is new when the series without the newest night
+	 * had no settled one within a night of it.
 	 */
 	if (nc && night[m - 1] == n - 1) {
 		size_t prev[16], np = m - 1 >= 10 ? edivisive(x, m - 1, NULL, prev, 16) : 0;
@@ -239,8 +249,11 @@ static void analyse_series(const char *project_dir, const char *pdir,
 		for (size_t c = 0; c < nc; c++) {
 			bool old_cp = false;
 
+			if (m - cps[c] < CP_SETTLE)
+				continue;
 			for (size_t j = 0; j < np && !old_cp; j++)
-				old_cp = prev[j] + 1 >= cps[c] && prev[j] <= cps[c] + 1;
+				old_cp = (m - 1) - prev[j] >= CP_SETTLE &&
+					 prev[j] + 1 >= cps[c] && prev[j] <= cps[c] + 1;
 			if (!old_cp)
 				strv_pushf(&rep->new_changes, "%s: night %zu", key, night[cps[c]]);
 		}

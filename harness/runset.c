@@ -83,8 +83,14 @@ static bool keep_variant(const char *dir, const char *name)
 bool is_variant_dir(const char *dir)
 {
 	struct strv names = { 0 };
-	bool yes = !list(dir, keep_result, &names) && names.n;
+	char *rj = path_join(dir, "run.json");
+	/*
+	 * A run folder (it has run.json) is never a variant folder, whatever
+	 * else lies beside its variants (compare --json > RUN/compare.json).
+	 */
+	bool yes = !path_exists(rj) && !list(dir, keep_result, &names) && names.n;
 
+	free(rj);
 	strv_free(&names);
 	return yes;
 }

@@ -25,7 +25,7 @@ struct run_set {
 void run_set_init(struct run_set *rs, const char *dir);
 /* Move *r into rs (r is left empty, safe to result_free). */
 void run_set_take(struct run_set *rs, struct zd_result *r);
-/* dir holds at least one <workload>.json result file. */
+/* dir holds at least one <workload>.json result file and is no run folder (run.json). */
 bool is_variant_dir(const char *dir);
 /*
  * Load a run folder (every variant folder in it, base first, then by

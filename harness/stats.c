@@ -359,8 +359,8 @@ int parse_threshold(const char *s, double *out)
 		return zd_error("--threshold '%s': not a relative change (5%% or 0.05)", s);
 	if (*end == '%')
 		t /= 100;
-	else if (t > 1)
-		return zd_error("--threshold '%s': a fraction above 1; did you mean %s%%?", s, s);
+	else if (t >= 1) /* 1 is 100 % or 1 %: say which with % */
+		return zd_error("--threshold '%s': a fraction of 1 or more; did you mean %s%%?", s, s);
 	*out = t;
 	return 0;
 }

@@ -9,7 +9,7 @@
 #include "util.h"
 
 static const char usage[] =
-	"usage: zdbench check-log FILE|- [--json] [--stats] [--timeout boot|step|teardown]\n"
+	"usage: zdbench check-log FILE|- [--json] [--stats] [--timeout NAME]\n"
 	"\n"
 	"Classify a kernel console log: verdict (clean, fail, hang, crash, infra)\n"
 	"and one signature per finding.\n";
@@ -42,8 +42,8 @@ static int timeout_cb(void *value, const char *arg)
 static const struct option_desc options[] = {
 	OPT_BOOL(0, "json", &json, "the verdict and findings as JSON"),
 	OPT_BOOL(0, "stats", &stats, "lines, seconds and peak RSS on stderr"),
-	OPT_CALLBACK(0, "timeout", &timeout, "boot|step|teardown", timeout_cb,
-		     "the run's own timeout, folded into the verdict"),
+	OPT_CALLBACK(0, "timeout", &timeout, "NAME", timeout_cb,
+		     "the run's own timeout (boot, step, teardown, shutdown), folded in"),
 	OPT_END(),
 };
 

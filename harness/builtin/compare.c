@@ -158,7 +158,8 @@ static const char *verdict_of(const struct compare *c, const struct zd_metric *m
 }
 
 /* One workload x metric: a text row (and detail lines) or a JSON object. */
-static void compare_metric(struct compare *c, const char *wl, const struct zd_metric *m,
+/* One row: wl's metric m on every side. Returns false when no side carries m. */
+static bool compare_metric(struct compare *c, const char *wl, const struct zd_metric *m,
 			   struct json_object *rows)
 {
 	size_t n0, present = 0;
@@ -178,7 +179,7 @@ static void compare_metric(struct compare *c, const char *wl, const struct zd_me
 	}
 	if (!present) { /* no side carries this metric for this workload */
 		free(v0);
-		return;
+		return false;
 	}
 	if (c->json) {
 		row = json_object_new_object();
@@ -269,6 +270,7 @@ static void compare_metric(struct compare *c, const char *wl, const struct zd_me
 	free(v0);
 	sbuf_free(&line);
 	sbuf_free(&detail);
+	return true;
 }
 
 /* "fail:runs" of one side: boots (a result's verdict is per boot). */
@@ -341,8 +343,9 @@ static void compare_failures(struct compare *c, const char *wl, struct json_obje
 			json_object_object_add(e, "side", json_object_new_string(c->sides[k].label));
 			json_object_object_add(e, "present", json_object_new_boolean(r != NULL));
 			json_object_object_add(e, "verdict", r ? json_object_new_string(r->verdict) : NULL);
-			json_object_object_add(e, "boots", json_object_new_int(r ? 1 : 0));
-			json_object_object_add(e, "failed_boots", json_object_new_int(failed(r)));
+			json_object_object_add(e, "boots", json_object_new_int(r ? result_boots(r) : 0));
+			json_object_object_add(e, "failed_boots",
+					       json_object_new_int(r ? result_failed_boots(r) : 0));
 			json_object_object_add(e, "repetitions_with_samples",
 					       json_object_new_int64(r ? r->nr_samples : 0));
 			if (r && result_param(r, "reps"))
@@ -350,6 +353,11 @@ static void compare_failures(struct compare *c, const char *wl, struct json_obje
 						       json_object_new_int64(atoll(result_param(r, "reps"))));
 			json_object_array_add(so, e);
 		}
+		/* the reference measured nothing: there is nothing to read the others against */
+		if (k && r && r->nr_samples && r0 && !r0->nr_samples)
+			strv_pushf(&c->problems, "%s: %s has no samples (%s has %zu)%s%s", wl,
+				   c->sides[0].label, c->sides[k].label, r->nr_samples,
+				   ": verdict ", r0->verdict);
 		if (k && r0 && r0->nr_samples && (!r || !r->nr_samples))
 			strv_pushf(&c->problems, "%s: %s has no samples (%s has %zu)%s%s", wl,
 				   c->sides[k].label, c->sides[0].label, r0->nr_samples,
@@ -427,6 +435,7 @@ static void compare_free(struct compare *c)
 
 static int cmd_compare(struct cmd_ctx *ctx)
 {
+	size_t *rows_of = NULL;
 	struct compare c = { .alpha = isnan(opt_alpha) ? 0.05 : opt_alpha,
 			     .threshold = isnan(opt_threshold) ? 0 : opt_threshold,
 			     .json = opt_json, .tty = isatty(1) };
@@ -478,15 +487,23 @@ static int cmd_compare(struct cmd_ctx *ctx)
 		printf("\n");
 	}
 	/* the first side's workloads, in its order: the others are read against it */
+	rows_of = xcalloc(c.nr_metrics + 1, sizeof(*rows_of));
 	for (size_t w = 0; w < c.sides[0].rs->workloads.n; w++) {
 		const char *wl = c.sides[0].rs->workloads.v[w];
 
 		if (!side_get(&c.sides[0], wl))
 			continue;
 		for (size_t m = 0; m < c.nr_metrics; m++)
-			compare_metric(&c, wl, &c.metrics[m], rows);
+			rows_of[m] += compare_metric(&c, wl, &c.metrics[m], rows);
 		compare_failures(&c, wl, fails);
 	}
+	/* a --metric no result carries would make a CI step pass on nothing */
+	for (size_t m = 0; m < c.nr_metrics && opt_metrics.n; m++)
+		if (!rows_of[m]) {
+			zd_err("--metric %s: no workload on any side carries it", c.metrics[m].name);
+			ret = ZD_EXIT_USAGE;
+			goto out;
+		}
 	/* workloads the first side lacks have nothing to be read against: say so */
 	for (size_t k = 1; k < c.nr_sides && !c.json; k++)
 		for (size_t w = 0; w < c.sides[k].rs->workloads.n; w++) {
@@ -528,6 +545,7 @@ static int cmd_compare(struct cmd_ctx *ctx)
 			printf("FAIL: %s\n", c.problems.v[i]);
 	}
 out:
+	free(rows_of);
 	json_object_put(out);
 	json_object_put(rows);
 	json_object_put(fails);

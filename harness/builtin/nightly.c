@@ -136,6 +136,18 @@ static int cmd_nightly(struct cmd_ctx *ctx)
 	}
 	hdir = ctx->args.n ? xstrdup(ctx->args.v[0]) :
 	       xasprintf("%s/history", ctx->cfg->results_dir);
+	/* only a run makes a history: analysing none is a wrong folder */
+	if (report_only && !is_dir(hdir)) {
+		fprintf(stderr, "zdbench nightly: %s: %s\n", hdir,
+			path_exists(hdir) ? "not a folder" : "no such history folder");
+		free(hdir);
+		return ZD_EXIT_USAGE;
+	}
+	if (tree && !is_dir(tree)) {
+		fprintf(stderr, "zdbench nightly: --tree %s: no such folder\n", tree);
+		free(hdir);
+		return ZD_EXIT_USAGE;
+	}
 	if (tree) {
 		struct real_step rs;
 

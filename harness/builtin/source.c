@@ -34,5 +34,7 @@ static int cmd_source(struct cmd_ctx *ctx)
 const struct builtin builtin_source = {
 	.name = "source", .fn = cmd_source, .options = options, .usage = usage,
 	.flags = NEED_CONFIG,
+	.exit_help = "Exit: 0 the tree is ready; 2 usage or configuration error;\n"
+		     "3 the source could not be imported (tarball missing, git failed).\n",
 	.summary = "import the kernel source if needed; print its path",
 };

@@ -55,5 +55,6 @@ static int cmd_workloads(struct cmd_ctx *ctx)
 const struct builtin builtin_workloads = {
 	.name = "workloads", .fn = cmd_workloads, .options = options, .usage = usage,
 	.flags = NEED_CONFIG,
+	.exit_help = "Exit: 0 listed; 2 usage or configuration error.\n",
 	.summary = "list the configured workloads (and kinds)",
 };

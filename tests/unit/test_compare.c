@@ -388,6 +388,24 @@ static void test_side_without_samples_fails(void **state)
 	free(out);
 	rm_rf(run);
 	free(run);
+	/* nor the other way round: a reference with nothing measured */
+	run = tmp_run();
+	variant_from_a(run, "base", 1.0, 0, NULL, NULL);
+	variant_from_a(run, "patched", 1.0, -1, NULL, NULL);
+	out = capture(&rc, run, NULL, NULL, NULL, NULL);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "base has no samples"));
+	free(out);
+	rm_rf(run);
+	free(run);
+}
+
+/* a --metric that no result carries is an error, not an empty pass */
+static void test_metric_nobody_has(void **state)
+{
+	char *argv[] = { "compare", A, B, "--metric", "fio_iops", NULL };
+
+	assert_int_equal(run_builtin(&builtin_compare, 5, argv), 2);
 }
 
 static void test_three_reps_decided(void **state)
@@ -452,7 +470,7 @@ static void test_options_validated(void **state)
 		}
 	}
 	{
-		const char *bad[] = { "abc", "5", "-1%", "5%%", "", "0.05x", "inf" };
+		const char *bad[] = { "abc", "5", "1", "-1%", "5%%", "", "0.05x", "inf" };
 
 		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 			char *argv[] = { "compare", A, B, "--threshold", (char *)bad[i], NULL };
@@ -500,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_n_way_run_folder),
 		cmocka_unit_test(test_new_signature_fails),
 		cmocka_unit_test(test_fail_runs_per_boot),
+		cmocka_unit_test(test_metric_nobody_has),
 		cmocka_unit_test(test_side_without_samples_fails),
 		cmocka_unit_test(test_three_reps_decided),
 		cmocka_unit_test(test_one_rep_undecided),

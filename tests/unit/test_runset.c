@@ -68,6 +68,10 @@ static int setup(void **state)
 	p = path_join(run, "run.json");
 	assert_int_equal(write_file_atomic(p, "{}", 2), 0);
 	free(p);
+	/* what a user saves beside the variants: not a result */
+	p = path_join(run, "compare.json");
+	assert_int_equal(write_file_atomic(p, "{\"schema\": \"zdbench.compare/1\"}", 31), 0);
+	free(p);
 	return 0;
 }
 
