@@ -132,6 +132,28 @@ static void test_config_reports_every_error(void **state)
 	free(ini);
 }
 
+/* inih would cut a 50+ character workload name: refused, with its keys */
+static void test_config_long_section_name(void **state)
+{
+	char *ini = path_join(tmp, "long.ini");
+	char name[64];
+	char *text, *argv[] = { "config", ini, NULL };
+	struct captured c;
+
+	memset(name, 'w', 45);
+	name[45] = '\0';
+	text = xasprintf("[workload %s]\nkind = futex\n", name);
+	assert_int_equal(write_file_atomic(ini, text, strlen(text)), 0);
+	c = capture(&builtin_config, 2, argv);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, ":1: section 'workload wwww");
+	HAS(c.err, "longer than 49 characters");
+	HAS(c.err, "1 configuration error\n"); /* its kind line is not a second one */
+	captured_free(&c);
+	free(text);
+	free(ini);
+}
+
 static void test_config_prints_every_effective_key(void **state)
 {
 	char *ini = path_join(tmp, "good.ini");
@@ -329,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_bisect_run_usage_error_is_128),
 		cmocka_unit_test(test_help_lists_options_and_exit_table),
 		cmocka_unit_test(test_config_reports_every_error),
+		cmocka_unit_test(test_config_long_section_name),
 		cmocka_unit_test(test_config_prints_every_effective_key),
 		cmocka_unit_test(test_tree_option_is_applied_and_checked),
 		cmocka_unit_test(test_option_values_checked),
