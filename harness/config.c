@@ -424,7 +424,7 @@ struct reader {
 	bool skip_section;	/* the current section's header was refused */
 };
 
-/* inih's INI_MAX_SECTION and INI_MAX_NAME (50, with the NUL), Debian's build. */
+/* inih's INI_MAX_SECTION (50, with the NUL), Debian's build. */
 #define INI_NAME_MAX 49
 
 /* The shape inih accepts: blank, comment, [section], or key = value (or key: value). */
@@ -465,26 +465,19 @@ static char *reader_gets(char *buf, int size, void *stream)
 	r->line++;
 	if (n <= (size_t)size - 1 && line_shape_ok(line, n)) {
 		/*
-		 * inih keeps section names and keys to 49 characters
-		 * (INI_MAX_SECTION, INI_MAX_NAME) and cuts longer ones: a cut
-		 * workload name no longer matches [run] workloads.
+		 * inih keeps section names to 49 characters (INI_MAX_SECTION)
+		 * and cuts longer ones: a cut workload name no longer matches
+		 * [run] workloads. (Keys are not copied: any length is fine.)
 		 */
-		size_t a = strspn(line, " \t"), k;
+		size_t a = strspn(line, " \t"), k = 0;
 
 		if (line[a] == '[')
 			k = strcspn(line + a + 1, "]");
-		else if (line[a] == ';' || line[a] == '#' || line[a] == '\n' || line[a] == '\r' ||
-			 !line[a])
-			k = 0;
-		else
-			for (k = strcspn(line + a, "=:"); k && strchr(" \t", line[a + k - 1]); k--)
-				;
 		if (line[a] == '[')
 			r->skip_section = false;
 		if (k > INI_NAME_MAX) {
-			fail(r->c, r->origin, r->line, "%s '%.40s...': longer than %d characters",
-			     line[a] == '[' ? "section" : "key", line + a + (line[a] == '['),
-			     INI_NAME_MAX);
+			fail(r->c, r->origin, r->line, "section '%.40s...': longer than %d characters",
+			     line + a + 1, INI_NAME_MAX);
 			/* its keys would land in the section before: drop them too */
 			r->skip_section = line[a] == '[';
 			strcpy(buf, "\n");
