@@ -34,8 +34,9 @@ static const struct config_key keys[] = {
 	{ "kernel", "tarball", K_STR, C(tarball) },
 	{ "kernel", "tree", K_STR, C(tree) },
 	{ "kernel", "base", K_STR, C(base_rev) },
+	{ "kernel", "config", K_STR, C(kconfig) },
 	{ "kernel", "fragments", K_LIST, C(fragments) },
-	{ "kernel", "jobs", K_UINT, C(jobs), NULL, 1, 256 },
+	{ "kernel", "jobs", K_UINT, C(jobs), NULL, 0, 256 },
 	{ "kernel", "build_timeout", K_UINT, C(build_timeout), NULL, 60, 86400 },
 	{ "kernel", "ccache", K_BOOL, C(ccache) },
 	{ "run", "variants", K_LIST, C(variants) },
@@ -177,6 +178,7 @@ void config_free(struct zd_config *c)
 			key_free(c, k);
 	for (size_t i = 0; i < c->nr_workloads; i++)
 		workload_free(&c->workloads[i]);
+	config_variants_free(c);
 	free(c->project_dir);
 	free(c->err);
 	strv_free(&c->errors);
@@ -311,6 +313,10 @@ static int set_value(struct zd_config *c, const struct config_key *k, char *base
 
 	switch (k->type) {
 	case K_UINT:
+		if (!*value && !k->min) { /* unset: the key's automatic value (jobs: CPUs) */
+			*(unsigned int *)field = 0;
+			return 0;
+		}
 		if (parse_u64(value, &u) || u < k->min || u > k->max)
 			return fail(c, origin, line,
 				    "key '%s': '%s' is not an integer in [%u, %u]",
@@ -398,6 +404,9 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 				    key, section, ZD_MAX_PARAMS);
 		return 0;
 	}
+	if (str_starts(section, "variant "))
+		return config_variant_set(c, section + strlen("variant "), key, value,
+					  origin, line);
 	k = key_find(sec, key, &known);
 	if (k) {
 		note_where(c, k, origin, line);
@@ -629,6 +638,8 @@ int config_set_override(struct zd_config *c, const char *assignment)
 	/* "workload.NAME.key", as zdbench config prints it, is [workload NAME] */
 	if (str_starts(section, "workload."))
 		section[strlen("workload")] = ' ';
+	else if (str_starts(section, "variant.")) /* and variant.NAME.key, [variant NAME] */
+		section[strlen("variant")] = ' ';
 	ret = config_set(c, section, key, eq + 1, "command line", 0);
 	free(section);
 	free(key);
@@ -689,11 +700,16 @@ int config_validate(struct zd_config *c)
 		fail(c, config_where(c, "run.variants"), 0, "[run] variants is empty");
 	if (!c->run_workloads.n)
 		fail(c, config_where(c, "run.workloads"), 0, "[run] workloads is empty");
-	/* a shipped variant is a folder kernels/NAME; HEAD is a tree's checkout */
+	/*
+	 * a shipped variant is a folder kernels/NAME; HEAD is a tree's
+	 * checkout; [variant NAME] is the user's; with source = tree any
+	 * other name is a revision of the tree (checked when it is built)
+	 */
 	for (size_t i = 0; i < c->variants.n && c->project_dir; i++) {
 		char *d = xasprintf("%s/kernels/%s", c->project_dir, c->variants.v[i]);
 
-		if (strcmp(c->variants.v[i], "HEAD") && !is_dir(d))
+		if (strcmp(c->variants.v[i], "HEAD") && !is_dir(d) &&
+		    !config_variant(c, c->variants.v[i]) && strcmp(c->source, "tree"))
 			fail(c, config_where(c, "run.variants"), 0,
 			     "key 'variants': no variant '%s' (no folder kernels/%s)",
 			     c->variants.v[i], c->variants.v[i]);
@@ -765,6 +781,7 @@ void config_dump(const struct zd_config *c, FILE *f)
 	for (size_t i = 0; (be = backend_at(i)); i++)
 		for (const struct config_key *k = be->keys; k && k->key; k++)
 			dump_key(f, k, c);
+	config_variants_dump(c, f);
 	for (size_t i = 0; i < c->nr_workloads; i++) {
 		const struct zd_workload *w = &c->workloads[i];
 

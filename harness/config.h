@@ -39,6 +39,19 @@ struct zd_workload {
 	size_t nr_params;
 };
 
+/*
+ * One [variant NAME] section: a kernel from outside kernels/ (variant.c
+ * resolves it). Keys: rev (a revision of the tree), patches (a folder of
+ * format-patch files or one mbox), kernel + config or build_dir (a kernel
+ * the user built). NULL: the key is not set.
+ */
+struct zd_variant {
+	char *name;
+	char *rev, *patches, *kernel, *config, *build_dir;
+	char *origin;		/* where the section was first seen */
+	int line;
+};
+
 struct zd_config {
 	/* [general] */
 	char *cache_dir;
@@ -50,7 +63,8 @@ struct zd_config {
 	char *tree;
 	char *base_rev;
 	struct zd_list fragments;
-	unsigned int jobs;
+	char *kconfig;		/* [kernel] config: the .config to start from ("": tinyconfig) */
+	unsigned int jobs;	/* 0: the number of CPUs (kbuild_jobs) */
 	unsigned int build_timeout;
 	bool ccache;
 	/* [qemu] */
@@ -79,6 +93,9 @@ struct zd_config {
 	char *host_mountpoint;
 	char *host_variant;	/* the name results give the running kernel */
 	char *host_kconfig;	/* the running kernel's .config, if no /proc/config.gz */
+	/* [variant *] */
+	struct zd_variant uvariants[ZD_MAX_LIST];
+	size_t nr_uvariants;
 	/* [workload *] */
 	struct zd_workload workloads[ZD_MAX_WORKLOADS];
 	size_t nr_workloads;
@@ -137,6 +154,13 @@ int config_fail(struct zd_config *c, const char *fmt, ...)
 void config_dump(const struct zd_config *c, FILE *f);
 /* Where "section.key" got its value ("file:line", "command line"), or "config". */
 const char *config_where(const struct zd_config *c, const char *section_key);
+/* The [variant NAME] section, or NULL. */
+const struct zd_variant *config_variant(const struct zd_config *c, const char *name);
+/* A key of a [variant NAME] section (variant.c); errors name origin:line. */
+int config_variant_set(struct zd_config *c, const char *name, const char *key,
+		       const char *value, const char *origin, int line);
+void config_variants_free(struct zd_config *c);
+void config_variants_dump(const struct zd_config *c, FILE *f);
 const struct zd_workload *config_workload(const struct zd_config *c,
 					  const char *name);
 /* What a workload runs on: its own dax_mode/fs, else [run]'s. */
