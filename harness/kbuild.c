@@ -17,9 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kconfig.h"
 #include "proc.h"
 #include "result.h"
 #include "util.h"
+#include "variant.h"
 
 /*
  * Whose fault the failure of the kbuild_variant() under way is, set where
@@ -47,6 +49,27 @@ void kernel_free(struct zd_kernel *k)
 	free(k->compiler);
 	free(k->patches_hash);
 	memset(k, 0, sizeof(*k));
+}
+
+unsigned int kbuild_jobs(const struct zd_config *c)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (c->jobs)
+		return c->jobs;
+	return n > 0 ? (unsigned int)n : 1;
+}
+
+char *variant_file_name(const char *variant)
+{
+	char *n = xstrdup(variant);
+
+	for (char *p = n; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' && *p != '_')
+			*p = '_';
+	if (n[0] == '.')
+		n[0] = '_'; /* "..": not a folder name to make */
+	return n;
 }
 
 char *compiler_version(void)
@@ -87,6 +110,9 @@ int kbuild_key(const struct kbuild_inputs *in, char out[65])
 	for (size_t i = 0; i < in->fragments.n; i++)
 		if (hash_file(h, "fragment", in->fragments.v[i]))
 			ret = -1;
+	/* only when set: the keys of tinyconfig builds stay what they were */
+	if (in->kconfig && *in->kconfig && hash_file(h, "kconfig", in->kconfig))
+		ret = -1;
 	hash_final(h, out);
 	return ret;
 }
@@ -372,10 +398,44 @@ static void zlist_free(struct zd_list *l)
 }
 
 /* Source for a variant: the tree itself, or a worktree with the series applied. */
-static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
-			  const char *variant, const struct zd_list *patches)
+/*
+ * The subject of the patch git am stopped at in wt (an mbox holds many):
+ * "[PATCH 2/3] mm: ..." or NULL.
+ */
+static char *am_current_subject(const char *wt)
 {
-	char *cache = zd_cache_dir(c), *wt, *head = NULL;
+	char *show[] = { "am", "--show-current-patch=raw", NULL };
+	char *out = NULL, *subj = NULL;
+
+	if (git_run(wt, show, &out, 60) || !out) {
+		free(out);
+		return NULL;
+	}
+	for (char *l = out, *next; l && *l; l = next) {
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!*l)
+			break; /* end of the header */
+		if (str_starts(l, "Subject: ")) {
+			subj = xstrdup(l + 9);
+			break;
+		}
+	}
+	free(out);
+	return subj;
+}
+
+/*
+ * Source for a variant: the tree itself, or a worktree with the series
+ * applied. A series that does not apply is the kernel's fault for a
+ * shipped variant (ZD_EXIT_KERNEL) and a usage error for the user's own
+ * series (ZD_EXIT_USAGE: the series is input, as issue 14 asks).
+ */
+static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
+			  const char *variant, const struct zd_list *patches, bool user)
+{
+	char *cache = zd_cache_dir(c), *wt, *head = NULL, *fname;
 	char *hargs[] = { "rev-parse", "HEAD", NULL };
 	bool fresh = false;
 
@@ -386,7 +446,14 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 		return xstrdup(s->tree);
 	}
 	free(head);
-	wt = xasprintf("%s/trees/%s", cache, variant);
+	fname = variant_file_name(variant);
+	if (s->trees) {
+		mkdir_p(s->trees, 0755);
+		wt = path_join(s->trees, fname);
+	} else {
+		wt = xasprintf("%s/trees/%s", cache, fname);
+	}
+	free(fname);
 	free(cache);
 	if (!is_dir(wt)) {
 		char *add[] = { "worktree", "add", "--quiet", "--force", "--detach", wt, s->base, NULL };
@@ -413,11 +480,17 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 
 		if (git_run(wt, am, NULL, 600)) {
 			char *abort_am[] = { "am", "--abort", NULL };
+			char *subj = am_current_subject(wt);
 
 			git_run(wt, abort_am, NULL, 60);
-			zd_err("variant %s: patch %s does not apply on %s (git am failed)",
-			       variant, patches->v[i], s->base);
-			build_fail = ZD_EXIT_KERNEL;
+			if (subj)
+				zd_err("variant %s: patch \"%s\" (in %s) does not apply on %s (git am failed)",
+				       variant, subj, patches->v[i], s->base);
+			else
+				zd_err("variant %s: patch %s does not apply on %s (git am failed)",
+				       variant, patches->v[i], s->base);
+			free(subj);
+			build_fail = user ? ZD_EXIT_USAGE : ZD_EXIT_KERNEL;
 			if (fresh) { /* made for this series only: leave no tree behind */
 				char *rm[] = { "worktree", "remove", "--force", wt, NULL };
 
@@ -484,7 +557,7 @@ static int run_make(const struct zd_config *c, const char *src,
 	strv_push(&av, "-C");
 	strv_push(&av, src);
 	strv_pushf(&av, "O=%s", bdir);
-	strv_pushf(&av, "-j%u", c->jobs);
+	strv_pushf(&av, "-j%u", kbuild_jobs(c));
 	if (c->ccache && ccache) {
 		strv_push(&av, "CC=ccache gcc");
 		strv_pushf(&env, "CCACHE_DIR=%s/ccache", cache);
@@ -568,6 +641,9 @@ static int write_meta(const struct zd_kernel *k, const struct zd_ksrc *s,
 	json_object_object_add(o, "patches_sha256", json_object_new_string(k->patches_hash));
 	json_object_object_add(o, "compiler", json_object_new_string(k->compiler));
 	json_object_object_add(o, "build_seconds", json_object_new_double(k->build_secs));
+	/* for 'zdbench kernels' and 'zdbench gc': which tree, which kind */
+	json_object_object_add(o, "source", json_object_new_string(s && s->key ? s->key : ""));
+	json_object_object_add(o, "kind", json_object_new_string(k->kind ? k->kind : "build"));
 	ret = zd_json_write(path, o);
 	json_object_put(o);
 	return ret;
@@ -627,8 +703,21 @@ static int configure(const struct zd_config *c, const char *src,
 			build_fail = ZD_EXIT_USAGE;
 			goto out;
 		}
-	if (run_make(c, src, bdir, "tinyconfig", log, NULL, 600) ||
-	    config_merge(dotconfig, &syms, &vals) ||
+	if (c->kconfig && *c->kconfig) {
+		/* the user's .config instead of tinyconfig; checked by kbuild_variant */
+		char *kc = expand_home(c->kconfig);
+		int e = copy_file(kc, dotconfig);
+
+		if (e)
+			zd_err("[kernel] config = %s: cannot copy to %s: %s", kc, dotconfig,
+			       strerror(errno));
+		free(kc);
+		if (e)
+			goto out;
+	} else if (run_make(c, src, bdir, "tinyconfig", log, NULL, 600)) {
+		goto out;
+	}
+	if (config_merge(dotconfig, &syms, &vals) ||
 	    run_make(c, src, bdir, "olddefconfig", log, NULL, 600))
 		goto out;
 	ret = config_verify(dotconfig, &syms, &vals, &missing);
@@ -663,7 +752,7 @@ static char *obj_dir(const char *cache, const char *src, const char *variant)
 }
 
 static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
-			   const struct zd_list *patches,
+			   const struct zd_list *patches, bool user,
 			   const struct zd_list *frags, struct zd_kernel *k)
 {
 	char *cache = zd_cache_dir(c);
@@ -675,10 +764,15 @@ static int build_and_store(const struct zd_config *c, const struct zd_ksrc *s,
 	double t0 = now_mono();
 	int ret = -1;
 
-	src = prepare_tree(c, s, k->variant, patches);
+	src = prepare_tree(c, s, k->variant, patches, user);
 	if (!src)
 		goto out;
-	bdir = obj_dir(cache, src, k->variant);
+	{
+		char *fname = variant_file_name(k->variant);
+
+		bdir = obj_dir(cache, src, fname);
+		free(fname);
+	}
 	log = path_join(bdir, "zdbench-build.log");
 	if (mkdir_p(bdir, 0755)) {
 		zd_err("cannot create %s: %s", bdir, strerror(errno));
@@ -767,7 +861,8 @@ out:
 static int lock_variant(const char *cache, const char *variant)
 {
 	char *dir = path_join(cache, "build");
-	char *p = xasprintf("%s/%s.lock", dir, variant);
+	char *fname = variant_file_name(variant);
+	char *p = xasprintf("%s/%s.lock", dir, fname);
 	int fd;
 
 	mkdir_p(dir, 0755);
@@ -783,6 +878,7 @@ static int lock_variant(const char *cache, const char *variant)
 		}
 	}
 	free(dir);
+	free(fname);
 	free(p);
 	return fd;
 }
@@ -792,30 +888,265 @@ int kbuild_exit(const struct zd_kernel *k)
 	return k->fail_exit ? k->fail_exit : ZD_EXIT_INFRA;
 }
 
-int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
+/*
+ * A revision of the tree as the source to build: its commit and tree id
+ * in a copy of s (r's strings are its own; ksrc_free frees them). The
+ * user's uncommitted edits count only when the revision is the checkout
+ * itself (prepare_tree builds in the tree then, in a clean worktree else).
+ */
+static int rev_source(const struct zd_ksrc *s, const struct vspec *v, struct zd_ksrc *r)
+{
+	char *spec = xasprintf("%s^{commit}", v->rev), *head = NULL, *tspec;
+	char *hargs[] = { "rev-parse", "HEAD", NULL };
+	char *desc_args[] = { "describe", "--tags", "--always", NULL, NULL };
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (git_rev_parse(s->tree, spec, &r->base) || !r->base || !*r->base) {
+		zd_err("%s: revision '%s' does not exist in %s (a branch, tag or commit)",
+		       v->what, v->rev, s->tree);
+		goto out;
+	}
+	tspec = xasprintf("%s^{tree}", r->base);
+	if (git_rev_parse(s->tree, tspec, &r->base_tree)) {
+		zd_err("%s: cannot resolve %s", s->tree, tspec);
+		free(tspec);
+		goto out;
+	}
+	free(tspec);
+	r->tree = xstrdup(s->tree);
+	desc_args[3] = r->base;
+	if (git_run(s->tree, desc_args, &r->describe, 60) || !r->describe) {
+		free(r->describe);
+		r->describe = xstrdup(r->base);
+	}
+	git_run(s->tree, hargs, &head, 60);
+	r->dirty_hash = xstrdup(head && !strcmp(head, r->base) && !v->patches && s->dirty_hash ?
+				s->dirty_hash : "");
+	r->imported = s->imported;
+	r->key = s->key ? xstrdup(s->key) : NULL;
+	r->home = s->home ? xstrdup(s->home) : NULL;
+	r->trees = s->trees ? xstrdup(s->trees) : NULL;
+	ret = 0;
+out:
+	free(spec);
+	free(head);
+	return ret;
+}
+
+/*
+ * A built kernel the user brings: its .config must be x86_64's and have
+ * what the plan needs (kconfig_missing: each option and the workload that
+ * needs it), then both files are copied into the cache under a key of
+ * their content, so results point at a file that stays.
+ */
+static int prebuilt_variant(const struct zd_config *c, const struct vspec *v,
+			    struct zd_kernel *k)
+{
+	struct zd_hash *h;
+	char key[ZD_HASH_HEX], *cache = NULL, *tmp = NULL, *text = NULL, *miss = NULL;
+	struct zd_ksrc none = { .base = "", .describe = "prebuilt", .key = "" };
+	int ret = -1;
+
+	build_fail = ZD_EXIT_USAGE;
+	if (kconfig_check_arch(v->config, true))
+		goto out;
+	text = read_file(v->config, NULL);
+	if (!text) {
+		zd_err("%s: config %s: %s", v->what, v->config, strerror(errno));
+		goto out;
+	}
+	miss = kconfig_missing(c, text);
+	if (miss) {
+		char *p = miss;
+
+		zd_err("%s: %s lacks what the run needs (build it with these options, or run other workloads):",
+		       v->what, v->config);
+		for (char *nl; p && *p; p = nl) {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl++ = '\0';
+			zd_err("  %s", p);
+		}
+		goto out;
+	}
+	build_fail = ZD_EXIT_INFRA;
+	h = hash_new();
+	hash_str(h, "version", KBUILD_KEY_VERSION);
+	hash_str(h, "kind", "prebuilt");
+	if (hash_file(h, "bzImage", v->bzimage) | hash_file(h, "config", v->config)) {
+		hash_final(h, key);
+		zd_err("%s: cannot read %s or %s: %s", v->what, v->bzimage, v->config,
+		       strerror(errno));
+		build_fail = ZD_EXIT_USAGE;
+		goto out;
+	}
+	hash_final(h, key);
+	cache = zd_cache_dir(c);
+	k->key = xstrdup(key);
+	k->kind = "prebuilt";
+	k->dir = xasprintf("%s/kernels/%s", cache, key);
+	k->bzimage = path_join(k->dir, "bzImage");
+	k->compiler = xstrdup("");
+	k->patches_hash = xstrdup("");
+	{
+		char *meta = path_join(k->dir, "meta.json");
+		bool have = path_exists(meta) && path_exists(k->bzimage) && !read_meta(k, meta);
+
+		free(meta);
+		if (have) {
+			k->cached = true;
+			ret = 0;
+			goto out;
+		}
+	}
+	tmp = xasprintf("%s.tmp", k->dir);
+	rm_rf(tmp);
+	if (mkdir_p(tmp, 0755)) {
+		zd_err("cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	{
+		char *b = path_join(tmp, "bzImage"), *cf = path_join(tmp, "config");
+		char *meta = path_join(k->dir, "meta.json");
+		int e = copy_file(v->bzimage, b) || copy_file(v->config, cf);
+
+		if (e)
+			zd_err("cannot copy %s into %s: %s", v->bzimage, tmp, strerror(errno));
+		free(b);
+		free(cf);
+		if (!e) {
+			rm_rf(k->dir);
+			e = rename(tmp, k->dir);
+			if (e)
+				zd_err("cannot store kernel in %s: %s", k->dir, strerror(errno));
+		}
+		if (!e) {
+			char *cfg = path_join(k->dir, "config");
+
+			k->config_hash = file_sha(cfg);
+			k->commit = xstrdup("");
+			free(cfg);
+			e = write_meta(k, &none, meta);
+		}
+		free(meta);
+		if (e)
+			goto out;
+	}
+	zd_info("kernel %s: %s (key %.12s), no build", k->variant, v->bzimage, key);
+	ret = 0;
+out:
+	if (tmp)
+		rm_rf(tmp);
+	free(tmp);
+	free(cache);
+	free(text);
+	free(miss);
+	return ret;
+}
+
+/* The [kernel] config a build starts from: there and for x86. 0 or -1 (usage). */
+static int check_kconfig(const struct zd_config *c)
+{
+	char *kc;
+	int ret = 0;
+
+	if (!c->kconfig || !*c->kconfig)
+		return 0;
+	kc = expand_home(c->kconfig);
+	if (!path_exists(kc))
+		ret = zd_error("[kernel] config = %s: no such file", kc);
+	else
+		ret = kconfig_check_arch(kc, false);
+	free(kc);
+	return ret;
+}
+
+int kbuild_check_variants(const struct zd_config *c, const struct zd_ksrc *s)
+{
+	int ret = 0;
+
+	if (check_kconfig(c))
+		ret = ZD_EXIT_USAGE;
+	for (size_t i = 0; i < c->variants.n; i++) {
+		struct vspec v;
+		struct zd_list patches = { 0 };
+
+		if (variant_resolve(c, c->variants.v[i], &v)) {
+			ret = ZD_EXIT_USAGE;
+		} else if (v.kind == VK_REV) {
+			struct zd_ksrc r;
+
+			if (rev_source(s, &v, &r))
+				ret = ZD_EXIT_USAGE;
+			ksrc_free(&r);
+			if (v.patches && series_read(v.patches, &patches))
+				ret = ZD_EXIT_USAGE;
+		} else if (v.kind == VK_PREBUILT) {
+			char *text = NULL, *miss = NULL;
+
+			if (kconfig_check_arch(v.config, true))
+				ret = ZD_EXIT_USAGE;
+			else if ((text = read_file(v.config, NULL)) &&
+				 (miss = kconfig_missing(c, text))) {
+				zd_err("%s: %s lacks what the run needs: %s", v.what, v.config, miss);
+				ret = ZD_EXIT_USAGE;
+			}
+			free(text);
+			free(miss);
+		}
+		zlist_free(&patches);
+		vspec_free(&v);
+	}
+	return ret;
+}
+
+int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s0,
 		   const char *variant, struct zd_kernel *k)
 {
 	struct zd_list patches = { 0 }, frags = { 0 };
 	struct kbuild_inputs in = { 0 };
-	char key[ZD_HASH_HEX], *cache = NULL, *meta = NULL;
+	struct vspec v = { 0 };
+	struct zd_ksrc rsrc = { 0 };
+	const struct zd_ksrc *s = s0;
+	char key[ZD_HASH_HEX], *cache = NULL, *meta = NULL, *kc = NULL;
+	bool user = false;
 	int ret = -1, lockfd = -1;
 
 	memset(k, 0, sizeof(*k));
 	k->variant = xstrdup(variant);
-	build_fail = ZD_EXIT_INFRA;
-	if (variant_patches(c, variant, &patches) ||
-	    collect_fragments(c, variant, &frags)) {
-		build_fail = ZD_EXIT_USAGE; /* no such variant, fragment or patch */
+	build_fail = ZD_EXIT_USAGE; /* an unknown variant, a bad series, a bad .config */
+	if (variant_resolve(c, variant, &v))
+		goto out;
+	if (v.kind == VK_PREBUILT) {
+		ret = prebuilt_variant(c, &v, k);
 		goto out;
 	}
+	if (check_kconfig(c))
+		goto out;
+	if (v.kind == VK_REV) {
+		if (rev_source(s0, &v, &rsrc))
+			goto out;
+		s = &rsrc;
+		user = true;
+		if (v.patches && series_read(v.patches, &patches))
+			goto out;
+	} else if (variant_patches(c, variant, &patches)) {
+		goto out; /* no such variant or patch */
+	}
+	if (collect_fragments(c, variant, &frags))
+		goto out; /* no such fragment */
+	build_fail = ZD_EXIT_INFRA;
 	k->compiler = compiler_version();
 	if (!k->compiler) {
 		zd_err("gcc not found: install build-essential (scripts/install-deps.sh)");
 		goto out;
 	}
+	kc = c->kconfig && *c->kconfig ? expand_home(c->kconfig) : NULL;
 	in.base_tree = s->base_tree;
 	in.dirty_hash = s->dirty_hash;
 	in.compiler = k->compiler;
+	in.kconfig = kc;
 	in.patches = patches;
 	in.fragments = frags;
 	if (kbuild_key(&in, key))
@@ -849,7 +1180,7 @@ int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
 		ret = 0;
 		goto out;
 	}
-	ret = build_and_store(c, s, &patches, &frags, k);
+	ret = build_and_store(c, s, &patches, user, &frags, k);
 	if (!ret)
 		zd_info("kernel %s: built in %.0fs (key %.12s)", variant,
 			k->build_secs, key);
@@ -859,6 +1190,9 @@ out:
 		close(lockfd); /* releases the flock */
 	zlist_free(&patches);
 	zlist_free(&frags);
+	vspec_free(&v);
+	ksrc_free(&rsrc); /* zeroed unless a revision was resolved */
+	free(kc);
 	free(cache);
 	free(meta);
 	return ret;

@@ -21,6 +21,7 @@ struct zd_kernel {
 	char *commit;	   /* base commit (+ patches applied on top) */
 	char *compiler;
 	char *patches_hash;
+	const char *kind;  /* meta.json "kind": "build" (NULL) or "prebuilt" */
 	bool cached;	   /* no make ran */
 	double build_secs;
 	/* when kbuild_variant failed: whose fault (exitcode.h), see kbuild_exit */
@@ -30,6 +31,7 @@ struct zd_kernel {
 /* Inputs of the cache key, separated out so tests can check the key alone. */
 struct kbuild_inputs {
 	const char *base_tree, *dirty_hash, *compiler, *arch;
+	const char *kconfig;	  /* the starting .config ([kernel] config), NULL: tinyconfig */
 	struct zd_list patches;	  /* absolute paths */
 	struct zd_list fragments; /* absolute paths */
 };
@@ -56,5 +58,20 @@ void kernel_free(struct zd_kernel *k);
  */
 int kbuild_exit(const struct zd_kernel *k);
 char *compiler_version(void);
+/* make -j: [kernel] jobs, or the number of online CPUs when it is 0 (unset). */
+unsigned int kbuild_jobs(const struct zd_config *c);
+/*
+ * A variant name as a file name (worktrees, locks): '/' and other
+ * characters a path would misread become '_' ("origin/master" ->
+ * "origin_master"). Malloc'd.
+ */
+char *variant_file_name(const char *variant);
+/*
+ * Check every variant of [run] variants before any build starts: each
+ * resolves (variant.c), each revision exists in the tree, each user series
+ * reads, each built kernel has a .config for x86_64 with what the plan
+ * needs. 0, or the exit status (ZD_EXIT_USAGE) with the errors printed.
+ */
+int kbuild_check_variants(const struct zd_config *c, const struct zd_ksrc *s);
 
 #endif

@@ -131,6 +131,34 @@ static char *tarball_hash(const char *path)
 	return xstrdup(hex);
 }
 
+char *ksrc_tree_key(const char *abs_path)
+{
+	struct zd_hash *h = hash_new();
+	char hex[ZD_HASH_HEX];
+
+	hash_str(h, "tree", abs_path);
+	hash_final(h, hex);
+	hex[ZD_KEY_SHORT] = '\0';
+	return xstrdup(hex);
+}
+
+/* cache/src/<key>/ and its origin file, so that 'zdbench kernels' can name it. */
+static int src_home(const char *cache, struct zd_ksrc *s, const char *origin)
+{
+	char *o;
+	int ret;
+
+	s->home = xasprintf("%s/src/%s", cache, s->key);
+	if (mkdir_p(s->home, 0755))
+		return zd_error("cannot create %s: %s", s->home, strerror(errno));
+	o = path_join(s->home, "origin");
+	ret = write_file_atomic(o, origin, strlen(origin));
+	if (ret)
+		zd_err("cannot write %s: %s", o, strerror(errno));
+	free(o);
+	return ret;
+}
+
 static int prepare_debian(const struct zd_config *c, struct zd_ksrc *s)
 {
 	char *cache = zd_cache_dir(c);
@@ -149,12 +177,32 @@ static int prepare_debian(const struct zd_config *c, struct zd_ksrc *s)
 		zd_err("cannot read %s: %s", c->tarball, strerror(errno));
 		goto out;
 	}
+	s->key = strndup(th, ZD_KEY_SHORT);
 	have = read_file(stamp, NULL);
-	if (!have || strcmp(trim(have), th) || !is_dir(repo)) {
-		mkdir_p(cache, 0755);
-		if (import_tarball(c, repo, stamp, th))
-			goto out;
+	if (have && !strcmp(trim(have), th) && is_dir(repo)) {
+		/* the import of before cache/src/: used in place, never re-imported */
+		s->trees = path_join(cache, "trees");
+	} else {
+		/* each tarball its own repository: importing one never replaces another */
+		free(repo);
+		free(stamp);
+		free(have);
+		repo = xasprintf("%s/src/%s/linux", cache, s->key);
+		stamp = xasprintf("%s/src/%s/imported", cache, s->key);
+		have = read_file(stamp, NULL);
+		if (!have || strcmp(trim(have), th) || !is_dir(repo)) {
+			char *home = xasprintf("%s/src/%s", cache, s->key);
+
+			mkdir_p(home, 0755);
+			free(home);
+			if (import_tarball(c, repo, stamp, th))
+				goto out;
+		}
 	}
+	if (src_home(cache, s, c->tarball))
+		goto out;
+	if (!s->trees)
+		s->trees = path_join(s->home, "trees");
 	s->tree = xstrdup(repo);
 	s->imported = true;
 	ret = 0;
@@ -207,6 +255,16 @@ int ksrc_prepare(const struct zd_config *c, struct zd_ksrc *s)
 		free(mk);
 		if (!ok)
 			return zd_error("[kernel] tree = %s is not a kernel source tree", s->tree);
+		{
+			char *cache = zd_cache_dir(c);
+
+			s->key = ksrc_tree_key(s->tree);
+			ok = !src_home(cache, s, s->tree);
+			free(cache);
+			if (!ok)
+				return -1;
+			s->trees = path_join(s->home, "trees");
+		}
 	}
 	if (git_rev_parse(s->tree, base, &s->base) || !*s->base)
 		return zd_error("[kernel] base = %s: no such commit in %s", base, s->tree);
@@ -233,5 +291,8 @@ void ksrc_free(struct zd_ksrc *s)
 	free(s->base_tree);
 	free(s->describe);
 	free(s->dirty_hash);
+	free(s->key);
+	free(s->home);
+	free(s->trees);
 	memset(s, 0, sizeof(*s));
 }

@@ -13,9 +13,25 @@ struct zd_ksrc {
 	char *describe;	  /* human-readable, e.g. "6.12.117" */
 	char *dirty_hash; /* hash of uncommitted changes ("" when clean) */
 	bool imported;	  /* from the Debian tarball */
+	char *key;	  /* 16 hex: the tarball's sha256, or the hash of the tree's path */
+	char *home;	  /* cache/src/<key>: its worktrees (trees/), its origin file */
+	char *trees;	  /* where variants' worktrees go: cache/trees for the legacy import */
 };
 
+/*
+ * The cache layout of sources (docs/byo-kernel.md): every tree has a
+ * folder cache/src/<key>/ holding a file 'origin' (the tarball or tree
+ * path it stands for) and trees/ (its variants' worktrees); an imported
+ * tarball's repository is cache/src/<key>/linux (stamp 'imported'). The
+ * import made before this layout, cache/linux with linux.imported, is used
+ * where it is (never re-imported, never moved) while its stamp matches the
+ * tarball, and keeps cache/trees for its worktrees.
+ */
+#define ZD_KEY_SHORT 16
+
 char *zd_cache_dir(const struct zd_config *c);
+/* The key of a user tree: the sha256 of its absolute path, 16 hex (malloc'd). */
+char *ksrc_tree_key(const char *abs_path);
 int ksrc_prepare(const struct zd_config *c, struct zd_ksrc *s);
 void ksrc_free(struct zd_ksrc *s);
 

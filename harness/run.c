@@ -365,6 +365,9 @@ static int prepare_kernels(const struct variant_ctx *vc, struct run_opts *o,
 		if (ksrc_prepare(c, src))
 			return -1;
 		o->failed_stage = STAGE_BUILD;
+		/* every variant's input checked before the first build's minutes */
+		if ((o->fail_exit = kbuild_check_variants(c, src)))
+			return -1;
 		for (size_t i = 0; i < c->variants.n; i++)
 			if (kbuild_variant(c, src, c->variants.v[i], &ks[i])) {
 				o->fail_exit = kbuild_exit(&ks[i]);

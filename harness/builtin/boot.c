@@ -17,6 +17,7 @@ static const struct option_desc options[] = {
 	OPT__WORKLOAD,
 	OPT__BOOT,
 	OPT__TREE,
+	OPT__KCONFIG,
 	OPT_STRING('o', "output", &out_dir, "DIR", "the run folder (default results/<run-id>)"),
 	OPT_END(),
 };

@@ -16,6 +16,7 @@ static const char usage[] =
 static const struct option_desc options[] = {
 	OPT__CONFIG,
 	OPT__TREE,
+	OPT__KCONFIG,
 	OPT_END(),
 };
 
@@ -33,6 +34,11 @@ static int cmd_build(struct cmd_ctx *ctx)
 	}
 	if (ksrc_prepare(c, &src))
 		return ZD_EXIT_INFRA;
+	ret = kbuild_check_variants(c, &src);
+	if (ret) {
+		ksrc_free(&src);
+		return ret;
+	}
 	for (size_t i = 0; i < c->variants.n; i++) {
 		struct zd_kernel k;
 

@@ -55,6 +55,8 @@ int opt_tree_cb(void *value, const char *arg);
 	OPT_BOOL('q', "quiet", &cfg_opts.quiet, "no progress lines")
 #define OPT__TREE \
 	OPT_CALLBACK(0, "tree", &cfg_opts.sets, "DIR", opt_tree_cb, "build from this kernel git tree ([kernel] source = tree, tree = DIR)")
+#define OPT__KCONFIG \
+	OPT_CONFIG("kconfig", &cfg_opts.sets, "FILE", "kernel.config", "start kernel builds from this .config instead of tinyconfig ([kernel] config)")
 #define OPT__VARIANT \
 	OPT_STRV(0, "variant", &cfg_opts.variants, "V", "a kernel variant (repeatable; default [run] variants)")
 #define OPT__WORKLOAD \
@@ -71,6 +73,6 @@ char *project_dir(void);
 
 extern const struct builtin builtin_run, builtin_build, builtin_boot, builtin_source,
 	builtin_compare, builtin_plot, builtin_nightly, builtin_bisect, builtin_bisect_run,
-	builtin_check_log, builtin_workloads, builtin_config;
+	builtin_check_log, builtin_workloads, builtin_config, builtin_kernels, builtin_gc;
 
 #endif

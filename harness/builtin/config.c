@@ -18,6 +18,7 @@ static const struct option_desc options[] = {
 	OPT__WORKLOAD,
 	OPT__BOOT,
 	OPT__TREE,
+	OPT__KCONFIG,
 	OPT_END(),
 };
 

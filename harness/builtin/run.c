@@ -25,6 +25,7 @@ static const struct option_desc options[] = {
 	OPT__WORKLOAD,
 	OPT__BOOT,
 	OPT__TREE,
+	OPT__KCONFIG,
 	OPT_STRING('o', "output", &out_dir, "DIR", "the run folder (default results/<run-id>)"),
 	OPT_STRING(0, "backend", &backend, "qemu|host", "where to boot (default qemu)"),
 	OPT_UINT(0, "interleave", &interleave, "N", 1, 100, "boots per variant, alternating"),
