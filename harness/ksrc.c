@@ -234,6 +234,26 @@ static char *diff_hash(const char *tree)
 	return xstrdup(hex);
 }
 
+char *ksrc_key(const struct zd_config *c)
+{
+	char *k = NULL;
+
+	if (!strcmp(c->source, "debian")) {
+		char *th = path_exists(c->tarball) ? tarball_hash(c->tarball) : NULL;
+
+		if (th)
+			k = strndup(th, ZD_KEY_SHORT);
+		free(th);
+	} else if (c->tree && *c->tree) {
+		char *t = expand_home(c->tree), *a = path_abs(t);
+
+		k = ksrc_tree_key(a);
+		free(t);
+		free(a);
+	}
+	return k;
+}
+
 int ksrc_prepare(const struct zd_config *c, struct zd_ksrc *s)
 {
 	const char *base = c->base_rev && *c->base_rev ? c->base_rev : "HEAD";

@@ -30,6 +30,13 @@ struct zd_ksrc {
 #define ZD_KEY_SHORT 16
 
 char *zd_cache_dir(const struct zd_config *c);
+/*
+ * The key the config's source has (cache/src/<key>), without importing or
+ * touching anything: the tarball's sha256 (first 16 hex; reads the whole
+ * tarball) or the hash of the tree's absolute path. NULL when the tarball
+ * cannot be read. Malloc'd.
+ */
+char *ksrc_key(const struct zd_config *c);
 /* The key of a user tree: the sha256 of its absolute path, 16 hex (malloc'd). */
 char *ksrc_tree_key(const char *abs_path);
 int ksrc_prepare(const struct zd_config *c, struct zd_ksrc *s);

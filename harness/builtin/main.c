@@ -13,6 +13,8 @@ static const struct builtin *const commands[] = {
 	&builtin_build,
 	&builtin_boot,
 	&builtin_source,
+	&builtin_kernels,
+	&builtin_gc,
 	&builtin_compare,
 	&builtin_plot,
 	&builtin_nightly,
