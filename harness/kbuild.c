@@ -439,7 +439,12 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 	char *hargs[] = { "rev-parse", "HEAD", NULL };
 	bool fresh = false;
 
-	if (!patches->n && !git_run(s->tree, hargs, &head, 60) &&
+	/*
+	 * A shipped variant without patches, HEAD: the checkout itself. A
+	 * user's revision always gets a worktree in the cache: a clean
+	 * checkout of its commit, built where ccache's base dir covers it.
+	 */
+	if (!user && !patches->n && !git_run(s->tree, hargs, &head, 60) &&
 	    !strcmp(head, s->base)) {
 		free(head);
 		free(cache);
@@ -890,14 +895,13 @@ int kbuild_exit(const struct zd_kernel *k)
 
 /*
  * A revision of the tree as the source to build: its commit and tree id
- * in a copy of s (r's strings are its own; ksrc_free frees them). The
- * user's uncommitted edits count only when the revision is the checkout
- * itself (prepare_tree builds in the tree then, in a clean worktree else).
+ * in a copy of s (r's strings are its own; ksrc_free frees them). It is
+ * built in a clean worktree (prepare_tree), so the user's uncommitted
+ * edits are not part of it: HEAD is the variant that has them.
  */
 static int rev_source(const struct zd_ksrc *s, const struct vspec *v, struct zd_ksrc *r)
 {
-	char *spec = xasprintf("%s^{commit}", v->rev), *head = NULL, *tspec;
-	char *hargs[] = { "rev-parse", "HEAD", NULL };
+	char *spec = xasprintf("%s^{commit}", v->rev), *tspec;
 	char *desc_args[] = { "describe", "--tags", "--always", NULL, NULL };
 	int ret = -1;
 
@@ -920,9 +924,7 @@ static int rev_source(const struct zd_ksrc *s, const struct vspec *v, struct zd_
 		free(r->describe);
 		r->describe = xstrdup(r->base);
 	}
-	git_run(s->tree, hargs, &head, 60);
-	r->dirty_hash = xstrdup(head && !strcmp(head, r->base) && !v->patches && s->dirty_hash ?
-				s->dirty_hash : "");
+	r->dirty_hash = xstrdup(""); /* a worktree of the commit: no uncommitted edits */
 	r->imported = s->imported;
 	r->key = s->key ? xstrdup(s->key) : NULL;
 	r->home = s->home ? xstrdup(s->home) : NULL;
@@ -930,7 +932,6 @@ static int rev_source(const struct zd_ksrc *s, const struct vspec *v, struct zd_
 	ret = 0;
 out:
 	free(spec);
-	free(head);
 	return ret;
 }
 
