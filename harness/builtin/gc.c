@@ -19,7 +19,7 @@
 static bool dry_run;
 
 static const char usage[] =
-	"usage: zdbench gc [-n] [options]\n"
+	"usage: zdbench gc [-n] [--tree DIR] [options]\n"
 	"\n"
 	"Remove the source trees and built kernels in the cache that neither this\n"
 	"config (-c, -s) nor the built-in one names: a tree of another tarball or\n"
@@ -28,6 +28,7 @@ static const char usage[] =
 
 static const struct option_desc options[] = {
 	OPT__CONFIG,
+	OPT__TREE,
 	OPT_BOOL('n', "dry-run", &dry_run, "list what would be removed, remove nothing"),
 	OPT_END(),
 };
