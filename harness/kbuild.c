@@ -935,6 +935,19 @@ out:
 	return ret;
 }
 
+/* Each missing option on a line of its own, after one line naming the kernel. */
+static void report_missing(const struct vspec *v, char *miss)
+{
+	zd_err("%s: %s lacks what the run needs (build it with these options, or run other workloads):",
+	       v->what, v->config);
+	for (char *p = miss, *nl; p && *p; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl++ = '\0';
+		zd_err("  %s", p);
+	}
+}
+
 /*
  * A built kernel the user brings: its .config must be x86_64's and have
  * what the plan needs (kconfig_missing: each option and the workload that
@@ -959,16 +972,7 @@ static int prebuilt_variant(const struct zd_config *c, const struct vspec *v,
 	}
 	miss = kconfig_missing(c, text);
 	if (miss) {
-		char *p = miss;
-
-		zd_err("%s: %s lacks what the run needs (build it with these options, or run other workloads):",
-		       v->what, v->config);
-		for (char *nl; p && *p; p = nl) {
-			nl = strchr(p, '\n');
-			if (nl)
-				*nl++ = '\0';
-			zd_err("  %s", p);
-		}
+		report_missing(v, miss);
 		goto out;
 	}
 	build_fail = ZD_EXIT_INFRA;
@@ -1090,7 +1094,7 @@ int kbuild_check_variants(const struct zd_config *c, const struct zd_ksrc *s)
 				ret = ZD_EXIT_USAGE;
 			else if ((text = read_file(v.config, NULL)) &&
 				 (miss = kconfig_missing(c, text))) {
-				zd_err("%s: %s lacks what the run needs: %s", v.what, v.config, miss);
+				report_missing(&v, miss);
 				ret = ZD_EXIT_USAGE;
 			}
 			free(text);

@@ -11,7 +11,9 @@ static const char usage[] =
 	"\n"
 	"Build kernel variants (default: [run] variants). A variant whose inputs\n"
 	"(tree, patches, fragments, compiler) are unchanged is taken from the\n"
-	"cache and runs no make at all. Prints the bzImage path of each.\n";
+	"cache and runs no make at all. Prints the bzImage path of each. A\n"
+	"variant is a kernels/ folder, a [variant] section, or with --tree a\n"
+	"revision of the tree (docs/byo-kernel.md).\n";
 
 static const struct option_desc options[] = {
 	OPT__CONFIG,

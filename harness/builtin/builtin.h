@@ -58,7 +58,7 @@ int opt_tree_cb(void *value, const char *arg);
 #define OPT__KCONFIG \
 	OPT_CONFIG("kconfig", &cfg_opts.sets, "FILE", "kernel.config", "start kernel builds from this .config instead of tinyconfig ([kernel] config)")
 #define OPT__VARIANT \
-	OPT_STRV(0, "variant", &cfg_opts.variants, "V", "a kernel variant (repeatable; default [run] variants)")
+	OPT_STRV(0, "variant", &cfg_opts.variants, "V", "a kernel variant: kernels/V, a [variant V] section, or with --tree a revision (repeatable; default [run] variants)")
 #define OPT__WORKLOAD \
 	OPT_STRV(0, "workload", &cfg_opts.workloads, "W", "a workload (repeatable; default [run] workloads)")
 #define OPT__BOOT \
