@@ -422,6 +422,54 @@ static void test_user_tree_bad_input(void **state)
 	free(set_cache);
 }
 
+/* A kernel the user built: checked, copied into the cache by content, no build. */
+static void test_prebuilt_into_cache(void **state)
+{
+	char *bz = put("pb/bzImage", "MZ not really a kernel");
+	char *good = put("pb/good.config", full_cfg);
+	char *text = xstrdup(full_cfg), *bad, *ini, *meta_path;
+	struct zd_config *c;
+	struct zd_kernel k;
+	struct kcache kc;
+
+	memcpy(strstr(text, "CONFIG_GUP_TEST=y"), "# CONFIG_GUP_TES", 16);
+	bad = put("pb/bad.config", text);
+	ini = xasprintf("[general]\ncache_dir = %s/pbcache\n"
+			"[run]\nworkloads = gup-pin-fast-pte\n"
+			"[variant mine]\nkernel = %s\nconfig = %s\n"
+			"[variant nogup]\nkernel = %s\nconfig = %s\n", dir, bz, good, bz, bad);
+	c = cfg(ini);
+	assert_int_equal(config_validate(c), 0);
+	assert_int_equal(kbuild_variant(c, NULL, "mine", &k), 0);
+	assert_false(k.cached);
+	assert_true(has(k.bzimage, "/pbcache/kernels/"));
+	assert_true(path_exists(k.bzimage));
+	meta_path = path_join(k.dir, "meta.json");
+	assert_true(path_exists(meta_path));
+	free(meta_path);
+	kernel_free(&k);
+	assert_int_equal(kbuild_variant(c, NULL, "mine", &k), 0);
+	assert_true(k.cached);
+	kernel_free(&k);
+	/* no GUP_TEST for a gup workload: refused, exit 2, nothing stored */
+	assert_int_equal(kbuild_variant(c, NULL, "nogup", &k), -1);
+	assert_int_equal(kbuild_exit(&k), ZD_EXIT_USAGE);
+	kernel_free(&k);
+	free(text);
+	text = path_join(dir, "pbcache");
+	assert_int_equal(kcache_scan(text, &kc), 0);
+	assert_int_equal(kc.nr_kernels, 1);
+	assert_string_equal(kc.kernels[0].kind, "prebuilt");
+	assert_string_equal(kc.kernels[0].variant, "mine");
+	kcache_free(&kc);
+	config_free(c);
+	free(text);
+	free(ini);
+	free(bz);
+	free(good);
+	free(bad);
+}
+
 static void meta(const char *cache, const char *key, const char *json)
 {
 	char *d = xasprintf("%s/kernels/%s", cache, key), *m = path_join(d, "meta.json");
@@ -502,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_names_and_jobs),
 		cmocka_unit_test(test_user_tree_bad_input),
 		cmocka_unit_test(test_kcache_fake),
+		cmocka_unit_test(test_prebuilt_into_cache),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
