@@ -711,8 +711,8 @@ int config_validate(struct zd_config *c)
 		if (strcmp(c->variants.v[i], "HEAD") && !is_dir(d) &&
 		    !config_variant(c, c->variants.v[i]) && strcmp(c->source, "tree"))
 			fail(c, config_where(c, "run.variants"), 0,
-			     "key 'variants': no variant '%s' (no folder kernels/%s)",
-			     c->variants.v[i], c->variants.v[i]);
+			     "key 'variants': no variant '%s' (no folder kernels/%s, no [variant %s]; a revision needs --tree)",
+			     c->variants.v[i], c->variants.v[i], c->variants.v[i]);
 		free(d);
 	}
 	/* wl_validate reports into c->errors: every workload, every key */
