@@ -489,8 +489,8 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 
 			git_run(wt, abort_am, NULL, 60);
 			if (subj)
-				zd_err("variant %s: patch \"%s\" (in %s) does not apply on %s (git am failed)",
-				       variant, subj, patches->v[i], s->base);
+				zd_err("variant %s: patch %s does not apply on %s (git am failed at \"%s\")",
+				       variant, patches->v[i], s->base, subj);
 			else
 				zd_err("variant %s: patch %s does not apply on %s (git am failed)",
 				       variant, patches->v[i], s->base);
