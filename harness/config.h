@@ -43,7 +43,7 @@ struct zd_workload {
  * One [variant NAME] section: a kernel from outside kernels/ (variant.c
  * resolves it). Keys: rev (a revision of the tree), patches (a folder of
  * format-patch files or one mbox), kernel + config or build_dir (a kernel
- * the user built). NULL: the key is not set.
+ * the user built: an O= folder or a tuxmake output folder). NULL: the key is not set.
  */
 struct zd_variant {
 	char *name;

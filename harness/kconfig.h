@@ -13,7 +13,7 @@ char *kconfig_arch(const char *text);
 /*
  * 0 if the .config at path is for x86_64 (QEMU's and the agent's
  * architecture), else -1 with an error naming the file and its arch.
- * A starting config (want_64 false) may also be a 32-bit x86 one: the
+ * A starting config (built false) may also be a 32-bit x86 one: the
  * fragments set CONFIG_64BIT; a built kernel must be x86_64 itself.
  */
 int kconfig_check_arch(const char *path, bool built);

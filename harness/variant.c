@@ -223,7 +223,11 @@ static char *resolve_path(const char *p)
 	return a;
 }
 
-/* A kernel the user built: kernel + config, or build_dir (an O= folder). */
+/*
+ * A kernel the user built: kernel + config, or build_dir: an O= folder
+ * (arch/x86/boot/bzImage, .config) or a tuxmake output folder (bzImage,
+ * config). kernel and config override what build_dir gives.
+ */
 static int prebuilt(const struct zd_variant *u, struct vspec *v)
 {
 	if (u->build_dir) {
@@ -236,6 +240,20 @@ static int prebuilt(const struct zd_variant *u, struct vspec *v)
 		}
 		v->bzimage = path_join(d, "arch/x86/boot/bzImage");
 		v->config = path_join(d, ".config");
+		if (!path_exists(v->bzimage)) {
+			/* a tuxmake output folder: bzImage and config at its top */
+			char *tb = path_join(d, "bzImage"), *tc = path_join(d, "config");
+
+			if (path_exists(tb)) {
+				free(v->bzimage);
+				free(v->config);
+				v->bzimage = tb;
+				v->config = tc;
+			} else {
+				free(tb);
+				free(tc);
+			}
+		}
 		free(d);
 	}
 	if (u->kernel) {

@@ -164,6 +164,19 @@ static void test_resolve_prebuilt(void **state)
 	assert_string_equal(v.bzimage, bz);
 	assert_true(has(v.config, "/o/.config"));
 	vspec_free(&v);
+	/* a tuxmake output folder: bzImage and config at the top */
+	free(put("tux/bzImage", "MZ"));
+	free(put("tux/config", "CONFIG_X86_64=y\n"));
+	{
+		char *set = xasprintf("variant.b.build_dir=%s/tux", dir);
+
+		assert_int_equal(config_set_override(c, set), 0);
+		free(set);
+	}
+	assert_int_equal(variant_resolve(c, "b", &v), 0);
+	assert_true(str_ends(v.bzimage, "/tux/bzImage"));
+	assert_true(str_ends(v.config, "/tux/config"));
+	vspec_free(&v);
 	assert_int_equal(variant_resolve(c, "c", &v), -1); /* kernel and rev */
 	vspec_free(&v);
 	assert_int_equal(variant_resolve(c, "d", &v), 0);
