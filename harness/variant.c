@@ -315,6 +315,10 @@ int variant_resolve(const struct zd_config *c, const char *name, struct vspec *v
 	v->what = xasprintf("variant %s", name);
 	if (!strcmp(c->source, "tree")) {
 		free(d);
+		/* the name is a results folder too: "origin/master" would nest */
+		if (name[0] == '.' || name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")])
+			return zd_error("variant %s: a revision named with characters other than [A-Za-z0-9._-] needs a name: [variant NAME] rev = %s",
+					name, name);
 		v->kind = VK_REV;
 		v->rev = xstrdup(name);
 		return 0;

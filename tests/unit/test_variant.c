@@ -131,6 +131,9 @@ static void test_tree_revision_names(void **state)
 	assert_int_equal(v.kind, VK_REV);
 	assert_string_equal(v.rev, "mm-unstable");
 	vspec_free(&v);
+	/* a revision that is no folder name needs a [variant] name */
+	assert_int_equal(variant_resolve(c, "origin/master", &v), -1);
+	vspec_free(&v);
 	/* the shipped folder wins over a revision of the same name */
 	assert_int_equal(variant_resolve(c, "base", &v), 0);
 	assert_int_equal(v.kind, VK_SHIPPED);
