@@ -44,6 +44,11 @@ int config_variant_set(struct zd_config *c, const char *name, const char *key,
 		name++;
 	if (!*name)
 		return config_fail_at(c, origin, line, "[variant] section needs a name");
+	/* the name is a results folder and a worktree name */
+	if (name[0] == '.' || name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")])
+		return config_fail_at(c, origin, line,
+				      "[variant %s]: a name is letters, digits, '.', '_' and '-' (not starting with '.')",
+				      name);
 	v = (struct zd_variant *)config_variant(c, name);
 	if (!v) {
 		if (c->nr_uvariants == ZD_MAX_LIST)

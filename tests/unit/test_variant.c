@@ -110,6 +110,10 @@ static void test_variant_section_errors(void **state)
 	assert_int_equal(config_load_string(c, "[variant x]\nrevision = v1\n", "t.ini"), -1);
 	assert_true(has(c->err, "t.ini:2: unknown key 'revision' in [variant x]"));
 	config_free(c);
+	c = cfg(NULL);
+	assert_int_equal(config_load_string(c, "[variant a/b]\nrev = v1\n", "t.ini"), -1);
+	assert_true(has(c->err, "t.ini:2: [variant a/b]: a name is letters"));
+	config_free(c);
 	/* a name nobody defines, without --tree: refused naming it */
 	c = cfg("[run]\nvariants = v6.12\n");
 	assert_int_equal(config_validate(c), -1);
