@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernel builds: tinyconfig + fragments, verified after olddefconfig, built
- * out of tree with ccache and cached by a content key, so an unchanged
- * variant never runs make again.
+ * Kernel builds: tinyconfig (or the user's [kernel] config) + fragments,
+ * verified after olddefconfig, built out of tree with ccache and cached by
+ * a content key, so an unchanged variant never runs make again. What a
+ * variant name stands for comes from variant.c: a shipped series, a
+ * revision of the tree with an optional user series, or a kernel the user
+ * built (checked by kconfig.c and copied into the cache, no make).
  */
 #define _GNU_SOURCE
 #include "kbuild.h"

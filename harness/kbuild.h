@@ -47,6 +47,15 @@ int config_verify(const char *dotconfig, const struct strv *syms,
 		  const struct strv *vals, char **missing);
 int variant_patches(const struct zd_config *c, const char *variant,
 		    struct zd_list *out);
+/*
+ * The kernel of one variant (variant.c says what the name is), from the
+ * cache or built, into k (kernel_free it either way). s may be NULL for a
+ * kernel the user built. 0, or -1 with the error printed and
+ * kbuild_exit(k) saying whose fault: a user's revision that does not
+ * exist, a user series that does not apply or reads no patch, a .config
+ * for another arch or without what the plan needs are ZD_EXIT_USAGE; a
+ * shipped series that does not apply, make failing are ZD_EXIT_KERNEL.
+ */
 int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s,
 		   const char *variant, struct zd_kernel *k);
 void kernel_free(struct zd_kernel *k);
