@@ -490,6 +490,92 @@ static void test_prebuilt_into_cache(void **state)
 	free(bad);
 }
 
+/* A small tarball shaped like Debian's: one top folder with a Makefile. */
+static char *tarball(const char *name, const char *content)
+{
+	char *top = xasprintf("%s/tb-%s/linux-source-x", dir, name);
+	char *tb = xasprintf("%s/%s.tar.xz", dir, name);
+
+	assert_int_equal(mkdir_p(top, 0755), 0);
+	{
+		char *mk = path_join(top, "Makefile");
+
+		assert_int_equal(write_file_atomic(mk, content, strlen(content)), 0);
+		free(mk);
+	}
+	assert_int_equal(sh("tar -C %s/tb-%s -cJf %s linux-source-x", dir, name, tb), 0);
+	free(top);
+	return tb;
+}
+
+/*
+ * Two tarballs in one cache, each in cache/src/<its key>/linux, neither
+ * replacing the other; an import of before (cache/linux + linux.imported)
+ * whose stamp matches is used in place, not re-imported.
+ */
+static void test_source_keying(void **state)
+{
+	char *t1 = tarball("a", "all:\n# 6.12\n"), *t2 = tarball("b", "all:\n# 6.1\n");
+	char *set_cache = xasprintf("general.cache_dir=%s/kc", dir), *set_tb;
+	struct zd_config *c = cfg(NULL);
+	struct zd_ksrc s1, s2, s3;
+	char *k1, *legacy, *stamp, *again;
+
+	assert_int_equal(config_set_override(c, set_cache), 0);
+	set_tb = xasprintf("kernel.tarball=%s", t1);
+	assert_int_equal(config_set_override(c, set_tb), 0);
+	k1 = ksrc_key(c);
+	assert_int_equal(ksrc_prepare(c, &s1), 0);
+	assert_string_equal(s1.key, k1);
+	assert_true(has(s1.tree, "/kc/src/"));
+	assert_true(str_ends(s1.tree, "/linux"));
+	assert_true(has(s1.trees, s1.key));
+	free(set_tb);
+	set_tb = xasprintf("kernel.tarball=%s", t2);
+	assert_int_equal(config_set_override(c, set_tb), 0);
+	assert_int_equal(ksrc_prepare(c, &s2), 0);
+	assert_string_not_equal(s1.key, s2.key);
+	assert_string_not_equal(s1.tree, s2.tree);
+	assert_true(is_dir(s1.tree)); /* the first import is still there */
+	assert_true(is_dir(s2.tree));
+	/* the layout of before: cache/linux with a matching stamp, used where it is */
+	legacy = xasprintf("%s/kc/linux", dir);
+	stamp = xasprintf("%s/kc/linux.imported", dir);
+	assert_int_equal(sh("cp -a %s %s", s1.tree, legacy), 0);
+	{
+		char *full = NULL;
+		struct zd_hash *h = hash_new();
+		char hex[ZD_HASH_HEX];
+
+		assert_int_equal(hash_file(h, "tarball", t1), 0);
+		hash_final(h, hex);
+		full = xasprintf("%s\n", hex);
+		assert_int_equal(write_file_atomic(stamp, full, strlen(full)), 0);
+		free(full);
+	}
+	free(set_tb);
+	set_tb = xasprintf("kernel.tarball=%s", t1);
+	assert_int_equal(config_set_override(c, set_tb), 0);
+	assert_int_equal(ksrc_prepare(c, &s3), 0);
+	assert_string_equal(s3.tree, legacy);
+	assert_string_equal(s3.key, s1.key);
+	again = xasprintf("%s/kc/trees", dir);
+	assert_string_equal(s3.trees, again); /* its worktrees where they were */
+	assert_string_equal(s3.base, s1.base); /* the same tarball: the same commit */
+	ksrc_free(&s1);
+	ksrc_free(&s2);
+	ksrc_free(&s3);
+	config_free(c);
+	free(t1);
+	free(t2);
+	free(k1);
+	free(set_cache);
+	free(set_tb);
+	free(legacy);
+	free(stamp);
+	free(again);
+}
+
 static void meta(const char *cache, const char *key, const char *json)
 {
 	char *d = xasprintf("%s/kernels/%s", cache, key), *m = path_join(d, "meta.json");
@@ -571,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_user_tree_bad_input),
 		cmocka_unit_test(test_kcache_fake),
 		cmocka_unit_test(test_prebuilt_into_cache),
+		cmocka_unit_test(test_source_keying),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
