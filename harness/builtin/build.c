@@ -49,7 +49,9 @@ static int cmd_build(struct cmd_ctx *ctx)
 			kernel_free(&k);
 			break;
 		}
-		printf("%s %s %s\n", k.variant, k.cached ? "cached" : "built", k.bzimage);
+		/* a kernel the user built: never "built" here, the user did */
+		printf("%s %s %s\n", k.variant,
+		       k.cached ? "cached" : k.kind ? k.kind : "built", k.bzimage);
 		kernel_free(&k);
 	}
 	ksrc_free(&src);
