@@ -127,7 +127,7 @@ static const struct {
 	/* mm/slub.c slab_bug: "BUG CACHE (Not tainted): MESSAGE" */
 	[P_SLUB] = { "^BUG (?<file>[\\w-]+) \\((?:Not tainted|Tainted: [^)]*)\\): (?<msg>.+)", "SLUB", S_FAIL },
 	/* any other report a kernel printer starts with "BUG: " */
-	[P_BUG] = { "^BUG: (?<msg>[^:\\[]+)", "BUG", S_FAIL },
+	[P_BUG] = { "^BUG: (?<msg>[^:\\[]+?)(?: at |:|\\[|$)", "BUG", S_FAIL },
 	/*
 	 * The faulting pc: x86 "RIP: 0010:FUNC" (4.x "RIP: 0010:[<a>] [<a>]
 	 * FUNC"), i386 "EIP: FUNC", arm64 and riscv "pc : FUNC" / "epc : FUNC",
@@ -607,12 +607,15 @@ static const char *msg_start(const char *s, bool *kern)
 		while (*p == ' ')
 			p++;
 	}
-	if (isalnum((unsigned char)*p) && (k = strstr(p, " kernel: ")) && k - p < 64) {
-		c = strchr(p, ':');
-		if (c && c < k && c > p && isdigit((unsigned char)c[-1]) &&
-		    isdigit((unsigned char)c[1])) {
-			p = k + 9;
-			*kern = true;
+	/* the journal: a date in any language, "HH:MM:SS", a host, "kernel: " */
+	if (*p != '[' && (k = memmem(p, strnlen(p, 96), " kernel: ", 9))) {
+		for (c = p; (c = memchr(c, ':', k - c)); c++) {
+			if (c - p >= 2 && isdigit((unsigned char)c[-1]) &&
+			    isdigit((unsigned char)c[-2]) && isdigit((unsigned char)c[1])) {
+				p = k + 9;
+				*kern = true;
+				break;
+			}
 		}
 	}
 	for (int i = 0; i < 2 && (e = bracket_prefix(p)); i++) {
@@ -717,9 +720,13 @@ static void on_finding(struct classification *cl, struct state *st, int id,
 			key = xasprintf("WARNING:at_%s:%s", b, a);
 		else if (a)
 			key = xasprintf("WARNING:at_%s", a);
-		else if (b)
-			key = xasprintf("WARNING:at_%s", b); /* func follows */
-		else {
+		else if (b) {
+			/* the function follows: wrapped onto the next line
+			 * (4.x), or only in the pc (x86 RIP, arm64 pc) */
+			key = xasprintf("WARNING:at_%s", b);
+			base = xasprintf("WARNING:at_%s:", b);
+			want = W_PC;
+		} else {
 			/* no file, no symbol: the pc names it */
 			key = xstrdup("WARNING");
 			base = xstrdup("WARNING:at_");
@@ -734,6 +741,8 @@ static void on_finding(struct classification *cl, struct state *st, int id,
 	case P_KMSAN:
 	case P_KCSAN:
 		base = xasprintf("%s:%s_in_", cls, mp);
+		for (char *sp = a; sp && (sp = strchr(sp, ' '));)
+			*sp = '_'; /* KCSAN: "f / g" */
 		if (a) {
 			key = xasprintf("%s%s", base, a);
 			free(base);
@@ -762,6 +771,12 @@ static void on_finding(struct classification *cl, struct state *st, int id,
 		base = m ? xasprintf("%s:%s:", cls, mp) : xasprintf("%s:", cls);
 		key = b ? xasprintf("%s:%s", cls, b) : m ? xasprintf("%s:%s", cls, mp) : xstrdup(cls);
 		want = W_GUILTY;
+		break;
+	case P_SOFTLOCKUP:
+		/* where the CPU spins names it better than the task's comm */
+		base = xstrdup("SOFT_LOCKUP:");
+		key = xasprintf("SOFT_LOCKUP:%s", mp);
+		want = W_PC;
 		break;
 	case P_NULL:
 	case P_PAGE_FAULT:
@@ -961,10 +976,11 @@ static bool on_wrapped(struct classification *cl, ssize_t idx, const char *s,
 		return false;
 	fn = group(P_FRAME, p, "func");
 	strip_clone_suffix(fn);
-	if (f->want == W_GUILTY && f->base) {
-		/* KASAN/KFENCE/KMSAN: "KIND in" wrapped before FUNC */
-		key = xasprintf("%s%s", f->base, fn ? fn : "?");
-		f->want = W_NONE;
+	if (f->want) {
+		/* KASAN/KFENCE/KMSAN "KIND in", WARNING "at FILE:LINE" */
+		set_str(&f->fn, fn);
+		free(fn);
+		return true;
 	} else {
 		key = xasprintf("%s:%s", f->key, fn ? fn : "?");
 	}
@@ -1204,6 +1220,12 @@ static char *lkp_key(const struct finding *f)
 		if (c)
 			return xasprintf("dmesg.WARNING:at_%.*s:#%s", (int)(c - k), k, c + 1);
 		return xasprintf("dmesg.WARNING:at_%s", k);
+	} else if (strcmp(f->cls, "WARNING") && (p = strstr(line, "BUG: ")) && p > line) {
+		/* "watchdog: BUG: soft lockup": lkp's patterns start at BUG */
+		memmove(line, p, strlen(p) + 1);
+	}
+	if (str_starts(line, "BUG: scheduling while atomic")) {
+		line[strlen("BUG: scheduling while atomic")] = '\0';
 	} else if (!strcmp(f->cls, "HUNG_TASK")) {
 		set_str(&line, "INFO: task blocked for more than 1 seconds");
 	} else if (!strcmp(f->cls, "RCU_STALL") && (p = strstr(line, "INFO:"))) {
@@ -1222,6 +1244,12 @@ static char *lkp_key(const struct finding *f)
 			line[p - 6 - e] = '\0';
 		}
 	}
+	/* lkp drops what precedes the first letter, and a closing " ]" */
+	for (p = line; *p && !isalpha((unsigned char)*p); p++)
+		;
+	memmove(line, p, strlen(p) + 1);
+	if (str_ends(line, " ]"))
+		line[strlen(line) - 2] = '\0';
 	if ((e = strstr(line, " (Tainted:")) && strchr(e, ')'))
 		memmove(e, strchr(e, ')') + 1, strlen(strchr(e, ')') + 1) + 1);
 	for (;;) {
@@ -1257,7 +1285,7 @@ static void complete_keys(struct classification *cl)
 			fn = f->fn ? f->fn : f->want == W_VICTIM ? NULL : f->guilty;
 			break;
 		case W_GUILTY:
-			fn = f->guilty;
+			fn = f->fn ? f->fn : f->guilty;
 			break;
 		default:
 			break;
