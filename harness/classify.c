@@ -324,6 +324,7 @@ static bool helper_frame(const char *f)
 		"die", "__die", "panic", "do_trap", "do_error_trap", "report_bug",
 		"handle_bug", "bug_handler", "call_break_hook", "brk_handler",
 		"validate_chain", "kfree", "msleep", "schedule", "cond_resched",
+		"create_object", "strndup_user", "kasprintf", "kvasprintf",
 	};
 	static const char *const prefix[] = {
 		"dump_stack", "__dump_stack", "show_stack", "dump_backtrace",
@@ -366,6 +367,7 @@ struct state {
 	bool top_set;		/* hung task key got its first real frame */
 	bool skip_frame;	/* the next frame is a lockdep "... at:" site */
 	bool site_open;		/* lockdep: no frame yet, "at:" sites count */
+	bool backtrace;		/* lockdep: "stack backtrace:" seen, frames count */
 	ssize_t head;		/* oops header a die() line belongs to */
 	unsigned long head_line;
 	ssize_t pending_pc;	/* finding awaiting the faulting pc */
@@ -428,6 +430,7 @@ static void stop_collect(struct state *st)
 	st->top_set = false;
 	st->skip_frame = false;
 	st->site_open = false;
+	st->backtrace = false;
 }
 
 static void free_finding(struct finding *f)
@@ -456,13 +459,16 @@ static bool on_frame(struct classification *cl, struct state *st, const char *s,
 
 	if (st->collect < 0)
 		return false;
-	if (++st->collect_lines > 80 || strstr(s, "---[ end trace") || strstr(s, "</TASK>")) {
+	f = &cl->f[st->collect];
+	/* lockdep's dependency chains can run to hundreds of lines before
+	 * its "stack backtrace:"; other reports' stacks follow at once */
+	if (++st->collect_lines > (f->want == W_SITE ? 1000U : 80U) ||
+	    strstr(s, "---[ end trace") || strstr(s, "</TASK>")) {
 		stop_collect(st);
 		return false;
 	}
 	if (!match(P_FRAME, s, len))
 		return false;
-	f = &cl->f[st->collect];
 	fn = group(P_FRAME, s, "func");
 	tail = group(P_FRAME, s, "tail");
 	q = group(P_FRAME, s, "q");
@@ -489,7 +495,9 @@ static bool on_frame(struct classification *cl, struct state *st, const char *s,
 		free(f->stack);
 		f->stack = tmp;
 	}
-	if (!f->guilty && !helper_frame(fn))
+	/* lockdep prints other tasks' dependency chains before its own
+	 * "stack backtrace:"; only that one is the reporting task's */
+	if (!f->guilty && !helper_frame(fn) && (f->want != W_SITE || st->backtrace))
 		f->guilty = xstrdup(fn);
 	if (!strcmp(f->cls, "HUNG_TASK") && !st->top_set && !boring_frame(fn)) {
 		tmp = xasprintf("INFO:task_blocked:%s", fn);
@@ -1052,7 +1060,12 @@ static void on_line(struct classification *cl, struct state *st, const char *raw
 
 			strip_clone_suffix(fn);
 			normalise_path(file);
-			set_str(&f->fn, fn ? fn : file);
+			/* a lock wrapper (_raw_spin_lock, __might_fault) as the
+			 * site: the reporting task's stack names the caller */
+			if (fn && helper_frame(fn))
+				st->site_open = false;
+			else
+				set_str(&f->fn, fn ? fn : file);
 			free(fn);
 			free(file);
 			return;
@@ -1075,6 +1088,12 @@ static void on_line(struct classification *cl, struct state *st, const char *raw
 			return;
 		on_finding(cl, st, id, raw == s ? s : raw);
 		return;
+	}
+	if (st->collect >= 0 && str_starts(s, "stack backtrace:")) {
+		/* the stack is the reporting task's, not the chains above */
+		st->backtrace = true;
+		st->frames = 0;
+		set_str(&cl->f[st->collect].stack, NULL);
 	}
 	if (st->collect >= 0) {
 		const char *e = s + len;
