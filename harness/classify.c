@@ -626,12 +626,28 @@ static const char *msg_start(const char *s, bool *kern)
 			}
 		}
 	}
+	/* /dev/kmsg records: "LEVEL,SEQ,USEC,FLAGS;MESSAGE" */
+	if (isdigit((unsigned char)p[0]) && p[1] == ',') {
+		const char *q = p + 2 + strspn(p + 2, "0123456789");
+
+		if (*q == ',') {
+			q++;
+			q += strspn(q, "0123456789");
+			if (*q == ',' && (e = memchr(q, ';', 8))) {
+				p = e + 1;
+				*kern = true;
+			}
+		}
+	}
 	for (int i = 0; i < 2 && (e = bracket_prefix(p)); i++) {
 		p = e;
 		*kern = true;
 		if (*p == ' ')
 			p++;
 	}
+	/* a journal exported with its own time stamps: "[ 1.2] kernel: " */
+	if (*kern && !strncmp(p, "kernel: ", 8))
+		p += 8;
 	return p;
 }
 
