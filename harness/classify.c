@@ -571,7 +571,7 @@ static bool boilerplate(const char *s)
  * "[Mon Dec  1 00:00:00 2025]". */
 static const char *bracket_prefix(const char *p)
 {
-	const char *q = p + 1, *e = memchr(p, ']', 40);
+	const char *q = p + 1, *e = memchr(p, ']', strnlen(p, 40));
 
 	if (*p != '[' || !e)
 		return NULL;
@@ -633,7 +633,7 @@ static const char *msg_start(const char *s, bool *kern)
 		if (*q == ',') {
 			q++;
 			q += strspn(q, "0123456789");
-			if (*q == ',' && (e = memchr(q, ';', 8))) {
+			if (*q == ',' && (e = memchr(q, ';', strnlen(q, 8)))) {
 				p = e + 1;
 				*kern = true;
 			}
@@ -1252,6 +1252,7 @@ static char *lkp_key(const struct finding *f)
 		const char *k = f->key + 11, *c = strrchr(k, ':');
 
 		free(out.buf);
+		free(line);
 		if (c)
 			return xasprintf("dmesg.WARNING:at_%.*s:#%s", (int)(c - k), k, c + 1);
 		return xasprintf("dmesg.WARNING:at_%s", k);
