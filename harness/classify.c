@@ -96,7 +96,7 @@ static const struct {
 	 * "Internal error: STR: ESR [#N]", powerpc "Oops: STR, sig: N [#N]",
 	 * s390 "STR: CODE ilc:N [#N]", riscv "STR [#N]".
 	 */
-	[P_DIE] = { "^(?:Internal error: |Oops: )?(?<msg>[A-Za-z][^\\[]*?)(?:: [0-9a-f]{1,16}(?: ilc:\\d)?|, sig: \\d+)? \\[#\\d+\\]", "OOPS", S_CRASH },
+	[P_DIE] = { "^(?:Internal error: |Oops: )?(?<msg>[A-Za-z][^\\[]*?)(?:: [0-9a-f]{1,16}(?: ilc:\\d)?|, sig: \\d+) \\[#\\d+\\]|^(?<msg>Oops(?: - [^\\[]+?)?|Kernel BUG) \\[#\\d+\\]", "OOPS", S_CRASH },
 	/* lib/list_debug.c, through CHECK_DATA_CORRUPTION (a WARN or a BUG) */
 	[P_LIST] = { "(?<msg>list_(?:add|del)) corruption", "LIST_CORRUPTION", S_FAIL },
 	[P_PCPU] = { "percpu ref \\((?<func>[^)]*)\\) <= 0 \\(-?\\d+\\) after switching to atomic", "PCPU_UNDERFLOW", S_FAIL },
@@ -1163,6 +1163,26 @@ static size_t sanitize(char *s, size_t len)
 	return w;
 }
 
+/*
+ * A kernel message without a printk prefix (dmesg -t, a pasted excerpt):
+ * "subsystem: text" or "driver 0000:00:1f.0: text" at the start, all of
+ * it printable. Random bytes or a harness's empty console have none.
+ */
+static bool kernel_like(const char *m)
+{
+	const char *p = m, *c;
+
+	if (!isalpha((unsigned char)*p))
+		return false;
+	c = strstr(p, ": ");
+	if (!c || c - p > 40 || !c[2] || isspace((unsigned char)c[2]))
+		return false;
+	for (; *p; p++)
+		if ((unsigned char)*p >= 0x7f || (*p < 0x20 && *p != '\t'))
+			return false;
+	return true;
+}
+
 static void end_line(struct classification *cl, struct state *st, char *buf,
 		     size_t n)
 {
@@ -1172,7 +1192,7 @@ static void end_line(struct classification *cl, struct state *st, char *buf,
 	cl->lines++;
 	n = sanitize(buf, n);
 	m = (char *)msg_start(buf, &kern);
-	if (kern)
+	if (kern || kernel_like(m))
 		cl->kernel_lines++;
 	if (interesting(st, m))
 		on_line(cl, st, buf, m, n - (m - buf));
