@@ -86,17 +86,17 @@ static const struct {
 	/* kernel/sched/core.c __might_resched, __schedule_bug */
 	[P_SLEEP] = { "BUG: sleeping function called from invalid context(?: at (?<file>[^\\s:]+))?", "SLEEP_IN_ATOMIC", S_FAIL },
 	[P_SCHED_ATOMIC] = { "BUG: scheduling while atomic", "SCHED_ATOMIC", S_FAIL },
-	/* x86 5.x+/4.x, powerpc, arm64/riscv/arm die_kernel_fault */
+	/* x86 5.x+/4.x, powerpc, arm64/riscv/arm die_kernel_fault, mips */
 	[P_NULL] = { "BUG: (?:unable to handle )?[Kk]ernel NULL pointer dereference|Unable to handle kernel NULL pointer dereference", "NULL_DEREF", S_CRASH },
-	[P_PAGE_FAULT] = { "BUG: [Uu]nable to handle |^Unable to handle kernel ", "PAGE_FAULT", S_CRASH },
+	[P_PAGE_FAULT] = { "BUG: [Uu]nable to handle |^(?:CPU \\d+ )?Unable to handle kernel ", "PAGE_FAULT", S_CRASH },
 	[P_KBUG] = { "kernel BUG at (?<file>[^:]+):\\d+!", "KERNEL_BUG", S_CRASH },
 	/*
 	 * die() on every architecture, with its counter "[#N]": x86 6.x
 	 * "Oops: STR: ERR [#N]", x86 4.x/5.x "STR: ERR [#N]", arm64/arm
 	 * "Internal error: STR: ESR [#N]", powerpc "Oops: STR, sig: N [#N]",
-	 * s390 "STR: CODE ilc:N [#N]", riscv "STR [#N]".
+	 * s390 "STR: CODE ilc:N [#N]", riscv "STR [#N]", mips "STR[#N]:".
 	 */
-	[P_DIE] = { "^(?:Internal error: |Oops: )?(?<msg>[A-Za-z][^\\[]*?)(?:: [0-9a-f]{1,16}(?: ilc:\\d)?|, sig: \\d+) \\[#\\d+\\]|^(?<msg>Oops(?: - [^\\[]+?)?|Kernel BUG) \\[#\\d+\\]", "OOPS", S_CRASH },
+	[P_DIE] = { "^(?:Internal error: |Oops: )?(?<msg>[A-Za-z][^\\[]*?)(?:: [0-9a-f]{1,16}(?: ilc:\\d)?|, sig: \\d+) \\[#\\d+\\]|^(?<msg>Oops(?: - [^\\[]+?)?|Kernel BUG) \\[#\\d+\\]|^(?<msg>[A-Z][\\w -]*?)\\[#\\d+\\]:$", "OOPS", S_CRASH },
 	/* lib/list_debug.c, through CHECK_DATA_CORRUPTION (a WARN or a BUG) */
 	[P_LIST] = { "(?<msg>list_(?:add|del)) corruption", "LIST_CORRUPTION", S_FAIL },
 	[P_PCPU] = { "percpu ref \\((?<func>[^)]*)\\) <= 0 \\(-?\\d+\\) after switching to atomic", "PCPU_UNDERFLOW", S_FAIL },
@@ -138,9 +138,10 @@ static const struct {
 	/*
 	 * A stack frame: "FUNC+off/len", after "[<addr>]" (x86 4.x, arm64
 	 * 4.x, riscv, s390, kmemleak) or "[sp] [addr]" (powerpc); "? " and
-	 * powerpc's "(unreliable)" mark frames the unwinder is not sure of.
+	 * powerpc's "(unreliable)" mark frames the unwinder is not sure of;
+	 * arm's "[<a>] (FUNC+off/len) from [<a>] (CALLER...)" is FUNC's frame.
 	 */
-	[P_FRAME] = { "^\\s*(?:\\(?\\[<?[0-9a-f]+>?\\]\\s*){0,2}(?<q>\\? )?\\.?(?<func>[\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+(?<tail>.*)", NULL, S_NOTE },
+	[P_FRAME] = { "^\\s*(?:\\(?\\[<?[0-9a-f]+>?\\]\\s*){0,2}(?<q>\\? )?\\.?(?<func>[\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+(?<tail>.*)|^\\s*\\[<[0-9a-f]+>\\] \\((?<func>[\\w.]+)[^)]*\\) from ", NULL, S_NOTE },
 	/* lockdep: "ADDR (LOCK){....}, at: FUNC+off/len" */
 	[P_SITE] = { ", at: (?:\\[<[0-9a-f]+>\\] )?(?<func>[\\w.]+)\\+0x", NULL, S_NOTE },
 	/* lockdep_rcu_suspicious: "FILE:LINE MESSAGE!" */
@@ -325,6 +326,7 @@ static bool helper_frame(const char *f)
 		"handle_bug", "bug_handler", "call_break_hook", "brk_handler",
 		"validate_chain", "kfree", "msleep", "schedule", "cond_resched",
 		"create_object", "strndup_user", "kasprintf", "kvasprintf",
+		"unwind_backtrace",
 	};
 	static const char *const prefix[] = {
 		"dump_stack", "__dump_stack", "show_stack", "dump_backtrace",
@@ -567,8 +569,8 @@ static bool boilerplate(const char *s)
  * journal). Returns where the message starts; *kern says a prefix was seen.
  */
 /* The end of a "[...]" printk prefix at P, or NULL: a time stamp
- * "[   12.345678]", a caller id "[    T1]" / "[  C0]", or dmesg -T's
- * "[Mon Dec  1 00:00:00 2025]". */
+ * "[   12.345678]" (or a serial logger's date and time), a caller id
+ * "[    T1]" / "[  C0]", or dmesg -T's "[Mon Dec  1 00:00:00 2025]". */
 static const char *bracket_prefix(const char *p)
 {
 	const char *q = p + 1, *e = memchr(p, ']', strnlen(p, 40));
@@ -585,12 +587,10 @@ static const char *bracket_prefix(const char *p)
 		q += strspn(q, "0123456789");
 		return q == e ? e + 1 : NULL;
 	}
+	/* "[   12.345678]", and loggers' "[2021/07/05, 13:43:52.334]" */
 	if (!isdigit((unsigned char)*q))
 		return NULL;
-	q += strspn(q, "0123456789");
-	if (*q++ != '.' || !isdigit((unsigned char)*q))
-		return NULL;
-	q += strspn(q, "0123456789");
+	q += strspn(q, "0123456789 .:/,-");
 	return q == e ? e + 1 : NULL;
 }
 
