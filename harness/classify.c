@@ -970,6 +970,7 @@ static bool interesting(const struct state *st, const char *s)
 		"BUG", "WARNING", "INFO:", "[#", "panic", "percpu", "UBSAN",
 		"nable to handle", "corruption", "refcount_t", "page dumped",
 		"zdbench:", "Run ", "Linux version", "cut here", "---[ end",
+		"Freeing unused",
 		"LOCKUP", "unreferenced object", "kmemleak:", "oom-killer",
 		"ut of memory",
 	};
@@ -1045,6 +1046,10 @@ static void on_line(struct classification *cl, struct state *st, const char *raw
 	}
 	if (match(P_INIT, s, len))
 		cl->reached_init = true;
+	/* kernel_init frees initmem just before it runs init; kernels before
+	 * 5.7 print no "Run /init as init process" (init/main.c) */
+	if (str_starts(s, "Freeing unused kernel"))
+		cl->userspace_started = true;
 	if (match(P_PHASE, s, len)) {
 		free(st->phase);
 		st->phase = group(P_PHASE, s, "msg");
@@ -1481,7 +1486,10 @@ void classify_finish(struct classification *cl, const char *timeout)
 	bool boot = cl->own_boot || cl->banner_first;
 
 	cl->excerpt = !boot;
-	if (boot && cl->kernel_started && !cl->reached_init)
+	/* a posted boot log of a kernel older than 5.7 has only the initmem
+	 * line; the run path (own_boot) keeps to init's own line */
+	if (boot && cl->kernel_started && !cl->reached_init &&
+	    (cl->own_boot || !cl->userspace_started))
 		synthetic(cl, "BOOT", "BOOT:never_reached_init", V_CRASH);
 	if (timeout) {
 		char *key = xasprintf("TIMEOUT:%s", timeout);

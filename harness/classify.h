@@ -30,6 +30,7 @@ struct classification {
 	size_t n;
 	bool reached_init;	/* "Run /init as init process" seen */
 	bool kernel_started;	/* "Linux version" seen */
+	bool userspace_started;	/* "Freeing unused kernel ... memory": init is next */
 	bool banner_first;	/* the log starts with the boot banner */
 	unsigned long lines;
 	unsigned long kernel_lines;	/* lines with a printk prefix ([ 1.2], <4>, ...) */
