@@ -1483,13 +1483,20 @@ void classify_finish(struct classification *cl, const char *timeout)
 {
 	enum zd_verdict v = V_CLEAN;
 	bool boot_timeout = timeout && !strcmp(timeout, "boot");
-	bool boot = cl->own_boot || cl->banner_first;
+	bool boot = cl->own_boot || cl->banner_first, died = false;
 
 	cl->excerpt = !boot;
-	/* a posted boot log of a kernel older than 5.7 has only the initmem
-	 * line; the run path (own_boot) keeps to init's own line */
+	/*
+	 * Only the harness knows a boot ended (own_boot, or its own timeout).
+	 * A posted boot log without init's line is most often cut short:
+	 * it never reached init only if the kernel died or hung first. A
+	 * kernel before 5.7 prints no "Run /init as init process" at all,
+	 * "Freeing unused kernel ... memory" comes just before init.
+	 */
+	for (size_t i = 0; i < cl->n; i++)
+		died |= cl->f[i].verdict >= V_HANG && strcmp(cl->f[i].cls, "OOM");
 	if (boot && cl->kernel_started && !cl->reached_init &&
-	    (cl->own_boot || !cl->userspace_started))
+	    (cl->own_boot || timeout || (died && !cl->userspace_started)))
 		synthetic(cl, "BOOT", "BOOT:never_reached_init", V_CRASH);
 	if (timeout) {
 		char *key = xasprintf("TIMEOUT:%s", timeout);
