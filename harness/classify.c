@@ -377,6 +377,7 @@ struct state {
 	ssize_t await_msg;	/* 4.x layout: WARNING first, message next */
 	ssize_t await_func;	/* header wrapped before its function */
 	ssize_t await_ubsan;	/* UBSAN "Undefined behaviour": kind next */
+	unsigned long stamped;	/* lines with a printk prefix so far */
 	struct sbuf cut_msg;	/* 6.x layout: message between cut and WARNING */
 	bool in_cut;
 };
@@ -1040,7 +1041,9 @@ static void on_line(struct classification *cl, struct state *st, const char *raw
 		free(fb);
 	}
 	if (match(P_LINUX, s, len)) {
-		if (!cl->kernel_started && cl->kernel_lines <= 1 && !cl->n)
+		/* firmware lines (SeaBIOS, iPXE) may come first: only a
+		 * printk-stamped line before the banner makes an excerpt */
+		if (!cl->kernel_started && st->stamped <= 1 && !cl->n)
 			cl->banner_first = true;
 		cl->kernel_started = true;
 	}
@@ -1197,6 +1200,8 @@ static void end_line(struct classification *cl, struct state *st, char *buf,
 	cl->lines++;
 	n = sanitize(buf, n);
 	m = (char *)msg_start(buf, &kern);
+	if (kern)
+		st->stamped++;
 	if (kern || kernel_like(m))
 		cl->kernel_lines++;
 	if (interesting(st, m))
@@ -1483,20 +1488,13 @@ void classify_finish(struct classification *cl, const char *timeout)
 {
 	enum zd_verdict v = V_CLEAN;
 	bool boot_timeout = timeout && !strcmp(timeout, "boot");
-	bool boot = cl->own_boot || cl->banner_first, died = false;
+	bool boot = cl->own_boot || cl->banner_first;
 
 	cl->excerpt = !boot;
-	/*
-	 * Only the harness knows a boot ended (own_boot, or its own timeout).
-	 * A posted boot log without init's line is most often cut short:
-	 * it never reached init only if the kernel died or hung first. A
-	 * kernel before 5.7 prints no "Run /init as init process" at all,
-	 * "Freeing unused kernel ... memory" comes just before init.
-	 */
-	for (size_t i = 0; i < cl->n; i++)
-		died |= cl->f[i].verdict >= V_HANG && strcmp(cl->f[i].cls, "OOM");
+	/* a posted boot log of a kernel older than 5.7 has only the initmem
+	 * line before init; the run path (own_boot) keeps to init's own */
 	if (boot && cl->kernel_started && !cl->reached_init &&
-	    (cl->own_boot || timeout || (died && !cl->userspace_started)))
+	    (cl->own_boot || !cl->userspace_started))
 		synthetic(cl, "BOOT", "BOOT:never_reached_init", V_CRASH);
 	if (timeout) {
 		char *key = xasprintf("TIMEOUT:%s", timeout);

@@ -209,11 +209,12 @@ static void test_excerpt_and_own_boot(void **state)
 	assert_string_equal(verdict_name(cl.verdict), "crash");
 	classification_free(&cl);
 
-	/* a posted boot log cut before init is no failed boot; the run
-	 * path's console of the same is one */
-	classify_text("[    0.000000] Linux version 6.12.0 (x@y) #1 SMP\n", &cl);
+	/* a log that starts with the banner is a boot, firmware lines
+	 * before it or not: it must reach init */
+	classify_text("SeaBIOS (version 1.16.2-debian-1.16.2-1)\nMachine UUID: 1234\n"
+		      "[    0.000000] Linux version 6.12.0 (x@y) #1 SMP\n", &cl);
 	classify_finish(&cl, NULL);
-	assert_string_equal(verdict_name(cl.verdict), "clean");
+	assert_string_equal(verdict_name(cl.verdict), "crash");
 	assert_false(cl.excerpt);
 	classification_free(&cl);
 	classify_text("[    0.000000] Linux version 6.12.0 (x@y) #1 SMP\n", &cl);
