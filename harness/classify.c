@@ -132,16 +132,18 @@ static const struct {
 	 * The faulting pc: x86 "RIP: 0010:FUNC" (4.x "RIP: 0010:[<a>] [<a>]
 	 * FUNC"), i386 "EIP: FUNC", arm64 and riscv "pc : FUNC" / "epc : FUNC",
 	 * arm "PC is at FUNC", powerpc "NIP [a] FUNC", s390 "Krnl PSW : m a
-	 * (FUNC", mips "epc   : a FUNC".
+	 * (FUNC", mips "epc   : a FUNC"; 3.x "IP: [<a>] FUNC"; Xen PV's "RIP:
+	 * e030:"; decode_stacktrace.sh's "FUNC (FILE:LINE)" for "FUNC+off/len".
 	 */
-	[P_PC] = { "(?:^\\s*e?pc\\s*: (?:[0-9a-f]{8,16} )?|RIP: 00\\d\\d:(?:\\[<[0-9a-f]+>\\]\\s+\\[<[0-9a-f]+>\\]\\s+)?|EIP: (?:00\\d\\d:\\[<[0-9a-f]+>\\] )?|EIP is at |PC is at |^NIP \\[[0-9a-f]+\\] |Krnl PSW : [0-9a-f]+ [0-9a-f]+ \\()\\.?(?<func>[\\w.]+)\\+0x", NULL, S_NOTE },
+	[P_PC] = { "(?:^\\s*e?pc\\s*: (?:[0-9a-f]{8,16} )?|RIP: [0-9a-f]{4}:(?:\\[<[0-9a-f]+>\\]\\s+\\[<[0-9a-f]+>\\]\\s+)?|^IP: (?:\\[<[0-9a-f]+>\\] )?|EIP: (?:[0-9a-f]{4}:\\[<[0-9a-f]+>\\] )?|EIP is at |PC is at |^NIP \\[[0-9a-f]+\\] |Krnl PSW : [0-9a-f]+ [0-9a-f]+ \\()\\.?(?<func>[\\w.]+)(?:\\+0x| \\([\\w./-]+\\.[chS]:\\d+)", NULL, S_NOTE },
 	/*
 	 * A stack frame: "FUNC+off/len", after "[<addr>]" (x86 4.x, arm64
 	 * 4.x, riscv, s390, kmemleak) or "[sp] [addr]" (powerpc); "? " and
 	 * powerpc's "(unreliable)" mark frames the unwinder is not sure of;
-	 * arm's "[<a>] (FUNC+off/len) from [<a>] (CALLER...)" is FUNC's frame.
+	 * arm's "[<a>] (FUNC+off/len) from [<a>] (CALLER...)" is FUNC's frame;
+	 * decode_stacktrace.sh prints "FUNC (FILE:LINE)" instead of offsets.
 	 */
-	[P_FRAME] = { "^\\s*(?:\\(?\\[<?[0-9a-f]+>?\\]\\s*){0,2}(?<q>\\? )?\\.?(?<func>[\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+(?<tail>.*)|^\\s*\\[<[0-9a-f]+>\\] \\((?<func>[\\w.]+)[^)]*\\) from ", NULL, S_NOTE },
+	[P_FRAME] = { "^\\s*(?:\\(?\\[<?[0-9a-f]+>?\\]\\s*){0,2}(?<q>\\? )?\\.?(?<func>[\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+(?<tail>.*)|^\\s*\\[<[0-9a-f]+>\\] \\((?<func>[\\w.]+)[^)]*\\) from |^\\s*(?<q>\\? )?(?<func>[\\w.]+) \\([\\w./-]+\\.[chS]:\\d+(?<tail>.*)", NULL, S_NOTE },
 	/* lockdep: "ADDR (LOCK){....}, at: FUNC+off/len" */
 	[P_SITE] = { ", at: (?:\\[<[0-9a-f]+>\\] )?(?<func>[\\w.]+)\\+0x", NULL, S_NOTE },
 	/* lockdep_rcu_suspicious: "FILE:LINE MESSAGE!" */
@@ -948,6 +950,10 @@ static bool list_after_warning(struct classification *cl, struct state *st,
 	h = &cl->f[cl->n - 1];
 	m = group(P_LIST, s, "msg");
 	base = xasprintf("LIST_CORRUPTION:%s:", m ? m : "list");
+	/* 4.x warned at the list user itself: "at lib/list_debug.c:62 FUNC" */
+	if (strrchr(h->key, ':') && !helper_frame(strrchr(h->key, ':') + 1) &&
+	    !strstr(strrchr(h->key, ':'), ".c"))
+		set_str(&h->fn, strrchr(h->key, ':') + 1);
 	free(h->fallback);
 	h->fallback = strndup(base, strlen(base) - 1);
 	set_key(h, h->fallback);
