@@ -651,6 +651,11 @@ static const char *msg_start(const char *s, bool *kern)
 	/* a journal exported with its own time stamps: "[ 1.2] kernel: " */
 	if (*kern && !strncmp(p, "kernel: ", 8))
 		p += 8;
+	/* kmemleak.verbose=1 prints its reports through pr_warn, so behind
+	 * its pr_fmt (mm/kmemleak.c): "kmemleak: unreferenced object",
+	 * "kmemleak:     FUNC+off/len" */
+	if (!strncmp(p, "kmemleak: ", 10) && (p[10] == ' ' || !strncmp(p + 10, "unreferenced", 12)))
+		p += 10;
 	return p;
 }
 
