@@ -75,9 +75,9 @@ static const struct {
 	[P_USER] = { "^(?:traps: )?\\S+\\[\\d+\\]:? (?:trap |general protection|segfault|unhandled |potentially unexpected)", NULL, S_SKIP },
 	[P_PANIC] = { "Kernel panic - not syncing: ?(?<msg>.*)", "PANIC", S_CRASH },
 	/* mm/kasan/report.c; a mail client may wrap before "in FUNC" */
-	[P_KASAN] = { "BUG: KASAN: (?<msg>[\\w-]+)(?: (?:in|on) (?<func>[\\w.]+))?", "KASAN", S_CRASH },
-	[P_KFENCE] = { "BUG: KFENCE: (?<msg>[\\w -]+?)(?: in (?<func>[\\w.]+)|\\s*$)", "KFENCE", S_CRASH },
-	[P_KMSAN] = { "BUG: KMSAN: (?<msg>[\\w-]+)(?: in (?<func>[\\w.]+))?", "KMSAN", S_CRASH },
+	[P_KASAN] = { "BUG: KASAN:(?: (?<msg>[\\w-]+)(?: (?:in|on) (?<func>[\\w.]+))?)?", "KASAN", S_CRASH },
+	[P_KFENCE] = { "BUG: KFENCE:(?: (?<msg>[\\w -]+?)(?: in (?<func>[\\w.]+)|\\s*$))?", "KFENCE", S_CRASH },
+	[P_KMSAN] = { "BUG: KMSAN:(?: (?<msg>[\\w-]+)(?: in (?<func>[\\w.]+))?)?", "KMSAN", S_CRASH },
 	[P_KCSAN] = { "BUG: KCSAN: (?<msg>[\\w-]+)(?: in (?<func>[\\w.]+(?: / [\\w.]+)?))?", "KCSAN", S_FAIL },
 	/* lib/ubsan.c: 6.x "UBSAN: KIND in FILE:L:C", 4.x/5.x "Undefined behaviour" */
 	[P_UBSAN] = { "UBSAN: (?<msg>[\\w -]+?) in (?<file>[^\\s:]+)", "UBSAN", S_FAIL },
@@ -381,6 +381,9 @@ struct state {
 	ssize_t await_ubsan;	/* UBSAN "Undefined behaviour": kind next */
 	unsigned long stamped;	/* lines with a printk prefix so far */
 	struct sbuf cut_msg;	/* 6.x layout: message between cut and WARNING */
+	ssize_t join_idx;	/* sanitizer header cut short: join the next line */
+	int join_id;
+	struct sbuf join;
 	bool in_cut;
 };
 
@@ -780,7 +783,7 @@ static void on_finding(struct classification *cl, struct state *st, int id,
 			free(base);
 			base = NULL;
 		} else {
-			key = xasprintf("%s:%s", cls, mp);
+			key = *mp ? xasprintf("%s:%s", cls, mp) : xstrdup(cls);
 			want = W_GUILTY;
 		}
 		break;
@@ -860,8 +863,15 @@ static void on_finding(struct classification *cl, struct state *st, int id,
 		st->site_open = id == P_LOCKDEP;
 		if (id == P_WARNING && !a && b)
 			st->await_func = idx;
-		if ((id == P_KASAN || id == P_KFENCE || id == P_KMSAN) && !a)
-			st->await_func = idx;
+		if ((id == P_KASAN || id == P_KFENCE || id == P_KMSAN) && !a) {
+			/* a mail client wrapped the header: join the next line */
+			const char *h = strstr(s, "BUG: K");
+
+			st->join_idx = idx;
+			st->join_id = id;
+			sbuf_free(&st->join);
+			sbuf_addstr(&st->join, h ? h : s);
+		}
 		if (id == P_WARNING && st->in_cut && st->cut_msg.len)
 			f->msg = xstrdup(st->cut_msg.buf);
 		else if (id == P_WARNING)
@@ -988,7 +998,8 @@ static bool interesting(const struct state *st, const char *s)
 	};
 
 	if (st->await_msg >= 0 || st->in_cut || st->collect >= 0 ||
-	    st->await_func >= 0 || st->pending_pc >= 0 || st->await_ubsan >= 0)
+	    st->await_func >= 0 || st->pending_pc >= 0 || st->await_ubsan >= 0 ||
+	    st->join_idx >= 0)
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(needles); i++)
 		if (strstr(s, needles[i]))
@@ -1027,6 +1038,54 @@ static bool on_wrapped(struct classification *cl, ssize_t idx, const char *s,
 	return true;
 }
 
+/*
+ * A KASAN/KFENCE/KMSAN header a mail client wrapped ("BUG: KASAN:" /
+ * "use-after-free in FUNC", or "... in" / "FUNC+off/len"): read it with
+ * the next line joined on. Returns true when the next line completed it.
+ */
+static bool rejoin(struct classification *cl, struct state *st, ssize_t idx,
+		   const char *s)
+{
+	struct finding *f = &cl->f[idx];
+	const char *p = s;
+	char *m0, *m, *fn, *mp;
+	bool took;
+
+	if (!match(st->join_id, st->join.buf, st->join.len))
+		return false;
+	m0 = group(st->join_id, st->join.buf, "msg");
+	while (*p == ' ')
+		p++;
+	sbuf_addf(&st->join, " %s", p);
+	if (!match(st->join_id, st->join.buf, st->join.len)) {
+		free(m0);
+		return false;
+	}
+	m = group(st->join_id, st->join.buf, "msg");
+	fn = group(st->join_id, st->join.buf, "func");
+	/* the line belongs to the header if it brought the kind or the function */
+	took = fn || (m && !m0);
+	if (took && m) {
+		mp = msg_part(m);
+		free(f->base);
+		f->base = xasprintf("%s:%s_in_", f->cls, mp);
+		free(f->fallback);
+		f->fallback = xasprintf("%s:%s", f->cls, mp);
+		set_key(f, f->fallback);
+		free(mp);
+	}
+	if (fn) {
+		strip_clone_suffix(fn);
+		set_str(&f->fn, fn);
+	} else if (took) {
+		st->join_idx = idx; /* "BUG: KASAN:" / "KIND in" / "FUNC" */
+	}
+	free(m0);
+	free(m);
+	free(fn);
+	return took;
+}
+
 static void on_line(struct classification *cl, struct state *st, const char *raw,
 		    char *s, size_t len)
 {
@@ -1036,6 +1095,13 @@ static void on_line(struct classification *cl, struct state *st, const char *raw
 	st->await_msg = -1;
 	st->await_func = -1;
 	st->await_ubsan = -1;
+	if (st->join_idx >= 0) {
+		ssize_t idx = st->join_idx;
+
+		st->join_idx = -1;
+		if (rejoin(cl, st, idx, s))
+			return;
+	}
 	if (await_func >= 0 && on_wrapped(cl, await_func, s, len)) {
 		st->await_msg = await;
 		return;
@@ -1417,7 +1483,8 @@ static void complete_keys(struct classification *cl)
 int classify_stream(FILE *in, struct classification *cl)
 {
 	struct state st = { .collect = -1, .pending_pc = -1, .await_msg = -1,
-			    .await_func = -1, .await_ubsan = -1, .head = -1 };
+			    .await_func = -1, .await_ubsan = -1, .head = -1,
+			    .join_idx = -1 };
 	char *buf = xmalloc(MAX_LINE + 1), *blk = xmalloc(BLOCK);
 	size_t n = 0;
 
@@ -1457,6 +1524,7 @@ int classify_stream(FILE *in, struct classification *cl)
 	complete_keys(cl);
 	cl->last_phase = st.phase;
 	sbuf_free(&st.cut_msg);
+	sbuf_free(&st.join);
 	free(buf);
 	free(blk);
 	return 0;
