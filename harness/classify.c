@@ -156,6 +156,8 @@ static const struct {
 static pcre2_code *re[P_NR];
 static pcre2_match_data *md;
 
+static void needles_init(void);
+
 const char *verdict_name(enum zd_verdict v)
 {
 	static const char *const names[] = { "clean", "fail", "hang", "crash", "infra" };
@@ -170,6 +172,7 @@ int classify_init(void)
 
 	if (md)
 		return 0;
+	needles_init();
 	for (int i = 0; i < P_NR; i++) {
 		re[i] = pcre2_compile((PCRE2_SPTR)pats[i].re, PCRE2_ZERO_TERMINATED,
 				      PCRE2_DUPNAMES, &err, &off, NULL);
@@ -984,26 +987,45 @@ static bool list_after_warning(struct classification *cl, struct state *st,
 /*
  * Most console lines are none of our business: a cheap literal prefilter
  * keeps the regular expressions for lines that contain a trigger word.
- * Every finding pattern above contains one of these words.
+ * Every pattern above contains one of these words. One pass over the line,
+ * indexed by each word's first byte, instead of a strstr per word.
  */
+static const char *const needles[] = {
+	"BUG", "WARNING", "INFO:", "[#", "panic", "percpu", "UBSAN",
+	"nable to handle", "corruption", "refcount_t", "page dumped",
+	"zdbench:", "Run ", "Linux version", "cut here", "---[ end",
+	"Freeing unused", "LOCKUP", "unreferenced object", "kmemleak:",
+	"oom-killer", "ut of memory",
+};
+static signed char needle_at[256][4];	/* needles by first byte, -1 ends */
+static unsigned char needle_len[ARRAY_SIZE(needles)];
+
+static void needles_init(void)
+{
+	memset(needle_at, -1, sizeof(needle_at));
+	for (size_t i = 0; i < ARRAY_SIZE(needles); i++) {
+		signed char *l = needle_at[(unsigned char)needles[i][0]];
+
+		while (*l >= 0)
+			l++;
+		*l = (signed char)i;
+		needle_len[i] = strlen(needles[i]);
+	}
+}
+
 static bool interesting(const struct state *st, const char *s)
 {
-	static const char *const needles[] = {
-		"BUG", "WARNING", "INFO:", "[#", "panic", "percpu", "UBSAN",
-		"nable to handle", "corruption", "refcount_t", "page dumped",
-		"zdbench:", "Run ", "Linux version", "cut here", "---[ end",
-		"Freeing unused",
-		"LOCKUP", "unreferenced object", "kmemleak:", "oom-killer",
-		"ut of memory",
-	};
-
 	if (st->await_msg >= 0 || st->in_cut || st->collect >= 0 ||
 	    st->await_func >= 0 || st->pending_pc >= 0 || st->await_ubsan >= 0 ||
 	    st->join_idx >= 0)
 		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(needles); i++)
-		if (strstr(s, needles[i]))
-			return true;
+	for (const char *p = s; *p; p++) {
+		const signed char *l = needle_at[(unsigned char)*p];
+
+		for (; *l >= 0; l++)
+			if (!strncmp(p, needles[*l], needle_len[*l]))
+				return true;
+	}
 	return false;
 }
 
