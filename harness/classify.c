@@ -140,10 +140,11 @@ static const struct {
 	 * A stack frame: "FUNC+off/len", after "[<addr>]" (x86 4.x, arm64
 	 * 4.x, riscv, s390, kmemleak) or "[sp] [addr]" (powerpc); "? " and
 	 * powerpc's "(unreliable)" mark frames the unwinder is not sure of;
-	 * arm's "[<a>] (FUNC+off/len) from [<a>] (CALLER...)" is FUNC's frame;
+	 * arm's "[<a>] (FUNC+off/len) from [<a>] (CALLER...)" (6.x: "FUNC from
+	 * CALLER+off/len") is FUNC's frame;
 	 * decode_stacktrace.sh prints "FUNC (FILE:LINE)" instead of offsets.
 	 */
-	[P_FRAME] = { "^\\s*(?:\\(?\\[<?[0-9a-f]+>?\\]\\s*){0,2}(?<q>\\? )?\\.?(?<func>[\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+(?<tail>.*)|^\\s*\\[<[0-9a-f]+>\\] \\((?<func>[\\w.]+)[^)]*\\) from |^\\s*(?<q>\\? )?(?<func>[\\w.]+) \\([\\w./-]+\\.[chS]:\\d+(?<tail>.*)", NULL, S_NOTE },
+	[P_FRAME] = { "^\\s*(?:\\(?\\[<?[0-9a-f]+>?\\]\\s*){0,2}(?<q>\\? )?\\.?(?<func>[\\w.]+)\\+0x[0-9a-f]+/0x[0-9a-f]+(?<tail>.*)|^\\s*\\[<[0-9a-f]+>\\] \\((?<func>[\\w.]+)[^)]*\\) from |^\\s*(?<q>\\? )?(?<func>[\\w.]+) \\([\\w./-]+\\.[chS]:\\d+(?<tail>.*)|^\\s*(?<func>[\\w.]+) from [\\w.]+\\+0x", NULL, S_NOTE },
 	/* lockdep: "ADDR (LOCK){....}, at: FUNC+off/len" */
 	[P_SITE] = { ", at: (?:\\[<[0-9a-f]+>\\] )?(?<func>[\\w.]+)\\+0x", NULL, S_NOTE },
 	/* lockdep_rcu_suspicious: "FILE:LINE MESSAGE!" */
@@ -309,6 +310,18 @@ static bool boring_frame(const char *f)
 		"wait_for_completion_killable", "rwsem_down_write_slowpath",
 		"rwsem_down_read_slowpath", "__flush_work", "flush_work",
 		"__wait_rcu_gp", "synchronize_rcu", "do_wait", "kernel_wait4",
+		/* the same waits under their 4.x/5.x names, and decoded
+		 * stacks' inlined frames: one key across versions */
+		"wait_for_common", "do_wait_for_common", "__mutex_lock_common",
+		"__schedule_loop", "context_switch", "io_schedule_timeout",
+		"schedule_timeout_uninterruptible", "rwsem_down_read_failed",
+		"rwsem_down_write_failed", "mutex_lock_killable",
+		"mutex_lock_interruptible", "__down", "__down_common", "down",
+		"wait_for_completion_timeout", "wait_for_completion_io",
+		"wait_for_completion_interruptible", "bit_wait", "bit_wait_io",
+		"__wait_on_bit", "out_of_line_wait_on_bit", "folio_wait_bit_common",
+		"__folio_lock", "__lock_page", "wait_on_page_bit_common",
+		"percpu_rwsem_wait", "__percpu_down_read",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(boring); i++)
@@ -611,9 +624,12 @@ static const char *bracket_prefix(const char *p)
  */
 static const char *msg_start(const char *s, bool *kern)
 {
-	const char *p = s, *k, *c, *e;
+	const char *p = s + strspn(s, " \t"), *k, *c, *e;
 
 	*kern = false;
+	/* a console pasted with an indent: "        [  12.3] ..." */
+	if (*p != '[' && *p != '<')
+		p = s;
 	if (p[0] == '<' && isdigit((unsigned char)p[1]) && p[2] == '>') {
 		p += 3;
 		*kern = true;
