@@ -826,12 +826,6 @@ static void on_finding(struct classification *cl, struct state *st, int id,
 		key = b ? xasprintf("%s:%s", cls, b) : m ? xasprintf("%s:%s", cls, mp) : xstrdup(cls);
 		want = W_GUILTY;
 		break;
-	case P_SOFTLOCKUP:
-		/* where the CPU spins names it better than the task's comm */
-		base = xstrdup("SOFT_LOCKUP:");
-		key = xasprintf("SOFT_LOCKUP:%s", mp);
-		want = W_PC;
-		break;
 	case P_NULL:
 	case P_PAGE_FAULT:
 	case P_HARDLOCKUP:
@@ -1486,6 +1480,11 @@ static void complete_keys(struct classification *cl)
 		}
 		if (!f->lkp_key)
 			f->lkp_key = lkp_key(f);
+		/* WARNING and kernel BUG keys keep the normalisation the
+		 * project's recorded keys have (digits dropped, path too);
+		 * the lkp key above keeps them, as lkp does */
+		if (!strcmp(f->cls, "WARNING") || !strcmp(f->cls, "KERNEL_BUG"))
+			normalise(f->key);
 	}
 	/* kmemleak's summary says no more than its objects do */
 	for (size_t i = 0; i < cl->n; i++) {
