@@ -1480,10 +1480,11 @@ static void complete_keys(struct classification *cl)
 		}
 		if (!f->lkp_key)
 			f->lkp_key = lkp_key(f);
-		/* WARNING and kernel BUG keys keep the normalisation the
-		 * project's recorded keys have (digits dropped, path too);
-		 * the lkp key above keeps them, as lkp does */
-		if (!strcmp(f->cls, "WARNING") || !strcmp(f->cls, "KERNEL_BUG"))
+		/* the classes the project has recorded keys of keep their
+		 * normalisation (digits dropped, path and function too); the
+		 * lkp key above keeps them, as lkp does */
+		if (!strcmp(f->cls, "WARNING") || !strcmp(f->cls, "KERNEL_BUG") ||
+		    !strcmp(f->cls, "KASAN") || !strcmp(f->cls, "PCPU_UNDERFLOW"))
 			normalise(f->key);
 	}
 	/* kmemleak's summary says no more than its objects do */
