@@ -43,6 +43,7 @@ static const struct config_key keys[] = {
 	{ "run", "workloads", K_LIST, C(run_workloads) },
 	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
 	{ "run", "teardown", K_BOOL, C(teardown) },
+	{ "run", "oom_fails", K_BOOL, C(oom_fails) },
 	{ "run", "dax_mode", K_ENUM, C(dax_mode), media_dax_modes },
 	{ "run", "fs", K_ENUM, C(fs), media_fs_names },
 };

@@ -84,6 +84,7 @@ struct zd_config {
 	struct zd_list run_workloads;
 	unsigned int reps;
 	bool teardown;
+	bool oom_fails;		/* an OOM kill fails the run (else a finding only) */
 	char *dax_mode;		/* fsdax | devdax */
 	char *fs;		/* fsdax: ext4 | xfs */
 	/* [host]: the real machine of the host backend */

@@ -223,7 +223,7 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	if (vc->be->boot(&req, &bo) && bo.start_failed)
 		goto out;
 	unlink(initrd); /* a copy of the cached image: plan.json is kept */
-	if (verdict_boot(con, resl, &bo, res, n, &cl, &rep))
+	if (verdict_boot(con, resl, &bo, res, n, &cl, &rep, c->oom_fails))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		res[i].kernel_cmdline = xstrdup(bo.cmdline ? bo.cmdline : "");

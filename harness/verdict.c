@@ -170,10 +170,12 @@ void verdict_judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 
 int verdict_boot(const char *console_log, const char *results_log, const struct boot_out *bo,
 		 struct zd_result *res, size_t n, struct classification *cl,
-		 struct agent_report *rep)
+		 struct agent_report *rep, bool oom_fails)
 {
 	if (classify_file(console_log, cl) && path_exists(console_log))
 		return -1;
+	cl->own_boot = true;	/* a boot the harness started: no banner is infra */
+	cl->oom_fails = oom_fails;
 	/* kmsg from a running kernel has no boot banner, and needs none */
 	if (bo->kernel_running)
 		cl->kernel_started = cl->reached_init = true;

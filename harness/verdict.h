@@ -61,10 +61,12 @@ void verdict_judge(struct zd_result *res, size_t n, const struct boot_out *bo,
  * into res and rep, then verdict_judge(). cl and rep are the caller's to
  * free. Returns 0, or -1 if the console exists but cannot be read
  * (reported); an unreadable results_log is reported and judged as silent.
+ * The console is the harness's own boot (a console without the banner is
+ * infra); oom_fails: an OOM kill fails the workloads ([run] oom_fails).
  */
 int verdict_boot(const char *console_log, const char *results_log, const struct boot_out *bo,
 		 struct zd_result *res, size_t n, struct classification *cl,
-		 struct agent_report *rep);
+		 struct agent_report *rep, bool oom_fails);
 
 /*
  * --interleave: fold result r of one boot into acc, the variant's result

@@ -55,11 +55,14 @@ static void print_json(const struct classification *cl)
 	json_object_object_add(o, "verdict", json_object_new_string(verdict_name(cl->verdict)));
 	json_object_object_add(o, "lines", json_object_new_int64(cl->lines));
 	json_object_object_add(o, "reached_init", json_object_new_boolean(cl->reached_init));
+	json_object_object_add(o, "excerpt", json_object_new_boolean(cl->excerpt));
 	for (size_t i = 0; i < cl->n; i++) {
 		struct json_object *f = json_object_new_object();
 
 		json_object_object_add(f, "class", json_object_new_string(cl->f[i].cls));
 		json_object_object_add(f, "key", json_object_new_string(cl->f[i].key));
+		if (cl->f[i].lkp_key)
+			json_object_object_add(f, "lkp_key", json_object_new_string(cl->f[i].lkp_key));
 		json_object_object_add(f, "phase", json_object_new_string(cl->f[i].phase));
 		json_object_object_add(f, "line", json_object_new_int64(cl->f[i].line));
 		json_object_object_add(f, "text", json_object_new_string(cl->f[i].detail));

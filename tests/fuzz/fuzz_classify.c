@@ -21,6 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		return 0;
 	if (!classify_stream(f, &cl)) {
+		/* the caller's flags, both ways: a boot of ours or an excerpt */
+		cl.own_boot = data[0] & 4;
+		cl.oom_fails = data[0] & 8;
 		classify_finish(&cl, timeouts[data[0] & 3]);
 		classification_free(&cl);
 	}

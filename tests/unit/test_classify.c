@@ -37,6 +37,16 @@ static void check_one(const char *name)
 			if (strcmp(line + 8, verdict_name(cl.verdict)))
 				fail_msg("%s: verdict %s, expected %s", name,
 					 verdict_name(cl.verdict), line + 8);
+		} else if (str_starts(line, "lkp ")) {
+			bool found = false;
+
+			for (size_t i = 0; i < cl.n; i++)
+				found |= cl.f[i].lkp_key && !strcmp(cl.f[i].lkp_key, line + 4);
+			if (!found) {
+				for (size_t i = 0; i < cl.n; i++)
+					print_message("  got %s\n", cl.f[i].lkp_key);
+				fail_msg("%s: no lkp key %s", name, line + 4);
+			}
 		} else if (str_starts(line, "key ")) {
 			bool found = false;
 
@@ -129,6 +139,167 @@ static void test_timeouts(void **state)
 	assert_string_equal(verdict_name(cl.verdict), "infra");
 	classification_free(&cl);
 	fclose(f);
+}
+
+static void classify_text(const char *text, struct classification *cl)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	assert_non_null(f);
+	assert_int_equal(classify_stream(f, cl), 0);
+	fclose(f);
+}
+
+/*
+ * A log without the boot banner is an excerpt (check-log on a posted
+ * report): judged by what it holds. In the run path (own_boot) the same
+ * console is a boot that never printed its banner: infra, as before.
+ */
+static void test_excerpt_and_own_boot(void **state)
+{
+	const char *excerpt = "[  12.000000] EXT4-fs (pmem0): mounted filesystem\n";
+	const char *lockdep = "[  12.000000] WARNING: possible circular locking dependency detected\n"
+			      "[  12.000001] x/1 is trying to acquire lock:\n"
+			      "[  12.000002] ffff (a){+.+.}-{3:3}, at: foo_lock+0x1/0x2\n";
+	struct classification cl;
+
+	classify_text(excerpt, &cl);
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "clean");
+	assert_true(cl.excerpt);
+	classification_free(&cl);
+
+	classify_text(excerpt, &cl);
+	cl.own_boot = true;
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "infra");
+	assert_false(cl.excerpt);
+	classification_free(&cl);
+
+	classify_text("", &cl);
+	cl.own_boot = true;
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "infra");
+	classification_free(&cl);
+
+	classify_text("", &cl);
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "infra");
+	classification_free(&cl);
+
+	classify_text(lockdep, &cl);
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "fail");
+	assert_int_equal(cl.n, 1);
+	assert_string_equal(cl.f[0].key, "LOCKDEP:possible_circular_locking_dependency:foo_lock");
+	assert_string_equal(cl.f[0].lkp_key, "dmesg.WARNING:possible_circular_locking_dependency_detected");
+	classification_free(&cl);
+
+	/* a pre-5.7 boot says only "Freeing unused kernel": enough for a
+	 * posted log, not for the run path, which waits for init's line */
+	classify_text("[    0.000000] Linux version 4.19.0 (x@y) #1 SMP\n"
+		      "[    1.000000] Freeing unused kernel image memory: 1588K\n", &cl);
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "clean");
+	classification_free(&cl);
+	classify_text("[    0.000000] Linux version 4.19.0 (x@y) #1 SMP\n"
+		      "[    1.000000] Freeing unused kernel image memory: 1588K\n", &cl);
+	cl.own_boot = true;
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "crash");
+	classification_free(&cl);
+
+	/* a log that starts with the banner is a boot, firmware lines
+	 * before it or not: it must reach init */
+	classify_text("SeaBIOS (version 1.16.2-debian-1.16.2-1)\nMachine UUID: 1234\n"
+		      "[    0.000000] Linux version 6.12.0 (x@y) #1 SMP\n", &cl);
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "crash");
+	assert_false(cl.excerpt);
+	classification_free(&cl);
+	classify_text("[    0.000000] Linux version 6.12.0 (x@y) #1 SMP\n", &cl);
+	cl.own_boot = true;
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "crash");
+	classification_free(&cl);
+}
+
+/* An OOM kill is a finding; it fails the run only when the config says so. */
+static void test_oom_fails(void **state)
+{
+	char *text = read_file(CORPUS "/oom-provoked.log", NULL);
+	struct classification cl;
+
+	assert_non_null(text);
+	classify_text(text, &cl);
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "clean");
+	assert_int_equal(cl.n, 1);
+	assert_string_equal(cl.f[0].cls, "OOM");
+	classification_free(&cl);
+	classify_text(text, &cl);
+	cl.oom_fails = true;
+	classify_finish(&cl, NULL);
+	assert_string_equal(verdict_name(cl.verdict), "fail");
+	classification_free(&cl);
+	free(text);
+}
+
+/* The same bug printed by different kernel versions, layouts and
+ * architectures gives the same key: a bisection across them finds it. */
+static void test_same_key_across_versions(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "shapes-gpf", "gpf-6x-oops-prefix" },
+		{ "divide-error-5x", "divide-error-6x" },
+		{ "ubsan-invalid-load-4x", "ubsan-invalid-load-6x" },
+		{ "sleep-in-atomic-5x", "sleep-in-atomic-6x" },
+		{ "shapes-null-deref", "null-deref-4x" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
+		struct classification a, b;
+		char *pa = xasprintf("%s/%s.log", CORPUS, pairs[i][0]);
+		char *pb = xasprintf("%s/%s.log", CORPUS, pairs[i][1]);
+
+		assert_int_equal(classify_file(pa, &a), 0);
+		assert_int_equal(classify_file(pb, &b), 0);
+		assert_true(a.n >= 1 && b.n >= 1);
+		if (strcmp(a.f[0].key, b.f[0].key))
+			fail_msg("%s: %s, %s: %s", pairs[i][0], a.f[0].key, pairs[i][1], b.f[0].key);
+		classification_free(&a);
+		classification_free(&b);
+		free(pa);
+		free(pb);
+	}
+}
+
+/* lkp-tests' names for the same findings, so the two tools can be matched. */
+static void test_lkp_keys(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "[ 1.0] WARNING: CPU: 0 PID: 48 at ../../linux/fs/dax.c:390 dax_disassociate_entry+0x37/0x67\n",
+		  "dmesg.WARNING:at_fs/dax.c:#dax_disassociate_entry" },
+		{ "[ 1.0] BUG: kernel NULL pointer dereference, address: 0000000000000008\n",
+		  "dmesg.BUG:kernel_NULL_pointer_dereference,address" },
+		{ "[ 1.0] Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b\n",
+		  "dmesg.Kernel_panic-not_syncing:Attempted_to_kill_init!exitcode=" },
+		{ "[ 1.0] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [fio:123]\n",
+		  "dmesg.BUG:soft_lockup-CPU##stuck_for#s![fio:#]" },
+		{ "[ 1.0] INFO: task fio:12 blocked for more than 120 seconds.\n",
+		  "dmesg.INFO:task_blocked_for_more_than#seconds" },
+		{ "[ 1.0] BUG: KASAN: slab-out-of-bounds in foo_bar+0x129d/0x12fd\n",
+		  "dmesg.BUG:KASAN:slab-out-of-bounds_in_foo_bar" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct classification cl;
+
+		classify_text(cases[i][0], &cl);
+		assert_int_equal(cl.n, 1);
+		assert_string_equal(cl.f[0].lkp_key, cases[i][1]);
+		classification_free(&cl);
+	}
 }
 
 /* Several GB through a pipe: the classifier streams, memory stays flat. */
@@ -275,6 +446,10 @@ int main(void)
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_same_failure_same_key),
 		cmocka_unit_test(test_timeouts),
+		cmocka_unit_test(test_excerpt_and_own_boot),
+		cmocka_unit_test(test_oom_fails),
+		cmocka_unit_test(test_same_key_across_versions),
+		cmocka_unit_test(test_lkp_keys),
 		cmocka_unit_test(test_truncated_and_interleaved),
 		cmocka_unit_test(test_several_gb_stream),
 		cmocka_unit_test(test_init_failure_frees_patterns),
