@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,58 @@ out:
 	return ret;
 }
 
+/*
+ * Why o is not a history document the readers below can walk, or NULL.
+ * Every json-c type is checked here once (json-c asserts on an array call
+ * on a non-array, and a NULL string reaches strcmp): analysis code after
+ * this trusts the shape.
+ */
+static const char *doc_shape_error(struct json_object *o)
+{
+	struct json_object *v, *series, *runs;
+	const char *s = jstr(o, "schema");
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return "not a JSON object";
+	if (!s || strcmp(s, HISTORY_SCHEMA))
+		return "schema is not " HISTORY_SCHEMA;
+	if (!jstr(o, "run_id"))
+		return "run_id is not a string";
+	if (!json_object_object_get_ex(o, "time", &v) || !json_object_is_type(v, json_type_int))
+		return "time is not an integer";
+	if (!json_object_object_get_ex(o, "series", &series) ||
+	    !json_object_is_type(series, json_type_object))
+		return "series is not an object";
+	json_object_object_foreach(series, k, so) {
+		struct json_object *med;
+
+		(void)k;
+		if (!json_object_is_type(so, json_type_object) ||
+		    !json_object_object_get_ex(so, "median", &med) ||
+		    !(json_object_is_type(med, json_type_double) ||
+		      json_object_is_type(med, json_type_int)) ||
+		    !isfinite(json_object_get_double(med)))
+			return "a series is not an object with a finite median";
+	}
+	if (!json_object_object_get_ex(o, "runs", &runs) ||
+	    !json_object_is_type(runs, json_type_array))
+		return "runs is not an array";
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		struct json_object *ro = json_object_array_get_idx(runs, i), *sa;
+
+		if (!json_object_is_type(ro, json_type_object))
+			return "a run is not an object";
+		if (!json_object_object_get_ex(ro, "signatures", &sa))
+			continue;
+		if (!json_object_is_type(sa, json_type_array))
+			return "signatures is not an array";
+		for (size_t j = 0; j < json_object_array_length(sa); j++)
+			if (!json_object_is_type(json_object_array_get_idx(sa, j), json_type_string))
+				return "a signature is not a string";
+	}
+	return NULL;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -111,10 +164,10 @@ int history_load(const char *hdir, struct json_object ***docs, size_t *n)
 	for (size_t i = 0; i < names.n; i++) {
 		char *p = path_join(hdir, names.v[i]);
 		struct json_object *o = zd_json_read(p);
-		const char *s = jstr(o, "schema");
+		const char *why = o ? doc_shape_error(o) : "cannot read or parse JSON";
 
-		if (!o || !s || strcmp(s, HISTORY_SCHEMA)) {
-			zd_err("%s: not a history document; skipped", p);
+		if (why) {
+			zd_err("%s: not a history document (%s); skipped", p, why);
 			json_object_put(o);
 		} else {
 			*docs = xrealloc(*docs, (*n + 1) * sizeof(**docs));
@@ -184,16 +237,6 @@ static void new_failures(struct json_object **docs, size_t n, struct hist_report
 	}
 }
 
-static char *safe_name(const char *s)
-{
-	char *o = xstrdup(s);
-
-	for (char *p = o; *p; p++)
-		if (*p == '/' || *p == ' ' || *p == ':')
-			*p = '_';
-	return o;
-}
-
 static void date_of(long t, char *buf, size_t n)
 {
 	time_t tt = t;
@@ -211,7 +254,7 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	double *x = xcalloc(n + 1, sizeof(double));
 	size_t *night = xcalloc(n + 1, sizeof(size_t)), m = 0, cps[16], nc;
 	struct sbuf data = { 0 }, cpd = { 0 };
-	char *name = safe_name(key), *dpath, *cpath, *out;
+	char *name = plot_file_name(key), *dpath, *cpath, *out;
 	struct strv vars = { 0 };
 
 	for (size_t i = 0; i < n; i++) {

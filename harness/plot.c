@@ -10,6 +10,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "proc.h"
 #include "stats.h"
 #include "util.h"
+#include "verdict.h"
 
 int gnuplot(const char *project_dir, const char *script, const struct strv *vars)
 {
@@ -27,7 +30,18 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 	struct proc_result r;
 	int ret;
 
-	/* gnuplot string literals: single quotes, doubled to escape */
+	/*
+	 * Values become gnuplot string literals in single quotes (a quote is
+	 * doubled), and only that: the scripts never eval them. A control
+	 * character (a newline ends a gnuplot command) is refused, not quoted.
+	 */
+	for (size_t i = 0; i + 1 < vars->n; i += 2)
+		for (const char *p = vars->v[i + 1]; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				zd_err("gnuplot %s: %s holds a control character: refused",
+				       script, vars->v[i]);
+				return -1;
+			}
 	for (size_t i = 0; i + 1 < vars->n; i += 2) {
 		sbuf_addf(&e, "%s='", vars->v[i]);
 		for (const char *p = vars->v[i + 1]; *p; p++)
@@ -59,22 +73,41 @@ char *html_escape(const char *s)
 		case '>': sbuf_addstr(&sb, "&gt;"); break;
 		case '&': sbuf_addstr(&sb, "&amp;"); break;
 		case '"': sbuf_addstr(&sb, "&quot;"); break;
+		case '\'': sbuf_addstr(&sb, "&#39;"); break;
 		default: sbuf_add(&sb, s, 1);
 		}
 	}
 	return sbuf_detach(&sb, NULL);
 }
 
-/* A file name from a workload name: letters, digits, - and _ only. */
-static char *safe(const char *s)
+char *plot_file_name(const char *s)
 {
-	char *o = xstrdup(s);
+	struct sbuf sb = { 0 };
+	bool changed = false;
+	uint32_t h = 2166136261u; /* FNV-1a: only tells renamed names apart */
 
-	for (char *p = o; *p; p++)
-		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
-		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_')
-			*p = '_';
-	return o;
+	for (const char *p = s ? s : ""; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+			  (*p == '.' && p != s);
+
+		h = (h ^ (unsigned char)*p) * 16777619u;
+		sbuf_add(&sb, ok ? p : "_", 1);
+		changed |= !ok;
+	}
+	if (changed || !sb.len)
+		sbuf_addf(&sb, "-%08x", h);
+	return sbuf_detach(&sb, NULL);
+}
+
+/*
+ * A TSV field: tab, newline and the other control characters become a
+ * space so that a field stays one field of one line.
+ */
+static void add_tsv_field(struct sbuf *sb, const char *s)
+{
+	for (; s && *s; s++)
+		sbuf_add(sb, (unsigned char)*s < 0x20 || *s == 0x7f ? " " : s, 1);
 }
 
 /* The summary of metric m over r's repetitions (n 0: none carry it). */
@@ -91,10 +124,10 @@ static void summary(const struct zd_metric *m, const struct zd_result *r,
 static int plot_workload(const char *project_dir, const struct run_set *rs,
 			 const struct zd_metric *m, const char *pdir, const char *wl)
 {
-	char *name = safe(wl);
+	char *name = plot_file_name(wl);
 	char *bars_tsv = xasprintf("%s/%s-bars.tsv", pdir, name);
 	char *strip_tsv = xasprintf("%s/%s-strip.tsv", pdir, name);
-	struct sbuf bt = { 0 }, st = { 0 }, xt = { 0 };
+	struct sbuf bt = { 0 }, st = { 0 };
 	struct strv vars = { 0 };
 	int ret = -1, nv = 0;
 
@@ -107,14 +140,14 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 		summary(m, r, &sm);
 		if (!sm.n)
 			continue;
-		sbuf_addf(&bt, "%s\t%.3f\t%.3f\t%.3f\n", r->variant, sm.median, sm.min, sm.max);
+		add_tsv_field(&bt, r->variant);
+		sbuf_addf(&bt, "\t%.3f\t%.3f\t%.3f\n", sm.median, sm.min, sm.max);
 		for (size_t i = 0; i < r->nr_samples; i++) {
 			double x = metric_value(m, &r->samples[i]);
 
 			if (isfinite(x))
-				sbuf_addf(&st, "%d\t%s\t%.3f\n", nv, r->variant, x);
+				sbuf_addf(&st, "%d\t%.3f\n", nv, x);
 		}
-		sbuf_addf(&xt, "%s\"%s\" %d", nv ? ", " : "(", r->variant, nv);
 		nv++;
 	}
 	if (!nv) {
@@ -145,10 +178,9 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 	strv_pushf(&vars, "%s (%s)", m->name, m->unit);
 	strv_push(&vars, "nvar");
 	strv_pushf(&vars, "%d", nv);
-	sbuf_addstr(&xt, ")");
-	strv_push(&vars, "xt");
-	strv_push(&vars, xt.buf);
-	/* nvar is a number: gnuplot gets it as a string; the script uses it in xrange */
+	/* the tic labels: the bars' first column, read as data (xtic()) */
+	strv_push(&vars, "tics");
+	strv_push(&vars, bars_tsv);
 	if (gnuplot(project_dir, "strip", &vars))
 		goto out;
 	ret = 0;
@@ -156,7 +188,6 @@ out:
 	strv_free(&vars);
 	sbuf_free(&bt);
 	sbuf_free(&st);
-	sbuf_free(&xt);
 	free(bars_tsv);
 	free(strip_tsv);
 	free(name);
@@ -172,7 +203,9 @@ static void html_table(struct sbuf *h, const struct run_set *rs,
 	sbuf_addstr(h, "<th>min</th><th>max</th><th>vs first</th><th>verdict</th><th>signatures</th></tr>\n");
 	for (size_t v = 0; v < rs->variants.n; v++) {
 		const struct zd_result *r = run_set_get(rs, rs->variants.v[v], wl);
-		char *vn, *sig;
+		char *vn, *sig, *ev, *et;
+		const char *cls;
+		enum zd_verdict vd;
 		struct sbuf sg = { 0 };
 		struct zd_summary sm;
 
@@ -181,36 +214,31 @@ static void html_table(struct sbuf *h, const struct run_set *rs,
 		summary(m, r, &sm);
 		if (isnan(base) && sm.n)
 			base = sm.median;
-		for (size_t i = 0; i < r->signatures.n; i++)
-			sbuf_addf(&sg, "%s%s", i ? "<br>" : "", r->signatures.v[i]);
-		vn = html_escape(r->variant);
-		sig = html_escape(sbuf_str(&sg));
-		/* the escaped <br> comes back as text: restore line breaks */
-		{
-			struct sbuf fixed = { 0 };
+		/* each signature escaped on its own, joined by real line breaks */
+		for (size_t i = 0; i < r->signatures.n; i++) {
+			char *e = html_escape(r->signatures.v[i]);
 
-			for (char *p = sig; *p; p++) {
-				if (str_starts(p, "&lt;br&gt;")) {
-					sbuf_addstr(&fixed, "<br>");
-					p += strlen("&lt;br&gt;") - 1;
-				} else {
-					sbuf_add(&fixed, p, 1);
-				}
-			}
-			free(sig);
-			sig = sbuf_detach(&fixed, NULL);
+			sbuf_addf(&sg, "%s%s", i ? "<br>" : "", e);
+			free(e);
 		}
+		vn = html_escape(r->variant);
+		sig = sbuf_detach(&sg, NULL);
+		ev = html_escape(r->verdict);
+		et = html_escape(r->timeout);
+		/* the class attribute: a known verdict's own name, else none */
+		cls = verdict_parse(r->verdict, &vd) ? "" : verdict_name(vd);
 		if (sm.n)
 			sbuf_addf(h, "<tr><td>%s</td><td>%zu</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%+.2f%%</td>",
 				  vn, sm.n, sm.median, sm.min, sm.max,
 				  100 * (sm.median - base) / base);
 		else
 			sbuf_addf(h, "<tr><td>%s</td><td>0</td><td>-</td><td>-</td><td>-</td><td>-</td>", vn);
-		sbuf_addf(h, "<td class=\"%s\">%s%s%s</td><td>%s</td></tr>\n", r->verdict, r->verdict,
-			  r->timeout ? " (timeout: " : "", r->timeout ? r->timeout : "", sig);
+		sbuf_addf(h, "<td class=\"%s\">%s%s%s%s</td><td>%s</td></tr>\n", cls, ev,
+			  r->timeout ? " (timeout: " : "", et, r->timeout ? ")" : "", sig);
 		free(vn);
 		free(sig);
-		sbuf_free(&sg);
+		free(ev);
+		free(et);
 	}
 	sbuf_addstr(h, "</table>\n");
 }
@@ -238,7 +266,7 @@ int plot_run(const char *project_dir, const struct run_set *rs,
 		      "<h1>zdbench run %s</h1>\n", title, title);
 	for (size_t w = 0; w < rs->workloads.n; w++) {
 		const char *wl = rs->workloads.v[w];
-		char *name = safe(wl), *ew = html_escape(wl);
+		char *name = plot_file_name(wl), *ew = html_escape(wl);
 
 		if (plot_workload(project_dir, rs, m, pdir, wl)) {
 			free(name);

@@ -5,7 +5,11 @@
 #include "metric.h"
 #include "runset.h"
 
-/* Run gnuplot on plot/<script>.gp with name=value variables. */
+/*
+ * Run gnuplot on plot/<script>.gp with vars as name, value pairs. Each value
+ * reaches gnuplot as a string literal only (the scripts never eval data);
+ * a value with a control character is refused. 0, or -1 with a message.
+ */
 int gnuplot(const char *project_dir, const char *script, const struct strv *vars);
 /*
  * Bars and strip plots of metric m (NULL: the table's first, ns_per_page)
@@ -14,6 +18,15 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
  */
 int plot_run(const char *project_dir, const struct run_set *rs,
 	     const struct zd_metric *m, const char *out_dir);
+/* s with < > & " ' as HTML entities (NULL: ""); the caller frees it. */
 char *html_escape(const char *s);
+/*
+ * A file name (no folder, no extension) for a name that comes from data:
+ * [A-Za-z0-9._-] kept (a leading dot is not), anything else '_' and then
+ * "-" and 8 hex digits of
+ * the name's hash so that two names never share a file. Never empty, never
+ * starts with a dot. The caller frees it.
+ */
+char *plot_file_name(const char *s);
 
 #endif

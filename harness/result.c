@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "verdict.h"
+
 const char *result_param(const struct zd_result *r, const char *key)
 {
 	for (size_t i = 0; i < r->param_keys.n; i++)
@@ -496,6 +498,25 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	if (!r->variant || !r->workload || !r->verdict) {
 		*err = xstrdup("missing one of: variant, workload.name, verdict");
 		return -1;
+	}
+	/*
+	 * Names become file names and plot labels downstream, the verdict a
+	 * report's class: what was written by zdbench passes, anything else
+	 * is not a result of ours.
+	 */
+	if (!is_name(r->variant) || !is_name(r->workload)) {
+		*err = xasprintf("variant '%s', workload '%s': %s", r->variant, r->workload,
+				 ZD_NAME_RULE);
+		return -1;
+	}
+	{
+		enum zd_verdict v;
+
+		if (verdict_parse(r->verdict, &v)) {
+			*err = xasprintf("verdict '%s' is not one of clean, fail, hang, crash, infra",
+					 r->verdict);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -526,7 +526,8 @@ int parse_u64(const char *s, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
-	if (!s || !*s || *s == '-')
+	/* strtoull would take a sign ("-1" wraps to 2^64 - 1) and spaces */
+	if (!s || !(*s >= '0' && *s <= '9'))
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -534,6 +535,19 @@ int parse_u64(const char *s, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+bool is_name(const char *s)
+{
+	size_t n = 0;
+
+	if (!s || !*s || *s == '.')
+		return false;
+	for (; *s; s++, n++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
+			return false;
+	return n <= 128;
 }
 
 char *expand_home(const char *path)

@@ -104,7 +104,15 @@ double now_mono(void);
 char *trim(char *s);
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);
+/* A decimal unsigned integer, digits only (no sign, no space): 0 or -1. */
 int parse_u64(const char *s, uint64_t *out);
+/*
+ * Whether s is a name zdbench may use as a file or folder name (variants,
+ * workloads): 1 to 128 of [A-Za-z0-9._-], not starting with a dot (so
+ * never ".", ".." or hidden). ZD_NAME_RULE says so in messages.
+ */
+bool is_name(const char *s);
+#define ZD_NAME_RULE "names are 1 to 128 of A-Z a-z 0-9 . _ - and do not start with a dot"
 char *expand_home(const char *path);
 
 #endif
