@@ -508,11 +508,24 @@ int config_load_string(struct zd_config *c, const char *text,
 
 int config_load_file(struct zd_config *c, const char *path)
 {
-	char *text = read_file(path, NULL);
+	size_t len;
+	char *text = read_file_max(path, ZD_MAX_CONFIG_BYTES, &len), *nul;
 	int ret;
 
+	if (!text && errno == EFBIG)
+		return fail(c, path, 0, "cannot read: larger than %u bytes", ZD_MAX_CONFIG_BYTES);
 	if (!text)
-		return fail(c, path, 0, "cannot read: %s", strerror(errno));
+		return fail(c, path, 0, "cannot read: %s", read_file_strerror(errno));
+	/* a NUL byte would end the text there: the rest of the file unread */
+	nul = memchr(text, '\0', len);
+	if (nul) {
+		int line = 1;
+
+		for (const char *p = text; p < nul; p++)
+			line += *p == '\n';
+		free(text);
+		return fail(c, path, line, "a NUL byte in the file (not a text file?)");
+	}
 	ret = config_load_string(c, text, path);
 	free(text);
 	return ret;

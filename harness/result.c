@@ -537,7 +537,9 @@ int result_read(const char *path, struct zd_result *r, char **err)
 
 	if (!o) {
 		result_init(r);
-		*err = xasprintf("%s: cannot read or parse JSON", path);
+		*err = errno == EBADMSG ? xasprintf("%s: not JSON", path) :
+		       errno == EFBIG ? xasprintf("%s: larger than %u bytes", path, ZD_MAX_JSON_BYTES) :
+		       xasprintf("%s: cannot read: %s", path, read_file_strerror(errno));
 		return -1;
 	}
 	ret = result_from_json(o, r, err);

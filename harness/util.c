@@ -370,6 +370,59 @@ char *read_file(const char *path, size_t *len)
 	return sbuf_detach(&sb, len);
 }
 
+char *read_file_max(const char *path, size_t max, size_t *len)
+{
+	struct sbuf sb = { 0 };
+	char buf[65536];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st)) {
+		e = errno;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		e = EFBIG;
+		goto fail;
+	}
+	/* the size can still grow while we read: the cap holds on what is read */
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (sb.len + (size_t)n > max) {
+			e = EFBIG;
+			goto fail;
+		}
+		sbuf_add(&sb, buf, n);
+	}
+	if (n < 0) {
+		e = errno;
+		goto fail;
+	}
+	close(fd);
+	return sbuf_detach(&sb, len);
+fail:
+	close(fd);
+	sbuf_free(&sb);
+	errno = e;
+	return NULL;
+}
+
+const char *read_file_strerror(int err)
+{
+	switch (err) {
+	case EINVAL: return "not a regular file";
+	case EFBIG: return "too large";
+	case EISDIR: return "a folder, not a file";
+	default: return strerror(err);
+	}
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;

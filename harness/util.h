@@ -87,6 +87,18 @@ int rm_rf(const char *path);
 
 /* Whole-file helpers. read_file NUL-terminates; returns NULL with errno set. */
 char *read_file(const char *path, size_t *len);
+/*
+ * read_file for input a user names (config, results, history): only a
+ * regular file (opened O_NONBLOCK, so a FIFO never blocks), at most max
+ * bytes. NULL with errno set: EISDIR a folder, EINVAL not a regular file
+ * (FIFO, device, socket), EFBIG larger than max, else open/read's errno.
+ * read_file_strerror(errno) says which in words.
+ */
+char *read_file_max(const char *path, size_t max, size_t *len);
+const char *read_file_strerror(int err);
+/* Input size caps: no config or result zdbench writes comes near them. */
+#define ZD_MAX_CONFIG_BYTES (1u << 20)
+#define ZD_MAX_JSON_BYTES (256u << 20)
 /* Write via temp file + fsync + rename so a killed run never leaves a torn file. */
 int write_file_atomic(const char *path, const void *data, size_t len) __attribute__((warn_unused_result));
 int copy_file(const char *src, const char *dst);

@@ -98,11 +98,41 @@ static void test_wrong_schema_rejected(void **state)
 	err = NULL;
 	assert_int_equal(write_file_atomic(path, "{not json", 9), 0);
 	assert_int_not_equal(result_read(path, &r, &err), 0);
-	assert_non_null(strstr(err, "cannot read or parse"));
+	assert_non_null(strstr(err, "not JSON"));
 	free(err);
 	result_free(&r);
 	rm_rf(dir);
 	free(path);
+}
+
+/* Names read back are identifiers, the verdict one of the five. */
+static void test_names_and_verdict_checked(void **state)
+{
+	static const char *const bad[][3] = {
+		{ "../../x", "w", "clean" },
+		{ ".hidden", "w", "clean" },
+		{ "base", "a/b", "clean" },
+		{ "base", "w\" 1); system \"id", "clean" },
+		{ "base", "w", "clean\" onload=\"x" },
+		{ "base", "w", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct json_object *o = json_object_new_object(), *wl = json_object_new_object();
+		struct zd_result r;
+		char *err = NULL;
+
+		json_object_object_add(o, "schema", json_object_new_string(ZD_RESULT_SCHEMA));
+		json_object_object_add(o, "variant", json_object_new_string(bad[i][0]));
+		json_object_object_add(wl, "name", json_object_new_string(bad[i][1]));
+		json_object_object_add(o, "workload", wl);
+		json_object_object_add(o, "verdict", json_object_new_string(bad[i][2]));
+		assert_int_not_equal(result_from_json(o, &r, &err), 0);
+		assert_non_null(err);
+		result_free(&r);
+		free(err);
+		json_object_put(o);
+	}
 }
 
 /* A full disk fails the write loudly and leaves no torn file behind. */
@@ -184,6 +214,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_wrong_schema_rejected),
+		cmocka_unit_test(test_names_and_verdict_checked),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_checks_past_limit_counted),
 	};
