@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "media.h"
@@ -91,28 +92,151 @@ static struct json_object *find_ns(struct json_object *list, const char *name, s
 bool mountinfo_has(const char *mountinfo, const char *dev, const char *majmin, char **where)
 {
 	char *copy = xstrdup(mountinfo ? mountinfo : ""), *line, *save;
-	char path[96];
-	size_t plen = (size_t)snprintf(path, sizeof(path), "/dev/%s", dev);
+	/*
+	 * Fields of any length (%ms): fixed buffers cut a long source short
+	 * and the compare below read past them.
+	 */
+	char *path = xasprintf("/dev/%s", dev);
+	size_t plen = strlen(path);
 	bool hit = false;
 
 	for (line = strtok_r(copy, "\n", &save); line && !hit; line = strtok_r(NULL, "\n", &save)) {
-		char mm[32] = "", mnt[1024] = "", *dash = strstr(line, " - ");
-		char fstype[64] = "", src[512] = "";
+		char *mm = NULL, *mnt = NULL, *src = NULL, *dash = strstr(line, " - ");
 
-		if (sscanf(line, "%*s %*s %31s %*s %1023s", mm, mnt) != 2)
-			continue;
-		if (dash)
-			sscanf(dash + 3, "%63s %511s", fstype, src);
+		if (sscanf(line, "%*s %*s %ms %*s %ms", &mm, &mnt) != 2)
+			goto next;
+		if (dash && sscanf(dash + 3, "%*s %ms", &src) != 1)
+			src = NULL;
 		if (majmin && !strcmp(mm, majmin))
 			hit = true;
 		/* /dev/pmem0 and its partitions /dev/pmem0p1..., not /dev/pmem01 */
-		if (!strncmp(src, path, plen) && (!src[plen] || src[plen] == 'p'))
+		if (src && !strncmp(src, path, plen) && (!src[plen] || src[plen] == 'p'))
 			hit = true;
 		if (hit && where)
 			*where = xstrdup(mnt);
+next:
+		free(mm);
+		free(mnt);
+		free(src);
 	}
+	free(path);
 	free(copy);
 	return hit;
+}
+
+/*
+ * path with "//", "/./" and "a/.." folded, without the file system: for the
+ * part of a path that does not exist yet. Relative paths stay relative.
+ */
+static char *path_fold(const char *path)
+{
+	struct strv parts = { 0 };
+	char *copy = xstrdup(path), *tok, *save, *out;
+	struct sbuf sb = { 0 };
+
+	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..") && parts.n && strcmp(parts.v[parts.n - 1], "..")) {
+			free(parts.v[--parts.n]);
+			continue;
+		}
+		if (!strcmp(tok, "..") && path[0] == '/')
+			continue; /* /.. is / */
+		strv_push(&parts, tok);
+	}
+	if (path[0] == '/')
+		sbuf_addstr(&sb, "/");
+	for (size_t i = 0; i < parts.n; i++)
+		sbuf_addf(&sb, "%s%s", i ? "/" : "", parts.v[i]);
+	out = sbuf_detach(&sb, NULL);
+	strv_free(&parts);
+	free(copy);
+	return out;
+}
+
+/* Where path leads: realpath of the file, else of its folder plus the name, else folded. */
+static char *path_resolve(const char *path)
+{
+	char *r = realpath(path, NULL), *folded, *slash, *dir;
+
+	if (r)
+		return r;
+	folded = path_fold(path);
+	slash = strrchr(folded, '/');
+	if (!slash || slash == folded)
+		return folded;
+	*slash = '\0';
+	dir = realpath(folded, NULL);
+	*slash = '/';
+	if (!dir)
+		return folded;
+	r = xasprintf("%s%s", strcmp(dir, "/") ? dir : "", slash);
+	free(dir);
+	free(folded);
+	return r;
+}
+
+static bool is_dax_chardev(dev_t rdev, const char *sysfs)
+{
+	char *link = xasprintf("%s/dev/char/%u:%u/subsystem", sysfs, major(rdev), minor(rdev));
+	char target[4096];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	const char *base;
+
+	free(link);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	return !strcmp(base ? base + 1 : target, "dax");
+}
+
+enum pmem_target pmem_target(const char *path, const char *sysfs, char **resolved)
+{
+	char *r = path_resolve(path);
+	struct statx stx;
+	enum pmem_target t;
+
+	/* statx follows the symlinks that realpath could not (a dangling one is PT_NEW) */
+	if (statx(AT_FDCWD, r, 0, STATX_TYPE | STATX_MODE, &stx))
+		t = !strcmp(r, "/dev") || str_starts(r, "/dev/") ? PT_DEV_DIR : PT_NEW;
+	else if (S_ISCHR(stx.stx_mode))
+		t = is_dax_chardev(makedev(stx.stx_rdev_major, stx.stx_rdev_minor), sysfs) ?
+			    PT_DAX_CHAR : PT_CHAR;
+	else if (S_ISBLK(stx.stx_mode))
+		t = PT_BLOCK;
+	else if (S_ISREG(stx.stx_mode))
+		t = (stx.stx_attributes_mask & STATX_ATTR_DAX) &&
+			    (stx.stx_attributes & STATX_ATTR_DAX) ? PT_DAX_FILE : PT_FILE;
+	else
+		t = PT_OTHER;
+	if (resolved)
+		*resolved = r;
+	else
+		free(r);
+	return t;
+}
+
+bool pmem_target_is_device(enum pmem_target t)
+{
+	return t == PT_DEV_DIR || t == PT_DAX_CHAR || t == PT_BLOCK || t == PT_CHAR ||
+	       t == PT_OTHER;
+}
+
+const char *pmem_target_name(enum pmem_target t)
+{
+	switch (t) {
+	case PT_NEW: return "a new file";
+	case PT_FILE: return "a file";
+	case PT_DAX_FILE: return "a file on a DAX filesystem";
+	case PT_DEV_DIR: return "a path under /dev";
+	case PT_DAX_CHAR: return "a dax device (real persistent memory)";
+	case PT_BLOCK: return "a block device";
+	case PT_CHAR: return "a character device";
+	case PT_OTHER: return "not a file (a folder, FIFO or socket)";
+	}
+	return "?";
 }
 
 static int refuse(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -258,6 +258,21 @@ static void test_mountinfo_partitions(void **state)
 	/* by device number, whatever the source is called (/dev/root, a symlink) */
 	assert_true(mountinfo_has("41 22 259:0 / /x rw - ext4 /dev/root rw\n", "pmem0", "259:0",
 				  NULL));
+	/*
+	 * A device name longer than any buffer: found all the same, and
+	 * the compare stays inside both strings (make sanitize checks).
+	 */
+	{
+		char name[1200];
+		char *line;
+
+		memset(name, 'p', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		line = xasprintf("41 22 259:9 / /long rw - ext4 /dev/%s rw\n", name);
+		assert_true(mountinfo_has(line, name, NULL, NULL));
+		assert_false(mountinfo_has(mi, name, NULL, NULL));
+		free(line);
+	}
 }
 
 int main(void)
