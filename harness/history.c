@@ -357,7 +357,8 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 	if (history_load(hdir, &docs, &n))
 		goto out;
 	rep->nights = n;
-	mkdir_p(pdir, 0755);
+	if (plot_dir(pdir))
+		goto out;
 	new_failures(docs, n, rep);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *series;
@@ -407,6 +408,8 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 		    "return x.complete && x.naturalWidth > 0; }).length + '/' + i.length); });"
 		    "</script></body></html>\n");
 	ret = write_file_atomic(index, html.buf, html.len);
+	if (ret)
+		zd_err("cannot write %s: %s", index, strerror(errno));
 out:
 	history_free(docs, n);
 	strv_free(&keys);

@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "metric.h"
 #include "proc.h"
@@ -22,12 +25,45 @@
 #include "util.h"
 #include "verdict.h"
 
+/*
+ * Whether gnuplot finished the file at path: a PNG ends with its IEND
+ * chunk, an SVG with </svg>. On a full disk gnuplot (cairo) may exit 0
+ * with a truncated file: this is how we know.
+ */
+static bool output_complete(const char *path)
+{
+	static const unsigned char iend[8] = { 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	size_t len;
+	char *data = read_file_max(path, 256u << 20, &len);
+	bool ok = false;
+
+	if (data && str_ends(path, ".png"))
+		ok = len >= 8 && !memcmp(data + len - 8, iend, 8);
+	else if (data && str_ends(path, ".svg"))
+		ok = len >= 7 && memmem(data + (len > 64 ? len - 64 : 0),
+					len > 64 ? 64 : len, "</svg>", 6);
+	free(data);
+	return ok;
+}
+
+/* Why a write into dir may have failed: ENOSPC when it has no room left. */
+static const char *why_incomplete(const char *dir)
+{
+	struct statvfs sv;
+
+	if (!statvfs(dir, &sv) && (sv.f_bavail == 0 || sv.f_favail == 0))
+		return strerror(ENOSPC);
+	return "gnuplot wrote an incomplete file";
+}
+
 int gnuplot(const char *project_dir, const char *script, const struct strv *vars)
 {
 	struct strv av = { 0 };
 	struct sbuf e = { 0 };
 	struct proc_opts o = { .timeout = 120, .out_path = "/dev/null" };
 	struct proc_result r;
+	const char *out = NULL;
+	char *tmp = NULL;
 	int ret;
 
 	/*
@@ -42,9 +78,23 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 				       script, vars->v[i]);
 				return -1;
 			}
+	for (size_t i = 0; i + 1 < vars->n; i += 2)
+		if (!strcmp(vars->v[i], "out"))
+			out = vars->v[i + 1];
+	/*
+	 * gnuplot writes under a fresh name beside out (out.png would follow
+	 * a symlink planted there, and a disk that fills up would leave half
+	 * a plot): complete files are renamed into place, others removed.
+	 */
+	if (out)
+		tmp = xasprintf("%s.tmp%d", out, (int)getpid());
 	for (size_t i = 0; i + 1 < vars->n; i += 2) {
+		const char *v = vars->v[i + 1];
+
+		if (tmp && !strcmp(vars->v[i], "out"))
+			v = tmp;
 		sbuf_addf(&e, "%s='", vars->v[i]);
-		for (const char *p = vars->v[i + 1]; *p; p++)
+		for (const char *p = v; *p; p++)
 			sbuf_addstr(&e, *p == '\'' ? "''" : (char[]){ *p, 0 });
 		sbuf_addstr(&e, "';");
 	}
@@ -56,11 +106,60 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 	if (r.exec_failed)
 		zd_err("gnuplot not found: install gnuplot-nox (scripts/install-deps.sh)");
 	else if (ret || r.exit_code || r.timed_out)
-		zd_err("gnuplot %s failed (exit %d)", script, r.exit_code);
+		zd_err("gnuplot %s failed (exit %d)%s%s%s", script, r.exit_code,
+		       out ? ": cannot write " : "", out ? out : "", out ? ".png and .svg" : "");
 	ret = ret || r.exit_code || r.timed_out || r.exec_failed ? -1 : 0;
+	for (int k = 0; tmp && k < 2; k++) {
+		const char *ext = k ? "svg" : "png";
+		char *from = xasprintf("%s.%s", tmp, ext), *to = xasprintf("%s.%s", out, ext);
+
+		if (!ret && !output_complete(from)) {
+			char *dir = xstrdup(out), *sl = strrchr(dir, '/');
+
+			if (sl)
+				*sl = '\0';
+			zd_err("cannot write %s: %s", to, why_incomplete(sl ? dir : "."));
+			free(dir);
+			ret = -1;
+		}
+		if (!ret && rename(from, to)) {
+			zd_err("cannot write %s: %s", to, strerror(errno));
+			ret = -1;
+		}
+		free(from);
+		free(to);
+	}
+	for (int k = 0; tmp && ret && k < 2; k++) {
+		char *from = xasprintf("%s.%s", tmp, k ? "svg" : "png");
+		char *to = xasprintf("%s.%s", out, k ? "svg" : "png");
+
+		unlink(from); /* no partial output, ours or an older one */
+		unlink(to);
+		free(from);
+		free(to);
+	}
+	free(tmp);
 	strv_free(&av);
 	sbuf_free(&e);
 	return ret;
+}
+
+/*
+ * dir exists, created if need be, and is a real folder: a plots/ that is a
+ * symlink would send every plot elsewhere. 0, or -1 with a message.
+ */
+int plot_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir_p(dir, 0755) && errno != EEXIST)
+		return zd_error("cannot create %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st))
+		return zd_error("cannot create %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return zd_error("%s is %s, not a folder: refused (remove it)", dir,
+				S_ISLNK(st.st_mode) ? "a symlink" : "a file");
+	return 0;
 }
 
 char *html_escape(const char *s)
@@ -155,8 +254,11 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 		goto out;
 	}
 	if (write_file_atomic(bars_tsv, bt.buf, bt.len) ||
-	    write_file_atomic(strip_tsv, st.buf, st.len))
+	    write_file_atomic(strip_tsv, st.buf, st.len)) {
+		zd_err("cannot write %s: %s", path_exists(bars_tsv) ? strip_tsv : bars_tsv,
+		       strerror(errno));
 		goto out;
+	}
 	strv_push(&vars, "data");
 	strv_push(&vars, bars_tsv);
 	strv_push(&vars, "out");
@@ -254,10 +356,8 @@ int plot_run(const char *project_dir, const struct run_set *rs,
 
 	if (!m)
 		m = &zd_metrics[0];
-	if (mkdir_p(pdir, 0755)) {
-		zd_err("cannot create %s: %s", pdir, strerror(errno));
+	if (plot_dir(pdir))
 		goto out;
-	}
 	sbuf_addf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>zdbench %s</title>\n"
 		      "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
 		      "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"

@@ -440,15 +440,41 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+int fsync_parent(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd, ret, e;
+
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	ret = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return ret;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	/*
+	 * mkostemp opens O_CREAT|O_EXCL under a name no one could guess: a
+	 * symlink planted at the temporary name is never followed.
+	 */
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	int fd, e;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		goto fail;
-	if (write_all(fd, data, len) || fsync(fd)) {
+	if (fchmod(fd, 0644) || write_all(fd, data, len) || fsync(fd)) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -456,8 +482,12 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 	}
 	if (close(fd))
 		goto fail_unlink;
+	/* rename replaces a symlink at path, it does not write through it */
 	if (rename(tmp, path))
 		goto fail_unlink;
+	/* the new name is durable only once its folder is */
+	if (fsync_parent(path))
+		goto fail;
 	free(tmp);
 	return 0;
 fail_unlink:

@@ -96,10 +96,17 @@ char *read_file(const char *path, size_t *len);
  */
 char *read_file_max(const char *path, size_t max, size_t *len);
 const char *read_file_strerror(int err);
+/* fsync the folder that holds path (after a rename into it): 0 or -1, errno. */
+int fsync_parent(const char *path);
 /* Input size caps: no config or result zdbench writes comes near them. */
 #define ZD_MAX_CONFIG_BYTES (1u << 20)
 #define ZD_MAX_JSON_BYTES (256u << 20)
-/* Write via temp file + fsync + rename so a killed run never leaves a torn file. */
+/*
+ * Write via a fresh temporary file (O_EXCL, beside path) + fsync + rename
+ * + fsync of the folder: a killed run never leaves a torn file, a planted
+ * symlink is never followed, and the new name survives a crash. 0, or -1
+ * with errno set (ENOSPC on a full disk) and no temporary file left.
+ */
 int write_file_atomic(const char *path, const void *data, size_t len) __attribute__((warn_unused_result));
 int copy_file(const char *src, const char *dst);
 

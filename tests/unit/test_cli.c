@@ -415,6 +415,60 @@ static void test_config_size_and_nul(void **state)
 	free(nul);
 }
 
+/* Run b with stdout on /dev/full: the lost output is an error, said. */
+static struct captured to_full(const struct builtin *b, int argc, char **argv)
+{
+	char *ep = path_join(tmp, "stderr");
+	int efd = open(ep, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ofd = open("/dev/full", O_WRONLY);
+	int save_e = dup(2), save_o = dup(1);
+	struct captured c = { 0 };
+
+	assert_true(efd >= 0);
+	if (ofd < 0)
+		fail_msg("/dev/full is needed for this test");
+	fflush(stdout);
+	fflush(stderr);
+	dup2(efd, 2);
+	dup2(ofd, 1);
+	c.ret = run_builtin(b, argc, argv);
+	fflush(stdout);
+	clearerr(stdout);
+	fflush(stderr);
+	dup2(save_e, 2);
+	dup2(save_o, 1);
+	close(efd);
+	close(ofd);
+	close(save_e);
+	close(save_o);
+	c.err = read_file(ep, NULL);
+	c.out = xstrdup("");
+	free(ep);
+	return c;
+}
+
+/* `config > /dev/full` and `compare --json > /dev/full` do not exit 0. */
+static void test_stdout_write_error(void **state)
+{
+	char *cfg[] = { "config", NULL };
+	char *cmp[] = { "compare", "--json", "tests/data/results/icount-a",
+			"tests/data/results/icount-b", NULL };
+	char *help[] = { "plot", "--help", NULL };
+	struct captured c;
+
+	c = to_full(&builtin_config, 1, cfg);
+	assert_int_not_equal(c.ret, 0);
+	HAS(c.err, "zdbench config: cannot write the output");
+	captured_free(&c);
+	c = to_full(&builtin_compare, 4, cmp);
+	assert_int_not_equal(c.ret, 0);
+	HAS(c.err, "zdbench compare: cannot write the output");
+	captured_free(&c);
+	c = to_full(&builtin_plot, 2, help);
+	assert_int_not_equal(c.ret, 0);
+	captured_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_check_log_exit_contract),
 		cmocka_unit_test(test_unbounded_inputs_refused),
 		cmocka_unit_test(test_config_size_and_nul),
+		cmocka_unit_test(test_stdout_write_error),
 		cmocka_unit_test(test_nightly_exit_contract),
 		cmocka_unit_test(test_bisect_usage),
 	};

@@ -11,6 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -219,6 +224,109 @@ static void test_plot_file_name(void **state)
 	free(e);
 }
 
+/* Names in dir that are plots or temporaries of plots: none must be left. */
+static int count_plot_files(const char *dir)
+{
+	char *cmd = xasprintf("ls -a '%s' 2>/dev/null | grep -c '\\.png\\|\\.svg\\|tmp'", dir);
+	FILE *f = popen(cmd, "r");
+	char out[32] = "";
+
+	assert_non_null(f);
+	assert_non_null(fgets(out, sizeof(out), f));
+	pclose(f);
+	free(cmd);
+	return atoi(out);
+}
+
+/*
+ * plots/ as a symlink is refused; a plot file that is a symlink is
+ * replaced, never written through.
+ */
+static void test_plot_symlinks(void **state)
+{
+	char *dir = xstrdup("/tmp/zd-plot-XXXXXX"), *out, *victim, *pl, *png;
+	char *argv[] = { "plot", A, "-o", NULL, NULL };
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	out = path_join(dir, "out");
+	victim = path_join(dir, "victim");
+	pl = path_join(out, "plots");
+	argv[3] = out;
+	assert_int_equal(mkdir_p(out, 0755), 0);
+	assert_int_equal(mkdir_p(victim, 0755), 0);
+	assert_int_equal(symlink(victim, pl), 0);
+	assert_int_not_equal(run_builtin(&builtin_plot, 4, argv), 0);
+	assert_int_equal(count_plot_files(victim), 0);
+	unlink(pl);
+	assert_int_equal(mkdir_p(pl, 0755), 0);
+	png = path_join(pl, "odirect-read-pte-bars.png");
+	free(victim);
+	victim = path_join(dir, "victim.png");
+	assert_int_equal(write_file_atomic(victim, "keep", 4), 0);
+	assert_int_equal(symlink(victim, png), 0);
+	assert_int_equal(run_builtin(&builtin_plot, 4, argv), 0);
+	assert_int_equal(lstat(png, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 4);
+	rm_rf(dir);
+	free(dir);
+	free(out);
+	free(victim);
+	free(pl);
+	free(png);
+}
+
+/*
+ * A disk that fills up while plotting (RLIMIT_FSIZE stands in: writes past
+ * 4 KiB fail, in gnuplot too): plot fails, says which file, and leaves no
+ * PNG, SVG or temporary behind.
+ */
+static void test_plot_full_disk(void **state)
+{
+	char *dir = xstrdup("/tmp/zd-plot-XXXXXX"), *out, *pl, *errp;
+	char *argv[] = { "plot", A, "-o", NULL, NULL };
+	int status;
+	pid_t pid;
+
+	assert_non_null(mkdtemp(dir));
+	out = path_join(dir, "out");
+	pl = path_join(out, "plots");
+	errp = path_join(dir, "stderr");
+	argv[3] = out;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct rlimit rl = { 4096, 4096 };
+		int fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, 2);
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		_exit(run_builtin(&builtin_plot, 4, argv));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_not_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(count_plot_files(pl), 0);
+	{
+		char *err = read_file(errp, NULL);
+
+		assert_non_null(err);
+		if (!strstr(err, "cannot write ") || !strstr(err, "/plots/"))
+			fail_msg("no message naming the file: %s", err);
+		free(err);
+	}
+	rm_rf(dir);
+	free(dir);
+	free(out);
+	free(pl);
+	free(errp);
+}
+
 static void test_plot_usage(void **state)
 {
 	char *two[] = { "plot", A, A, "-o", "/tmp/x", NULL };
@@ -242,6 +350,8 @@ int main(void)
 		cmocka_unit_test(test_plot_hostile_files),
 		cmocka_unit_test(test_gnuplot_control_chars),
 		cmocka_unit_test(test_plot_file_name),
+		cmocka_unit_test(test_plot_symlinks),
+		cmocka_unit_test(test_plot_full_disk),
 	};
 
 	return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
