@@ -43,44 +43,91 @@ int parse_size(const char *s, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
-	if (!s || !*s)
+	unsigned int shift = 0;
+
+	/* digits first: strtoull would take "-1" (wrapping) and spaces */
+	if (!s || !(*s >= '0' && *s <= '9'))
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s)
 		return -1;
 	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
-	case 'T': case 't': v <<= 40; end++; break;
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
 	}
-	if (*end)
+	/* a shift that overflows would wrap to some other size */
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
 		return -1;
+	v <<= shift;
 	*out = v;
 	return 0;
 }
 
 
-/* ndctl prints one namespace as an object, several as an array. */
-static struct json_object *find_ns(struct json_object *list, const char *name, struct sbuf *seen)
+/*
+ * The namespace called name anywhere in what ndctl printed: one namespace
+ * as an object, several as an array, and nested under buses and regions
+ * (-NR, -BNR, -vvv: {"regions": [{"namespaces": [...]}]}, a bus object with
+ * "regions"). Only objects whose dev is namespaceX.Y are namespaces: a bus
+ * or region is never taken for one, nor listed in seen.
+ */
+static struct json_object *find_ns(struct json_object *o, const char *name, struct sbuf *seen,
+				   int depth)
 {
-	size_t n;
+	static const char *const nests[] = { "buses", "regions", "namespaces" };
+	const char *dev;
 
-	if (json_object_is_type(list, json_type_object))
-		return !strcmp(jstr(list, "dev") ? jstr(list, "dev") : "", name) ? list : NULL;
-	if (!json_object_is_type(list, json_type_array))
+	if (depth > 8)
 		return NULL;
-	n = json_object_array_length(list);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *ns = json_object_array_get_idx(list, i);
-		const char *dev = jstr(ns, "dev");
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++) {
+			struct json_object *hit = find_ns(json_object_array_get_idx(o, i), name,
+							  seen, depth + 1);
 
-		if (!dev)
-			continue;
+			if (hit)
+				return hit;
+		}
+		return NULL;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return NULL;
+	dev = jstr(o, "dev");
+	if (dev && str_starts(dev, "namespace")) {
 		sbuf_addf(seen, "%s%s", seen->len ? ", " : "", dev);
-		if (!strcmp(dev, name))
-			return ns;
+		return strcmp(dev, name) ? NULL : o;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(nests); i++) {
+		struct json_object *sub, *hit;
+
+		if (json_object_object_get_ex(o, nests[i], &sub) &&
+		    (hit = find_ns(sub, name, seen, depth + 1)))
+			return hit;
+	}
+	return NULL;
+}
+
+/*
+ * A devdax namespace whose dax device was handed to the page allocator
+ * (daxctl reconfigure-device --mode=system-ram) still lists as devdax: its
+ * daxregion's devices say system-ram. The name of such a device, or NULL.
+ */
+static const char *system_ram_dev(struct json_object *ns)
+{
+	struct json_object *r, *devs;
+
+	if (!json_object_object_get_ex(ns, "daxregion", &r) ||
+	    !json_object_object_get_ex(r, "devices", &devs) ||
+	    !json_object_is_type(devs, json_type_array))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		struct json_object *d = json_object_array_get_idx(devs, i);
+		const char *m = jstr(d, "mode");
+
+		if (m && !strcmp(m, "system-ram"))
+			return jstr(d, "chardev") ? jstr(d, "chardev") : "?";
 	}
 	return NULL;
 }
@@ -258,7 +305,7 @@ static int check_found(const struct host_facts *f, const char *name, struct json
 	struct sbuf seen = { 0 };
 	int ret = 0;
 
-	*ns = f->ndctl ? find_ns(f->ndctl, name, &seen) : NULL;
+	*ns = f->ndctl ? find_ns(f->ndctl, name, &seen, 0) : NULL;
 	if (!*ns)
 		ret = refuse(why, "namespace %s not found (ndctl list -N shows: %s)", name,
 			     seen.len ? seen.buf : "none");
@@ -273,8 +320,16 @@ static int check_shape(const struct zd_config *c, struct json_object *ns, struct
 	json_object *v;
 
 	out->mode = xstrdup(jstr(ns, "mode") ? jstr(ns, "mode") : "unknown");
-	if (json_object_object_get_ex(ns, "size", &v))
+	if (json_object_object_get_ex(ns, "size", &v) && json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) > 0)
 		out->size = (uint64_t)json_object_get_int64(v);
+	/* no size, or 0: nothing to run on, and nothing "size = 0" could confirm */
+	if (!out->size)
+		return refuse(why, "namespace %s reports no size (0 bytes): refused", out->name);
+	if (system_ram_dev(ns))
+		return refuse(why,
+			      "namespace %s: its dax device %s is in system-ram mode (the kernel's own memory now): refused",
+			      out->name, system_ram_dev(ns));
 	if (jstr(ns, "blockdev"))
 		out->blockdev = xstrdup(jstr(ns, "blockdev"));
 	if (ndctl_chardev(ns))
@@ -287,8 +342,8 @@ static int check_shape(const struct zd_config *c, struct json_object *ns, struct
 		return refuse(why,
 			      "namespace %s: [host] size is not set; set it to %llu (its size as ndctl reports it) to confirm it is the right one",
 			      out->name, (unsigned long long)out->size);
-	if (parse_size(c->host_size, &want))
-		return refuse(why, "[host] size = %s: not a size (bytes, or with K/M/G/T)",
+	if (parse_size(c->host_size, &want) || !want)
+		return refuse(why, "[host] size = %s: not a size (bytes above 0, or with K/M/G/T)",
 			      c->host_size);
 	if (want != out->size)
 		return refuse(why, "namespace %s has %llu bytes, the config says %s (%llu bytes)",
