@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -196,10 +197,35 @@ static void test_zd_error_returns_minus_one(void **state)
 	assert_int_equal(zd_error("test: %s", "expected message"), -1);
 }
 
+/*
+ * make CFLAGS=... replaces the user's flags, not the ones every build
+ * needs: -std=c11 and the version define stay (make -n: nothing is built).
+ */
+static void test_makefile_keeps_own_flags(void **state)
+{
+	FILE *f = popen("make -n -B CFLAGS=-O1 build/harness/util.o 2>&1", "r");
+	char line[4096];
+	bool seen = false;
+
+	if (!f)
+		fail_msg("cannot run make");
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "harness/util.c")) {
+			seen = true;
+			if (!strstr(line, "-std=c11") || !strstr(line, "-DZDBENCH_VERSION=") ||
+			    !strstr(line, " -O1 "))
+				fail_msg("make CFLAGS=-O1 compiles with: %s", line);
+		}
+	if (pclose(f))
+		fail_msg("make -n failed (is make installed?)");
+	assert_true(seen);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sbuf_empty_is_empty_string),
+		cmocka_unit_test(test_makefile_keeps_own_flags),
 		cmocka_unit_test(test_sbuf_add_addf),
 		cmocka_unit_test(test_sbuf_reset_keeps_allocation),
 		cmocka_unit_test(test_sbuf_detach),
