@@ -194,47 +194,48 @@ void hist_report_free(struct hist_report *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
-static bool doc_has_sig(struct json_object *doc, const char *sig)
+/* Every signature of doc's runs as a key of set (a hash: O(1) look-ups). */
+static void add_sigs(struct json_object *doc, struct json_object *set)
 {
 	struct json_object *runs;
 
 	if (!json_object_object_get_ex(doc, "runs", &runs))
-		return false;
-	for (size_t i = 0; i < json_object_array_length(runs); i++) {
-		struct json_object *sa;
-
-		if (!json_object_object_get_ex(json_object_array_get_idx(runs, i), "signatures", &sa))
-			continue;
-		for (size_t j = 0; j < json_object_array_length(sa); j++)
-			if (!strcmp(json_object_get_string(json_object_array_get_idx(sa, j)), sig))
-				return true;
-	}
-	return false;
-}
-
-static void new_failures(struct json_object **docs, size_t n, struct hist_report *rep)
-{
-	struct json_object *runs;
-
-	if (!n || !json_object_object_get_ex(docs[n - 1], "runs", &runs))
 		return;
 	for (size_t i = 0; i < json_object_array_length(runs); i++) {
 		struct json_object *sa;
 
 		if (!json_object_object_get_ex(json_object_array_get_idx(runs, i), "signatures", &sa))
 			continue;
-		for (size_t j = 0; j < json_object_array_length(sa); j++) {
-			const char *sig = json_object_get_string(json_object_array_get_idx(sa, j));
-			bool seen = false;
-
-			for (size_t k = 0; k + 1 < n && !seen; k++)
-				seen = doc_has_sig(docs[k], sig);
-			for (size_t k = 0; k < rep->new_failures.n && !seen; k++)
-				seen = !strcmp(rep->new_failures.v[k], sig);
-			if (!seen)
-				strv_push(&rep->new_failures, sig);
-		}
+		for (size_t j = 0; j < json_object_array_length(sa); j++)
+			json_object_object_add(set, json_object_get_string(json_object_array_get_idx(sa, j)),
+					       NULL);
 	}
+}
+
+/*
+ * The last night's signatures no earlier night had, once each. The
+ * earlier nights' signatures go into one hash set first: a night is read
+ * once, not once per signature of the last night.
+ */
+static void new_failures(struct json_object **docs, size_t n, struct hist_report *rep)
+{
+	struct json_object *seen, *last;
+
+	if (!n)
+		return;
+	seen = json_object_new_object();
+	last = json_object_new_object();
+	for (size_t k = 0; k + 1 < n; k++)
+		add_sigs(docs[k], seen);
+	add_sigs(docs[n - 1], last);
+	/* in the order the last night lists them (json-c objects keep insertion order) */
+	json_object_object_foreach(last, sig, v) {
+		(void)v;
+		if (!json_object_object_get_ex(seen, sig, NULL))
+			strv_push(&rep->new_failures, sig);
+	}
+	json_object_put(seen);
+	json_object_put(last);
 }
 
 static void date_of(long t, char *buf, size_t n)
@@ -360,20 +361,24 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 	if (plot_dir(pdir))
 		goto out;
 	new_failures(docs, n, rep);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *series;
+	{
+		/* every series key once, in order of appearance: a hash set, not a scan */
+		struct json_object *have = json_object_new_object();
 
-		if (!json_object_object_get_ex(docs[i], "series", &series))
-			continue;
-		json_object_object_foreach(series, k, v) {
-			bool have = false;
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *series;
 
-			(void)v;
-			for (size_t j = 0; j < keys.n && !have; j++)
-				have = !strcmp(keys.v[j], k);
-			if (!have)
+			if (!json_object_object_get_ex(docs[i], "series", &series))
+				continue;
+			json_object_object_foreach(series, k, v) {
+				(void)v;
+				if (json_object_object_get_ex(have, k, NULL))
+					continue;
+				json_object_object_add(have, k, NULL);
 				strv_push(&keys, k);
+			}
 		}
+		json_object_put(have);
 	}
 	sbuf_addf(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>zdbench nightly</title>"
 		  "<style>body{font-family:sans-serif;margin:2em}img{max-width:100%%}li.new{color:#b22}</style>"

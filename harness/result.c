@@ -80,7 +80,7 @@ struct zd_finding *result_add_finding(struct zd_result *r)
 {
 	struct zd_finding *f;
 
-	r->findings = xrealloc(r->findings, (r->nr_findings + 1) * sizeof(*f));
+	r->findings = grow_array(r->findings, r->nr_findings, sizeof(*f));
 	f = &r->findings[r->nr_findings++];
 	memset(f, 0, sizeof(*f));
 	return f;
@@ -90,7 +90,7 @@ struct zd_phase *result_add_phase(struct zd_result *r, const char *name)
 {
 	struct zd_phase *p;
 
-	r->phases = xrealloc(r->phases, (r->nr_phases + 1) * sizeof(*p));
+	r->phases = grow_array(r->phases, r->nr_phases, sizeof(*p));
 	p = &r->phases[r->nr_phases++];
 	memset(p, 0, sizeof(*p));
 	p->name = xstrdup(name);
@@ -102,7 +102,7 @@ struct zd_sample *result_add_sample(struct zd_result *r)
 {
 	struct zd_sample *s;
 
-	r->samples = xrealloc(r->samples, (r->nr_samples + 1) * sizeof(*s));
+	r->samples = grow_array(r->samples, r->nr_samples, sizeof(*s));
 	s = &r->samples[r->nr_samples++];
 	memset(s, 0, sizeof(*s));
 	s->get_ns_per_page = s->put_ns_per_page = NAN;
@@ -356,6 +356,8 @@ void sample_from_json(struct json_object *so, struct zd_sample *s)
 {
 	struct json_object *ca;
 
+	if (!json_object_is_type(so, json_type_object))
+		return; /* result_from_json refuses it; other callers get zeros */
 	/* numbers the kind adds (fio: ios, bytes, ...) are kept by name */
 	json_object_object_foreach(so, k, v) {
 		enum json_type t = json_object_get_type(v);
@@ -435,15 +437,23 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			struct json_object *so = json_object_array_get_idx(a, i);
 
-			if (!json_object_is_type(so, json_type_object))
-				continue;
-			json_object_object_foreach(so, sk, sv)
-				if (json_object_is_type(sv, json_type_double) &&
-				    !isfinite(json_object_get_double(sv))) {
+			/* an ill-typed sample is an error, never a sample of zeros */
+			if (!json_object_is_type(so, json_type_object)) {
+				*err = xasprintf("sample %zu is not an object", i);
+				result_free(r);
+				return -1;
+			}
+			json_object_object_foreach(so, sk, sv) {
+				bool num = json_object_is_type(sv, json_type_double) ||
+					   json_object_is_type(sv, json_type_int);
+
+				if ((num && !isfinite(json_object_get_double(sv))) ||
+				    (!num && sample_field_known(sk))) {
 					*err = xasprintf("sample %zu: %s is not a finite number", i, sk);
 					result_free(r);
 					return -1;
 				}
+			}
 		}
 		for (size_t i = 0; i < json_object_array_length(a); i++)
 			sample_from_json(json_object_array_get_idx(a, i), result_add_sample(r));

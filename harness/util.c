@@ -92,6 +92,15 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *grow_array(void *p, size_t n, size_t sz)
+{
+	if (n && (n & (n - 1)))
+		return p; /* between powers of two: room was made at the last one */
+	if (n > SIZE_MAX / 2 / sz)
+		oom();
+	return xrealloc(p, (n ? 2 * n : 1) * sz);
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s ? s : "");

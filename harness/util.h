@@ -19,6 +19,13 @@ void zd_set_quiet(bool quiet);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
+/*
+ * p, an array of n elements of sz bytes, with room for one more: grown
+ * geometrically (to 1, 2, 4, ... elements when n is 0 or a power of two),
+ * so appending n elements one at a time costs O(n), not O(n^2). Only for
+ * arrays that grow by this alone (their count may be reset to 0).
+ */
+void *grow_array(void *p, size_t n, size_t sz);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -103,6 +104,47 @@ static void test_wrong_schema_rejected(void **state)
 	result_free(&r);
 	rm_rf(dir);
 	free(path);
+}
+
+/* A sample that is not an object, or a known field that is not a number: refused. */
+static void test_ill_typed_samples_refused(void **state)
+{
+	static const char *const samples[] = { "[1]", "[null]", "[{\"ns_per_page\": \"5\"}]",
+					       "[{\"rep\": true}]", "[{\"pages\": null}]" };
+
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		char *doc = xasprintf("{\"schema\": \"%s\", \"variant\": \"base\", \"workload\": "
+				      "{\"name\": \"w\"}, \"verdict\": \"clean\", \"samples\": %s}",
+				      ZD_RESULT_SCHEMA, samples[i]);
+		struct json_object *o = json_tokener_parse(doc);
+		struct zd_result r;
+		char *err = NULL;
+
+		assert_non_null(o);
+		assert_int_not_equal(result_from_json(o, &r, &err), 0);
+		assert_non_null(strstr(err, "sample 0"));
+		free(err);
+		result_free(&r);
+		json_object_put(o);
+		free(doc);
+	}
+}
+
+/* Samples grow geometrically: room for 1024 after 1001 appends. */
+static void test_samples_grow_geometrically(void **state)
+{
+	struct zd_result r;
+
+	result_init(&r);
+	for (int i = 0; i < 1001; i++)
+		result_add_sample(&r)->rep = i;
+	assert_int_equal(r.nr_samples, 1001);
+	assert_int_equal(r.samples[1000].rep, 1000);
+	assert_true(malloc_usable_size(r.samples) >= 1024 * sizeof(*r.samples));
+	for (int i = 0; i < 70; i++)
+		result_add_finding(&r);
+	assert_true(malloc_usable_size(r.findings) >= 128 * sizeof(*r.findings));
+	result_free(&r);
 }
 
 /* Names read back are identifiers, the verdict one of the five. */
@@ -215,6 +257,8 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_wrong_schema_rejected),
 		cmocka_unit_test(test_names_and_verdict_checked),
+		cmocka_unit_test(test_samples_grow_geometrically),
+		cmocka_unit_test(test_ill_typed_samples_refused),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_checks_past_limit_counted),
 	};
