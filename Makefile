@@ -131,5 +131,5 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 		else cp tests/fuzz/seeds/$$t/* $$c/; fi; \
 		echo "=== fuzz_$$t $(FUZZ_SECONDS) s"; \
 		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-			-timeout=10 -rss_limit_mb=1024 $$c || exit 1; \
+			-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(BUILD)/fuzz/ $$c || exit 1; \
 	done
