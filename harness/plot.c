@@ -63,7 +63,7 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 	struct proc_opts o = { .timeout = 120, .out_path = "/dev/null" };
 	struct proc_result r;
 	const char *out = NULL;
-	char *tmp = NULL;
+	char *tmp = NULL, *tdir = NULL;
 	int ret;
 
 	/*
@@ -82,12 +82,23 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 		if (!strcmp(vars->v[i], "out"))
 			out = vars->v[i + 1];
 	/*
-	 * gnuplot writes under a fresh name beside out (out.png would follow
-	 * a symlink planted there, and a disk that fills up would leave half
-	 * a plot): complete files are renamed into place, others removed.
+	 * gnuplot writes into a folder of its own beside out (mkdtemp: 0700,
+	 * a name no one can plant a symlink at; out.png itself would be
+	 * followed, and a disk that fills up would leave half a plot):
+	 * complete files are renamed into place, others removed.
 	 */
-	if (out)
-		tmp = xasprintf("%s.tmp%d", out, (int)getpid());
+	if (out) {
+		char *slash = strrchr(out, '/');
+
+		tdir = slash ? xasprintf("%.*s/.gnuplot-XXXXXX", (int)(slash - out), out) :
+			       xstrdup(".gnuplot-XXXXXX");
+		if (!mkdtemp(tdir)) {
+			zd_err("cannot write %s.png: %s", out, strerror(errno));
+			free(tdir);
+			return -1;
+		}
+		tmp = xasprintf("%s/out", tdir);
+	}
 	for (size_t i = 0; i + 1 < vars->n; i += 2) {
 		const char *v = vars->v[i + 1];
 
@@ -138,6 +149,9 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 		free(from);
 		free(to);
 	}
+	if (tdir)
+		rmdir(tdir);
+	free(tdir);
 	free(tmp);
 	strv_free(&av);
 	sbuf_free(&e);

@@ -227,7 +227,7 @@ static void test_plot_file_name(void **state)
 /* Names in dir that are plots or temporaries of plots: none must be left. */
 static int count_plot_files(const char *dir)
 {
-	char *cmd = xasprintf("ls -a '%s' 2>/dev/null | grep -c '\\.png\\|\\.svg\\|tmp'", dir);
+	char *cmd = xasprintf("ls -a '%s' 2>/dev/null | grep -c '\\.png\\|\\.svg\\|tmp\\|gnuplot'", dir);
 	FILE *f = popen(cmd, "r");
 	char out[32] = "";
 
