@@ -247,11 +247,15 @@ static void date_of(long t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d", &tm);
 }
 
-/* One series: values over the nights that have it, change points, a plot. */
-static void analyse_series(const char *project_dir, const char *pdir,
+/*
+ * One series: values over the nights that have it, change points, a plot.
+ * -1 (said) when its data or plot could not be written.
+ */
+static int analyse_series(const char *project_dir, const char *pdir,
 			   struct json_object **docs, size_t n, const char *key,
 			   struct hist_report *rep, struct sbuf *html)
 {
+	int ret = 0;
 	double *x = xcalloc(n + 1, sizeof(double));
 	size_t *night = xcalloc(n + 1, sizeof(size_t)), m = 0, cps[16], nc;
 	struct sbuf data = { 0 }, cpd = { 0 };
@@ -308,6 +312,7 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	    write_file_atomic(cpath, sbuf_str(&cpd), cpd.len)) {
 		zd_err("cannot write %s or %s: %s", dpath, cpath, strerror(errno));
 		m = 0; /* no plot of data that is not there */
+		ret = -1;
 	}
 	strv_push(&vars, "data");
 	strv_push(&vars, dpath);
@@ -327,7 +332,9 @@ static void analyse_series(const char *project_dir, const char *pdir,
 		else
 			strv_pushf(&vars, "median %s", mn ? mn + 1 : key);
 	}
-	if (m && !gnuplot(project_dir, "trend", &vars)) {
+	if (m && gnuplot(project_dir, "trend", &vars)) {
+		ret = -1; /* gnuplot() said why */
+	} else if (m) {
 		char *ek = html_escape(key);
 
 		sbuf_addf(html, "<h3>%s</h3><p><a href=\"plots/%s.svg\"><img src=\"plots/%s.png\" alt=\"%s\"></a></p>\n",
@@ -343,6 +350,7 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	free(name);
 	free(x);
 	free(night);
+	return ret;
 }
 
 int history_analyse(const char *project_dir, const char *hdir, struct hist_report *rep)
@@ -386,8 +394,15 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 	{
 		struct sbuf plots = { 0 };
 
+		bool failed = false;
+
 		for (size_t i = 0; i < keys.n; i++)
-			analyse_series(project_dir, pdir, docs, n, keys.v[i], rep, &plots);
+			failed |= analyse_series(project_dir, pdir, docs, n, keys.v[i], rep, &plots) != 0;
+		/* a report with plots missing (a full disk) is not written: no partial output */
+		if (failed) {
+			sbuf_free(&plots);
+			goto out;
+		}
 		sbuf_addstr(&html, "<h2>New failure signatures (last night)</h2><ul>\n");
 		for (size_t i = 0; i < rep->new_failures.n; i++) {
 			char *e = html_escape(rep->new_failures.v[i]);

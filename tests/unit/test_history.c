@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -234,6 +237,63 @@ static void test_history_hostile_report(void **state)
 	rm_rf(hdir);
 }
 
+/*
+ * A disk that fills up during nightly (RLIMIT_FSIZE stands in: writes past
+ * 4 KiB fail, gnuplot's too): the analysis fails with a message naming a
+ * file and leaves no PNG, SVG or temporary in plots/.
+ */
+static void test_history_full_disk(void **state)
+{
+	char *proj = getcwd(NULL, 0), *errp, *pl, *cmd;
+	int status;
+	pid_t pid;
+
+	strcpy(hdir, "/tmp/zd-hist-XXXXXX");
+	assert_non_null(mkdtemp(hdir));
+	for (int i = 0; i < 12; i++)
+		night(i, i >= 6 ? 1.05 : 1.0, NULL);
+	errp = xasprintf("%s.stderr", hdir);
+	pl = path_join(hdir, "plots");
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct rlimit rl = { 4096, 4096 };
+		struct hist_report rep;
+		int fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, 2);
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		_exit(history_analyse(proj, hdir, &rep) ? 2 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_not_equal(WEXITSTATUS(status), 0);
+	cmd = xasprintf("ls -a '%s' | grep -c '\\.png\\|\\.svg\\|tmp\\|gnuplot'", pl);
+	{
+		FILE *f = popen(cmd, "r");
+		char out[32] = "";
+		char *err = read_file(errp, NULL);
+
+		assert_non_null(f);
+		assert_non_null(fgets(out, sizeof(out), f));
+		pclose(f);
+		assert_string_equal(out, "0\n");
+		assert_non_null(err);
+		if (!strstr(err, "cannot write "))
+			fail_msg("no message naming the file: %s", err);
+		free(err);
+	}
+	unlink(errp);
+	free(cmd);
+	free(errp);
+	free(pl);
+	free(proj);
+	rm_rf(hdir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_history_series_per_metric),
 		cmocka_unit_test(test_history_wrong_shapes),
 		cmocka_unit_test(test_history_hostile_report),
+		cmocka_unit_test(test_history_full_disk),
 	};
 
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
