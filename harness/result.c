@@ -547,9 +547,10 @@ int result_read(const char *path, struct zd_result *r, char **err)
 
 	if (!o) {
 		result_init(r);
-		*err = errno == EBADMSG ? xasprintf("%s: not JSON", path) :
-		       errno == EFBIG ? xasprintf("%s: larger than %u bytes", path, ZD_MAX_JSON_BYTES) :
-		       xasprintf("%s: cannot read: %s", path, read_file_strerror(errno));
+		/* the caller names the file: *err says what is wrong with it */
+		*err = errno == EBADMSG ? xstrdup("not JSON") :
+		       errno == EFBIG ? xasprintf("larger than %u bytes", ZD_MAX_JSON_BYTES) :
+		       xasprintf("cannot read: %s", read_file_strerror(errno));
 		return -1;
 	}
 	ret = result_from_json(o, r, err);
