@@ -247,16 +247,91 @@ struct state {
 	bool in_cut;
 };
 
+/*
+ * (key, phase) -> findings, so that spotting a repeated report costs O(1)
+ * a line instead of a scan of every finding (50,000 distinct warnings took
+ * 10 s): chained buckets of finding indices, re-linked when set_key
+ * changes a key and when the last finding is dropped, rebuilt from the
+ * current keys when the table doubles.
+ */
+struct cl_index {
+	size_t nb;	/* buckets, a power of two */
+	size_t *head;	/* bucket -> 1 + index of its first finding, 0: none */
+	size_t *next;	/* finding -> 1 + index of the next in its bucket */
+};
+
+static size_t idx_bucket(const struct cl_index *x, const char *key, const char *phase)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h = (h ^ 0x1f) * 1099511628211ull;
+	for (const char *p = phase; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return h & (x->nb - 1);
+}
+
+static void idx_link(struct classification *cl, size_t i)
+{
+	struct cl_index *x = cl->index;
+	size_t b;
+
+	if (!x)
+		x = cl->index = xcalloc(1, sizeof(*x));
+	if (cl->n > x->nb) { /* double, and link every finding again */
+		x->nb = x->nb ? 2 * x->nb : 64;
+		free(x->head);
+		x->head = xcalloc(x->nb, sizeof(size_t));
+		x->next = xrealloc(x->next, x->nb * sizeof(size_t));
+		for (size_t j = 0; j < cl->n; j++) {
+			if (j == i)
+				continue;
+			b = idx_bucket(x, cl->f[j].key, cl->f[j].phase);
+			x->next[j] = x->head[b];
+			x->head[b] = j + 1;
+		}
+	}
+	b = idx_bucket(x, cl->f[i].key, cl->f[i].phase);
+	x->next[i] = x->head[b];
+	x->head[b] = i + 1;
+}
+
+static void idx_unlink(struct classification *cl, size_t i)
+{
+	struct cl_index *x = cl->index;
+	size_t *p = &x->head[idx_bucket(x, cl->f[i].key, cl->f[i].phase)];
+
+	while (*p && *p != i + 1)
+		p = &x->next[*p - 1];
+	if (*p)
+		*p = x->next[i];
+}
+
+/* A finding other than skip with this key and phase: its index, or -1. */
+static ssize_t idx_find(const struct classification *cl, const char *key, const char *phase,
+			size_t skip)
+{
+	const struct cl_index *x = cl->index;
+
+	if (!x)
+		return -1;
+	for (size_t j = x->head[idx_bucket(x, key, phase)]; j; j = x->next[j - 1])
+		if (j - 1 != skip && !strcmp(cl->f[j - 1].key, key) &&
+		    !strcmp(cl->f[j - 1].phase, phase))
+			return (ssize_t)(j - 1);
+	return -1;
+}
+
 static struct finding *add(struct classification *cl, const char *cls,
 			   const char *key, const struct state *st,
 			   const char *line)
 {
 	struct finding *f;
 
-	for (size_t i = 0; i < cl->n; i++)
-		if (!strcmp(cl->f[i].key, key) && !strcmp(cl->f[i].phase, st->phase))
-			return NULL; /* repeated report of the same thing */
-	cl->f = xrealloc(cl->f, (cl->n + 1) * sizeof(*cl->f));
+	if (idx_find(cl, key, st->phase, SIZE_MAX) >= 0)
+		return NULL; /* repeated report of the same thing */
+	cl->f = grow_array(cl->f, cl->n, sizeof(*cl->f));
 	f = &cl->f[cl->n++];
 	memset(f, 0, sizeof(*f));
 	f->cls = xstrdup(cls);
@@ -264,13 +339,16 @@ static struct finding *add(struct classification *cl, const char *cls,
 	f->phase = xstrdup(st->phase);
 	f->detail = strndup(line, 300);
 	f->line = cl->lines;
+	idx_link(cl, cl->n - 1);
 	return f;
 }
 
-static void set_key(struct finding *f, const char *key)
+static void set_key(struct classification *cl, struct finding *f, const char *key)
 {
+	idx_unlink(cl, f - cl->f);
 	free(f->key);
 	f->key = xstrdup(key);
+	idx_link(cl, f - cl->f);
 }
 
 static void stop_collect(struct state *st)
@@ -312,23 +390,22 @@ static bool on_frame(struct classification *cl, struct state *st, const char *s,
 		tmp = xasprintf("INFO:task_blocked:%s", fn);
 		st->top_set = true;
 		/* several tasks blocked in the same place: one finding */
-		for (size_t i = 0; i < cl->n; i++) {
-			if (i != (size_t)st->collect && !strcmp(cl->f[i].key, tmp) &&
-			    !strcmp(cl->f[i].phase, f->phase) && (size_t)st->collect == cl->n - 1) {
-				free(f->cls);
-				free(f->key);
-				free(f->phase);
-				free(f->detail);
-				free(f->stack);
-				free(f->msg);
-				cl->n--;
-				stop_collect(st);
-				free(tmp);
-				free(fn);
-				return true;
-			}
+		if ((size_t)st->collect == cl->n - 1 &&
+		    idx_find(cl, tmp, f->phase, st->collect) >= 0) {
+			idx_unlink(cl, cl->n - 1);
+			free(f->cls);
+			free(f->key);
+			free(f->phase);
+			free(f->detail);
+			free(f->stack);
+			free(f->msg);
+			cl->n--;
+			stop_collect(st);
+			free(tmp);
+			free(fn);
+			return true;
 		}
-		set_key(f, tmp);
+		set_key(cl, f, tmp);
 		free(tmp);
 	}
 	free(fn);
@@ -352,7 +429,7 @@ static bool on_rip(struct classification *cl, struct state *st, const char *s,
 		    strcmp(f->cls, "NULL_DEREF") && strcmp(f->cls, "GPF"))
 			continue;
 		key = xasprintf("%s:%s", f->key, fn ? fn : "?");
-		set_key(f, key);
+		set_key(cl, f, key);
 		free(key);
 	}
 	free(fn);
@@ -478,7 +555,7 @@ static void on_line(struct classification *cl, struct state *st, char *s,
 		char *fn = group(P_FRAME, s, "func");
 		char *key = xasprintf("%s:%s", cl->f[await_func].key, fn ? fn : "?");
 
-		set_key(&cl->f[await_func], key);
+		set_key(cl, &cl->f[await_func], key);
 		free(key);
 		free(fn);
 		st->await_msg = await;
@@ -680,5 +757,10 @@ void classification_free(struct classification *cl)
 	}
 	free(cl->last_phase);
 	free(cl->f);
+	if (cl->index) {
+		free(cl->index->head);
+		free(cl->index->next);
+		free(cl->index);
+	}
 	memset(cl, 0, sizeof(*cl));
 }

@@ -28,6 +28,7 @@ struct classification {
 	unsigned long lines;
 	char *last_phase;	/* phase marked last (timeouts are tied to it) */
 	enum zd_verdict verdict;
+	struct cl_index *index;	/* (key, phase) -> findings: classify.c's */
 };
 
 /*
