@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ksrc.h"
 #include "result.h"
@@ -197,14 +198,93 @@ static struct json_object *eval_json(const struct rev_eval *ev)
 	return o;
 }
 
-static bool eval_from_json(struct json_object *o, struct rev_eval *ev)
+#define BISECT_STATE_SCHEMA "zdbench.bisect-state/1"
+
+/* o[key] is a JSON integer in [0, max]. */
+static bool count_ok(struct json_object *o, const char *key, int64_t max)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int) &&
+	       json_object_get_int64(v) >= 0 && json_object_get_int64(v) <= max;
+}
+
+/* o[key] is absent or a finite JSON number. */
+static bool number_ok(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return true;
+	return (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)) &&
+	       isfinite(json_object_get_double(v));
+}
+
+/* Why o is not one evaluation as eval_json writes it, or NULL. */
+static const char *eval_shape(struct json_object *o, const char *key)
+{
+	const char *v = jstr(o, "verdict");
+	struct json_object *sa;
+
+	if (!json_object_is_type(o, json_type_object))
+		return "not an object";
+	if (!jstr(o, "commit") || strcmp(jstr(o, "commit"), key))
+		return "commit is not the key it is stored under";
+	/* abort is never stored: a verdict read back is one of three */
+	if (!v || (strcmp(v, "good") && strcmp(v, "bad") && strcmp(v, "skip")))
+		return "verdict is not good, bad or skip";
+	if (!count_ok(o, "runs", 1000000) || !count_ok(o, "reproduced", 1000000) ||
+	    !count_ok(o, "other_failures", 1000000) || !count_ok(o, "infra_failures", 1000000))
+		return "runs, reproduced, other_failures or infra_failures is not a count";
+	if (json_object_object_get_ex(o, "why", &sa) && !json_object_is_type(sa, json_type_string))
+		return "why is not a string";
+	if (!number_ok(o, "change") || !number_ok(o, "p"))
+		return "change or p is not a finite number";
+	if (!json_object_object_get_ex(o, "samples", &sa) || !json_object_is_type(sa, json_type_array))
+		return "samples is not an array";
+	for (size_t i = 0; i < json_object_array_length(sa); i++) {
+		struct json_object *x = json_object_array_get_idx(sa, i);
+
+		if (!(json_object_is_type(x, json_type_double) || json_object_is_type(x, json_type_int)) ||
+		    !isfinite(json_object_get_double(x)))
+			return "a sample is not a finite number";
+	}
+	return NULL;
+}
+
+const char *bisect_state_shape(struct json_object *d, const char **commit)
+{
+	struct json_object *evals;
+	const char *s = jstr(d, "schema");
+
+	*commit = NULL;
+	if (!d || !json_object_is_type(d, json_type_object))
+		return "not a JSON object";
+	if (!s || strcmp(s, BISECT_STATE_SCHEMA))
+		return "schema is not " BISECT_STATE_SCHEMA;
+	if (!jstr(d, "good") || !jstr(d, "bad") || !jstr(d, "mode"))
+		return "good, bad or mode is not a string";
+	if (!json_object_object_get_ex(d, "evals", &evals) ||
+	    !json_object_is_type(evals, json_type_object))
+		return "evals is not an object";
+	json_object_object_foreach(evals, k, o) {
+		const char *why = eval_shape(o, k);
+
+		if (why) {
+			*commit = k;
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/* ev from o, which bisect_state_shape accepted. */
+static void eval_from_json(struct json_object *o, struct rev_eval *ev)
 {
 	const char *v = jstr(o, "verdict");
 	struct json_object *sa;
 
 	memset(ev, 0, sizeof(*ev));
-	if (!jstr(o, "commit") || !v)
-		return false;
 	ev->commit = xstrdup(jstr(o, "commit"));
 	ev->verdict = !strcmp(v, "good") ? REV_GOOD : !strcmp(v, "bad") ? REV_BAD : REV_SKIP;
 	ev->runs = jint(o, "runs", 0);
@@ -214,32 +294,64 @@ static bool eval_from_json(struct json_object *o, struct rev_eval *ev)
 	ev->why = xstrdup(jstr(o, "why") ? jstr(o, "why") : "");
 	ev->change = jdouble(o, "change", 0);
 	ev->p = jdouble(o, "p", 0);
-	if (json_object_object_get_ex(o, "samples", &sa) && json_object_is_type(sa, json_type_array)) {
-		ev->nr_samples = json_object_array_length(sa);
-		ev->samples = xcalloc(ev->nr_samples + 1, sizeof(double));
-		for (size_t i = 0; i < ev->nr_samples; i++)
-			ev->samples[i] = json_object_get_double(json_object_array_get_idx(sa, i));
+	json_object_object_get_ex(o, "samples", &sa);
+	ev->nr_samples = json_object_array_length(sa);
+	ev->samples = xcalloc(ev->nr_samples + 1, sizeof(double));
+	for (size_t i = 0; i < ev->nr_samples; i++)
+		ev->samples[i] = json_object_get_double(json_object_array_get_idx(sa, i));
+}
+
+int bisect_state_load(const char *path, struct json_object **doc)
+{
+	struct json_object *d;
+	const char *why, *commit;
+
+	*doc = NULL;
+	/* lstat: a dangling symlink is there too, and not ours to replace */
+	{
+		struct stat st;
+
+		if (lstat(path, &st) && errno == ENOENT)
+			return 1;
 	}
-	return true;
+	d = zd_json_read(path);
+	if (!d)
+		return zd_error("bisect state %s: %s; it is kept: repair or remove it to start over",
+				path, errno == EBADMSG ? "not JSON (torn or empty?)" :
+				read_file_strerror(errno));
+	why = bisect_state_shape(d, &commit);
+	if (why) {
+		/* commit lives in d: said before d goes */
+		zd_err("bisect state %s: %s%s%s%s; it is kept: repair or remove it to start over",
+		       path, commit ? "evaluation of " : "", commit ? commit : "",
+		       commit ? ": " : "", why);
+		json_object_put(d);
+		return -1;
+	}
+	*doc = d;
+	return 0;
 }
 
 struct bstate {
 	const char *path;
-	struct json_object *doc; /* {good, bad, mode, evals: {commit: eval}} */
+	struct json_object *doc; /* {schema, good, bad, mode, evals: {commit: eval}} */
 };
 
 static int state_open(struct bstate *st, const char *path, const char *good,
 		      const char *bad, const char *mode)
 {
-	struct json_object *d = path_exists(path) ? zd_json_read(path) : NULL;
+	struct json_object *d;
+	int r = bisect_state_load(path, &d);
 
 	st->path = path;
-	if (d) {
+	if (r < 0)
+		return -1; /* never overwritten: it may be the only record of hours of work */
+	if (r == 0) {
 		const char *g = jstr(d, "good"), *b = jstr(d, "bad"), *m = jstr(d, "mode");
 
-		if (!g || !b || !m || strcmp(g, good) || strcmp(b, bad) || strcmp(m, mode)) {
+		if (strcmp(g, good) || strcmp(b, bad) || strcmp(m, mode)) {
 			zd_err("%s holds another bisection (good %s, bad %s, %s): remove it to start over",
-			       path, g ? g : "?", b ? b : "?", m ? m : "?");
+			       path, g, b, m);
 			json_object_put(d);
 			return -1;
 		}
@@ -248,7 +360,7 @@ static int state_open(struct bstate *st, const char *path, const char *good,
 		return 0;
 	}
 	st->doc = json_object_new_object();
-	json_object_object_add(st->doc, "schema", json_object_new_string("zdbench.bisect-state/1"));
+	json_object_object_add(st->doc, "schema", json_object_new_string(BISECT_STATE_SCHEMA));
 	json_object_object_add(st->doc, "good", json_object_new_string(good));
 	json_object_object_add(st->doc, "bad", json_object_new_string(bad));
 	json_object_object_add(st->doc, "mode", json_object_new_string(mode));
@@ -263,7 +375,8 @@ static bool state_get(struct bstate *st, const char *commit, struct rev_eval *ev
 	if (!json_object_object_get_ex(st->doc, "evals", &evals) ||
 	    !json_object_object_get_ex(evals, commit, &o))
 		return false;
-	return eval_from_json(o, ev);
+	eval_from_json(o, ev); /* its shape was checked when the file was read */
+	return true;
 }
 
 static void state_put(struct bstate *st, const struct rev_eval *ev)

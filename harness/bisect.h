@@ -62,6 +62,8 @@ void rev_evaluate(const struct step_ops *ops, const struct bisect_rule *rule,
 void rev_eval_free(struct rev_eval *ev);
 const char *rev_verdict_name(enum rev_verdict v);
 
+struct json_object;
+
 struct bisect_report {
 	bool found;
 	char *culprit, *subject, *parent;
@@ -83,6 +85,20 @@ struct bisect_report {
 int bisect(const char *tree, const char *good, const char *bad,
 	   const struct step_ops *ops, const struct bisect_rule *rule,
 	   const char *state_path, struct bisect_report *rep);
+/*
+ * The state file: 1 if path does not exist; 0 and *doc (the caller puts
+ * it) if it is a complete state document; -1 with a message naming the
+ * file when it exists but is unreadable, torn, empty, of another schema
+ * or holds an evaluation of the wrong shape. bisect() never overwrites
+ * such a file: it may be the only record of hours of runs.
+ */
+int bisect_state_load(const char *path, struct json_object **doc);
+/*
+ * Why d is not a "zdbench.bisect-state/1" document with every evaluation
+ * well-typed (verdict good/bad/skip, counts, finite samples), or NULL;
+ * *commit names the evaluation at fault, if one is.
+ */
+const char *bisect_state_shape(struct json_object *d, const char **commit);
 void bisect_report_free(struct bisect_report *rep);
 char *bisect_report_text(const struct bisect_report *rep,
 			 const struct bisect_rule *rule);

@@ -455,17 +455,119 @@ struct state {
 	bool in_cut;
 };
 
+/*
+ * (key, phase) -> finding, so that spotting a repeated report costs O(1)
+ * a line instead of a scan of every finding (50,000 distinct warnings took
+ * 10 s): open addressing over finding indices. An entry is only a hint:
+ * a lookup checks the finding it names still has that key and phase and
+ * is settled (want == W_NONE), so a key changed by set_key leaves a stale
+ * entry behind that costs nothing; removing or moving findings marks the
+ * table dirty, and the next lookup rebuilds it.
+ */
+struct cl_index {
+	size_t cap, used;	/* cap a power of two; used counts entries */
+	size_t *slot;		/* 1 + finding index, 0: empty */
+	bool dirty;
+};
+
+static uint64_t idx_hash(const char *key, const char *phase)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h = (h ^ 0x1f) * 1099511628211ull;
+	for (const char *p = phase; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return h;
+}
+
+static void idx_insert(struct cl_index *x, const struct classification *cl, size_t i)
+{
+	size_t b = idx_hash(cl->f[i].key, cl->f[i].phase) & (x->cap - 1);
+
+	while (x->slot[b])
+		b = (b + 1) & (x->cap - 1);
+	x->slot[b] = i + 1;
+	x->used++;
+}
+
+static void idx_rebuild(struct classification *cl, size_t cap)
+{
+	struct cl_index *x = cl->index;
+
+	free(x->slot);
+	x->cap = cap;
+	x->used = 0;
+	x->slot = xcalloc(cap, sizeof(size_t));
+	x->dirty = false;
+	for (size_t i = 0; i < cl->n; i++)
+		idx_insert(x, cl, i);
+}
+
+/* Note finding i under its current key (after add or set_key). */
+static void idx_put(struct classification *cl, size_t i)
+{
+	struct cl_index *x = cl->index;
+
+	if (!x)
+		x = cl->index = xcalloc(1, sizeof(*x));
+	if (x->dirty || 2 * (x->used + 1) > x->cap) {
+		size_t cap = x->cap ? x->cap : 64;
+
+		while (2 * (cl->n + 1) > cap)
+			cap *= 2;
+		idx_rebuild(cl, cap * 2);
+		return; /* the rebuild took every finding, i too */
+	}
+	idx_insert(x, cl, i);
+}
+
+/* Findings were removed or moved: entries point at the wrong ones. */
+static void idx_dirty(struct classification *cl)
+{
+	if (cl->index)
+		cl->index->dirty = true;
+}
+
+/* A settled finding other than skip with this key and phase: its index, or -1. */
+static ssize_t idx_find(struct classification *cl, const char *key, const char *phase,
+			size_t skip)
+{
+	struct cl_index *x = cl->index;
+	size_t b;
+
+	if (!x || !x->cap)
+		return -1;
+	if (x->dirty)
+		idx_rebuild(cl, x->cap);
+	for (b = idx_hash(key, phase) & (x->cap - 1); x->slot[b]; b = (b + 1) & (x->cap - 1)) {
+		size_t j = x->slot[b] - 1;
+
+		if (j < cl->n && j != skip && !cl->f[j].want && !strcmp(cl->f[j].key, key) &&
+		    !strcmp(cl->f[j].phase, phase))
+			return (ssize_t)j;
+	}
+	return -1;
+}
+
+static void idx_free(struct classification *cl)
+{
+	if (cl->index)
+		free(cl->index->slot);
+	free(cl->index);
+	cl->index = NULL;
+}
+
 static struct finding *add(struct classification *cl, const char *cls,
 			   const char *key, const struct state *st,
 			   const char *line, enum zd_verdict v)
 {
 	struct finding *f;
 
-	for (size_t i = 0; i < cl->n; i++)
-		if (!cl->f[i].want && !strcmp(cl->f[i].key, key) &&
-		    !strcmp(cl->f[i].phase, st->phase))
-			return NULL; /* repeated report of the same thing */
-	cl->f = xrealloc(cl->f, (cl->n + 1) * sizeof(*cl->f));
+	if (idx_find(cl, key, st->phase, SIZE_MAX) >= 0)
+		return NULL; /* repeated report of the same thing */
+	cl->f = grow_array(cl->f, cl->n, sizeof(*cl->f));
 	f = &cl->f[cl->n++];
 	memset(f, 0, sizeof(*f));
 	f->cls = xstrdup(cls);
@@ -474,13 +576,15 @@ static struct finding *add(struct classification *cl, const char *cls,
 	f->detail = strndup(line, 300);
 	f->line = cl->lines;
 	f->verdict = v;
+	idx_put(cl, cl->n - 1);
 	return f;
 }
 
-static void set_key(struct finding *f, const char *key)
+static void set_key(struct classification *cl, struct finding *f, const char *key)
 {
 	free(f->key);
 	f->key = xstrdup(key);
+	idx_put(cl, f - cl->f);
 }
 
 static void set_str(char **p, const char *s)
@@ -579,18 +683,17 @@ static bool on_frame(struct classification *cl, struct state *st, const char *s,
 		tmp = xasprintf("INFO:task_blocked:%s", fn);
 		st->top_set = true;
 		/* several tasks blocked in the same place: one finding */
-		for (size_t i = 0; i < cl->n; i++) {
-			if (i != (size_t)st->collect && !strcmp(cl->f[i].key, tmp) &&
-			    !strcmp(cl->f[i].phase, f->phase) && (size_t)st->collect == cl->n - 1) {
-				free_finding(f);
-				cl->n--;
-				stop_collect(st);
-				free(tmp);
-				free(fn);
-				return true;
-			}
+		if ((size_t)st->collect == cl->n - 1 &&
+		    idx_find(cl, tmp, f->phase, st->collect) >= 0) {
+			free_finding(f);
+			cl->n--;
+			idx_dirty(cl);
+			stop_collect(st);
+			free(tmp);
+			free(fn);
+			return true;
 		}
-		set_key(f, tmp);
+		set_key(cl, f, tmp);
 		free(tmp);
 	}
 	free(fn);
@@ -1036,7 +1139,7 @@ static bool list_after_warning(struct classification *cl, struct state *st,
 		set_str(&h->fn, strrchr(h->key, ':') + 1);
 	free(h->fallback);
 	h->fallback = strndup(base, strlen(base) - 1);
-	set_key(h, h->fallback);
+	set_key(cl, h, h->fallback);
 	h->want = W_GUILTY;
 	set_str(&h->base, base);
 	st->head = h - cl->f;
@@ -1116,7 +1219,7 @@ static bool on_wrapped(struct classification *cl, ssize_t idx, const char *s,
 	} else {
 		key = xasprintf("%s:%s", f->key, fn ? fn : "?");
 	}
-	set_key(f, key);
+	set_key(cl, f, key);
 	free(key);
 	free(fn);
 	return true;
@@ -1155,7 +1258,7 @@ static bool rejoin(struct classification *cl, struct state *st, ssize_t idx,
 		f->base = xasprintf("%s:%s_in_", f->cls, mp);
 		free(f->fallback);
 		f->fallback = xasprintf("%s:%s", f->cls, mp);
-		set_key(f, f->fallback);
+		set_key(cl, f, f->fallback);
 		free(mp);
 	}
 	if (fn) {
@@ -1197,7 +1300,7 @@ static void on_line(struct classification *cl, struct state *st, const char *raw
 
 		set_str(&f->base, base);
 		set_str(&f->fallback, fb);
-		set_key(f, fb);
+		set_key(cl, f, fb);
 		free(base);
 		free(fb);
 	}
@@ -1524,7 +1627,7 @@ static void complete_keys(struct classification *cl)
 			} else {
 				key = fn ? xasprintf("%s%s", f->base, fn) : xstrdup(f->fallback);
 			}
-			set_key(f, key);
+			set_key(cl, f, key);
 			free(key);
 			f->want = W_NONE;
 		}
@@ -1545,26 +1648,48 @@ static void complete_keys(struct classification *cl)
 					free_finding(&cl->f[i]);
 					memmove(&cl->f[i], &cl->f[i + 1], (cl->n - i - 1) * sizeof(*cl->f));
 					cl->n--;
+					idx_dirty(cl);
 					i--;
 					break;
 				}
 			}
 		}
 	}
-	/* the same report twice, in the same phase: one finding */
-	for (size_t i = 1; i < cl->n; i++) {
-		for (size_t j = 0; j < i; j++) {
-			if (!strcmp(cl->f[i].key, cl->f[j].key) &&
-			    !strcmp(cl->f[i].phase, cl->f[j].phase)) {
-				if (cl->f[i].verdict > cl->f[j].verdict)
-					cl->f[j].verdict = cl->f[i].verdict;
-				free_finding(&cl->f[i]);
-				memmove(&cl->f[i], &cl->f[i + 1], (cl->n - i - 1) * sizeof(*cl->f));
-				cl->n--;
-				i--;
-				break;
+	/*
+	 * The same report twice, in the same phase: one finding, the first,
+	 * with the heavier verdict. One pass with a table of its own (keys are
+	 * final here), keeping the order: O(n), not a scan per finding.
+	 */
+	{
+		size_t cap = 64, kept = 0, *slot;
+
+		while (cap < 2 * cl->n)
+			cap *= 2;
+		slot = xcalloc(cap, sizeof(size_t));
+		for (size_t i = 0; i < cl->n; i++) {
+			size_t b = idx_hash(cl->f[i].key, cl->f[i].phase) & (cap - 1);
+			bool dup = false;
+
+			for (; slot[b]; b = (b + 1) & (cap - 1)) {
+				struct finding *k = &cl->f[slot[b] - 1];
+
+				if (!strcmp(k->key, cl->f[i].key) && !strcmp(k->phase, cl->f[i].phase)) {
+					if (cl->f[i].verdict > k->verdict)
+						k->verdict = cl->f[i].verdict;
+					dup = true;
+					break;
+				}
 			}
+			if (dup) {
+				free_finding(&cl->f[i]);
+				continue;
+			}
+			cl->f[kept] = cl->f[i];
+			slot[b] = ++kept;
 		}
+		cl->n = kept;
+		free(slot);
+		idx_dirty(cl);
 	}
 }
 
@@ -1689,6 +1814,7 @@ void classify_finish(struct classification *cl, const char *timeout)
 
 void classification_free(struct classification *cl)
 {
+	idx_free(cl);
 	for (size_t i = 0; i < cl->n; i++)
 		free_finding(&cl->f[i]);
 	free(cl->last_phase);

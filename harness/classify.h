@@ -48,6 +48,7 @@ struct classification {
 	bool own_boot;
 	bool oom_fails;
 	bool excerpt;		/* set by classify_finish: judged as an excerpt */
+	struct cl_index *index;	/* (key, phase) -> settled findings: classify.c's */
 };
 
 /*

@@ -39,8 +39,8 @@ static const struct config_key keys[] = {
 	{ "kernel", "jobs", K_UINT, C(jobs), NULL, 0, 256 },
 	{ "kernel", "build_timeout", K_UINT, C(build_timeout), NULL, 60, 86400 },
 	{ "kernel", "ccache", K_BOOL, C(ccache) },
-	{ "run", "variants", K_LIST, C(variants) },
-	{ "run", "workloads", K_LIST, C(run_workloads) },
+	{ "run", "variants", K_LIST, C(variants), .names = true },
+	{ "run", "workloads", K_LIST, C(run_workloads), .names = true },
 	{ "run", "reps", K_UINT, C(reps), NULL, 1, 100000 },
 	{ "run", "teardown", K_BOOL, C(teardown) },
 	{ "run", "oom_fails", K_BOOL, C(oom_fails) },
@@ -306,6 +306,29 @@ bool run_uses_fs(const struct zd_config *c, const char *fs)
 	return false;
 }
 
+/*
+ * Every entry of l that is not a name (is_name) reported at origin:line and
+ * dropped, so that config_validate's check for --variant and --workload
+ * does not report it a second time. 0, or -1 if any was dropped.
+ */
+static int list_names(struct zd_config *c, struct zd_list *l, const char *key,
+		      const char *origin, int line)
+{
+	size_t kept = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (is_name(l->v[i])) {
+			l->v[kept++] = l->v[i];
+			continue;
+		}
+		ret = fail(c, origin, line, "key '%s': '%s': %s", key, l->v[i], ZD_NAME_RULE);
+		free(l->v[i]);
+	}
+	l->n = kept;
+	return ret;
+}
+
 static int set_value(struct zd_config *c, const struct config_key *k, char *base,
 		     const char *value, const char *origin, int line)
 {
@@ -338,7 +361,7 @@ static int set_value(struct zd_config *c, const struct config_key *k, char *base
 		if (list_set(field, value))
 			return fail(c, origin, line, "key '%s': more than %d entries",
 				    k->key, ZD_MAX_LIST);
-		return 0;
+		return k->names ? list_names(c, field, k->key, origin, line) : 0;
 	case K_ENUM: {
 		struct sbuf sb = { 0 };
 		int ret;
@@ -380,6 +403,14 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 			name++;
 		if (!*name)
 			return fail(c, origin, line, "[workload] section needs a name");
+		/*
+		 * The name becomes a result file name: an identifier, never a
+		 * path. Said once, at the section's first key.
+		 */
+		if (!is_name(name) && !config_workload(c, name)) {
+			workload_get(c, name);
+			return fail(c, origin, line, "[workload %s]: %s", name, ZD_NAME_RULE);
+		}
 		w = workload_get(c, name);
 		if (!w)
 			return fail(c, origin, line, "too many workloads");
@@ -597,11 +628,24 @@ int config_load_string(struct zd_config *c, const char *text,
 
 int config_load_file(struct zd_config *c, const char *path)
 {
-	char *text = read_file(path, NULL);
+	size_t len;
+	char *text = read_file_max(path, ZD_MAX_CONFIG_BYTES, &len), *nul;
 	int ret;
 
+	if (!text && errno == EFBIG)
+		return fail(c, path, 0, "cannot read: larger than %u bytes", ZD_MAX_CONFIG_BYTES);
 	if (!text)
-		return fail(c, path, 0, "cannot read: %s", strerror(errno));
+		return fail(c, path, 0, "cannot read: %s", read_file_strerror(errno));
+	/* a NUL byte would end the text there: the rest of the file unread */
+	nul = memchr(text, '\0', len);
+	if (nul) {
+		int line = 1;
+
+		for (const char *p = text; p < nul; p++)
+			line += *p == '\n';
+		free(text);
+		return fail(c, path, line, "a NUL byte in the file (not a text file?)");
+	}
 	ret = config_load_string(c, text, path);
 	free(text);
 	return ret;
@@ -683,6 +727,14 @@ int config_validate(struct zd_config *c)
 	if (c->variants.overflow || c->run_workloads.overflow)
 		fail(c, "config", 0, "[run] %s: more than %d entries",
 		     c->variants.overflow ? "variants" : "workloads", ZD_MAX_LIST);
+	/* and their names, which become folder and file names of the run */
+	for (size_t i = 0; i < c->variants.n; i++)
+		if (!is_name(c->variants.v[i]))
+			fail(c, "config", 0, "[run] variants: '%s': %s", c->variants.v[i], ZD_NAME_RULE);
+	for (size_t i = 0; i < c->run_workloads.n; i++)
+		if (!is_name(c->run_workloads.v[i]))
+			fail(c, "config", 0, "[run] workloads: '%s': %s", c->run_workloads.v[i],
+			     ZD_NAME_RULE);
 	if (!strcmp(c->source, "tree") && (!c->tree || !*c->tree))
 		fail(c, config_where(c, "kernel.source"), 0, "[kernel] source = tree needs key 'tree'");
 	else if (!strcmp(c->source, "tree")) {

@@ -122,6 +122,7 @@ struct config_key {
 	size_t off;		/* offsetof(struct zd_config, field) */
 	const char *const *choices; /* K_ENUM, ends with NULL */
 	unsigned int min, max;	    /* K_UINT */
+	bool names;		    /* K_LIST: every entry is_name() (file names) */
 };
 
 struct zd_config *config_new(void);

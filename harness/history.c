@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,58 @@ out:
 	return ret;
 }
 
+/*
+ * Why o is not a history document the readers below can walk, or NULL.
+ * Every json-c type is checked here once (json-c asserts on an array call
+ * on a non-array, and a NULL string reaches strcmp): analysis code after
+ * this trusts the shape.
+ */
+static const char *doc_shape_error(struct json_object *o)
+{
+	struct json_object *v, *series, *runs;
+	const char *s = jstr(o, "schema");
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return "not a JSON object";
+	if (!s || strcmp(s, HISTORY_SCHEMA))
+		return "schema is not " HISTORY_SCHEMA;
+	if (!jstr(o, "run_id"))
+		return "run_id is not a string";
+	if (!json_object_object_get_ex(o, "time", &v) || !json_object_is_type(v, json_type_int))
+		return "time is not an integer";
+	if (!json_object_object_get_ex(o, "series", &series) ||
+	    !json_object_is_type(series, json_type_object))
+		return "series is not an object";
+	json_object_object_foreach(series, k, so) {
+		struct json_object *med;
+
+		(void)k;
+		if (!json_object_is_type(so, json_type_object) ||
+		    !json_object_object_get_ex(so, "median", &med) ||
+		    !(json_object_is_type(med, json_type_double) ||
+		      json_object_is_type(med, json_type_int)) ||
+		    !isfinite(json_object_get_double(med)))
+			return "a series is not an object with a finite median";
+	}
+	if (!json_object_object_get_ex(o, "runs", &runs) ||
+	    !json_object_is_type(runs, json_type_array))
+		return "runs is not an array";
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		struct json_object *ro = json_object_array_get_idx(runs, i), *sa;
+
+		if (!json_object_is_type(ro, json_type_object))
+			return "a run is not an object";
+		if (!json_object_object_get_ex(ro, "signatures", &sa))
+			continue;
+		if (!json_object_is_type(sa, json_type_array))
+			return "signatures is not an array";
+		for (size_t j = 0; j < json_object_array_length(sa); j++)
+			if (!json_object_is_type(json_object_array_get_idx(sa, j), json_type_string))
+				return "a signature is not a string";
+	}
+	return NULL;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -111,10 +164,10 @@ int history_load(const char *hdir, struct json_object ***docs, size_t *n)
 	for (size_t i = 0; i < names.n; i++) {
 		char *p = path_join(hdir, names.v[i]);
 		struct json_object *o = zd_json_read(p);
-		const char *s = jstr(o, "schema");
+		const char *why = o ? doc_shape_error(o) : "cannot read or parse JSON";
 
-		if (!o || !s || strcmp(s, HISTORY_SCHEMA)) {
-			zd_err("%s: not a history document; skipped", p);
+		if (why) {
+			zd_err("%s: not a history document (%s); skipped", p, why);
 			json_object_put(o);
 		} else {
 			*docs = xrealloc(*docs, (*n + 1) * sizeof(**docs));
@@ -141,57 +194,48 @@ void hist_report_free(struct hist_report *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
-static bool doc_has_sig(struct json_object *doc, const char *sig)
+/* Every signature of doc's runs as a key of set (a hash: O(1) look-ups). */
+static void add_sigs(struct json_object *doc, struct json_object *set)
 {
 	struct json_object *runs;
 
 	if (!json_object_object_get_ex(doc, "runs", &runs))
-		return false;
-	for (size_t i = 0; i < json_object_array_length(runs); i++) {
-		struct json_object *sa;
-
-		if (!json_object_object_get_ex(json_object_array_get_idx(runs, i), "signatures", &sa))
-			continue;
-		for (size_t j = 0; j < json_object_array_length(sa); j++)
-			if (!strcmp(json_object_get_string(json_object_array_get_idx(sa, j)), sig))
-				return true;
-	}
-	return false;
-}
-
-static void new_failures(struct json_object **docs, size_t n, struct hist_report *rep)
-{
-	struct json_object *runs;
-
-	if (!n || !json_object_object_get_ex(docs[n - 1], "runs", &runs))
 		return;
 	for (size_t i = 0; i < json_object_array_length(runs); i++) {
 		struct json_object *sa;
 
 		if (!json_object_object_get_ex(json_object_array_get_idx(runs, i), "signatures", &sa))
 			continue;
-		for (size_t j = 0; j < json_object_array_length(sa); j++) {
-			const char *sig = json_object_get_string(json_object_array_get_idx(sa, j));
-			bool seen = false;
-
-			for (size_t k = 0; k + 1 < n && !seen; k++)
-				seen = doc_has_sig(docs[k], sig);
-			for (size_t k = 0; k < rep->new_failures.n && !seen; k++)
-				seen = !strcmp(rep->new_failures.v[k], sig);
-			if (!seen)
-				strv_push(&rep->new_failures, sig);
-		}
+		for (size_t j = 0; j < json_object_array_length(sa); j++)
+			json_object_object_add(set, json_object_get_string(json_object_array_get_idx(sa, j)),
+					       NULL);
 	}
 }
 
-static char *safe_name(const char *s)
+/*
+ * The last night's signatures no earlier night had, once each. The
+ * earlier nights' signatures go into one hash set first: a night is read
+ * once, not once per signature of the last night.
+ */
+static void new_failures(struct json_object **docs, size_t n, struct hist_report *rep)
 {
-	char *o = xstrdup(s);
+	struct json_object *seen, *last;
 
-	for (char *p = o; *p; p++)
-		if (*p == '/' || *p == ' ' || *p == ':')
-			*p = '_';
-	return o;
+	if (!n)
+		return;
+	seen = json_object_new_object();
+	last = json_object_new_object();
+	for (size_t k = 0; k + 1 < n; k++)
+		add_sigs(docs[k], seen);
+	add_sigs(docs[n - 1], last);
+	/* in the order the last night lists them (json-c objects keep insertion order) */
+	json_object_object_foreach(last, sig, v) {
+		(void)v;
+		if (!json_object_object_get_ex(seen, sig, NULL))
+			strv_push(&rep->new_failures, sig);
+	}
+	json_object_put(seen);
+	json_object_put(last);
 }
 
 static void date_of(long t, char *buf, size_t n)
@@ -210,15 +254,19 @@ static void date_of(long t, char *buf, size_t n)
  */
 #define CP_SETTLE 6
 
-/* One series: values over the nights that have it, change points, a plot. */
-static void analyse_series(const char *project_dir, const char *pdir,
+/*
+ * One series: values over the nights that have it, change points, a plot.
+ * -1 (said) when its data or plot could not be written.
+ */
+static int analyse_series(const char *project_dir, const char *pdir,
 			   struct json_object **docs, size_t n, const char *key,
 			   struct hist_report *rep, struct sbuf *html)
 {
+	int ret = 0;
 	double *x = xcalloc(n + 1, sizeof(double));
 	size_t *night = xcalloc(n + 1, sizeof(size_t)), m = 0, cps[16], nc;
 	struct sbuf data = { 0 }, cpd = { 0 };
-	char *name = safe_name(key), *dpath, *cpath, *out;
+	char *name = plot_file_name(key), *dpath, *cpath, *out;
 	struct strv vars = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
@@ -277,6 +325,7 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	    write_file_atomic(cpath, sbuf_str(&cpd), cpd.len)) {
 		zd_err("cannot write %s or %s: %s", dpath, cpath, strerror(errno));
 		m = 0; /* no plot of data that is not there */
+		ret = -1;
 	}
 	strv_push(&vars, "data");
 	strv_push(&vars, dpath);
@@ -296,7 +345,9 @@ static void analyse_series(const char *project_dir, const char *pdir,
 		else
 			strv_pushf(&vars, "median %s", mn ? mn + 1 : key);
 	}
-	if (m && !gnuplot(project_dir, "trend", &vars)) {
+	if (m && gnuplot(project_dir, "trend", &vars)) {
+		ret = -1; /* gnuplot() said why */
+	} else if (m) {
 		char *ek = html_escape(key);
 
 		sbuf_addf(html, "<h3>%s</h3><p><a href=\"plots/%s.svg\"><img src=\"plots/%s.png\" alt=\"%s\"></a></p>\n",
@@ -312,6 +363,7 @@ static void analyse_series(const char *project_dir, const char *pdir,
 	free(name);
 	free(x);
 	free(night);
+	return ret;
 }
 
 int history_analyse(const char *project_dir, const char *hdir, struct hist_report *rep)
@@ -327,22 +379,27 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 	if (history_load(hdir, &docs, &n))
 		goto out;
 	rep->nights = n;
-	mkdir_p(pdir, 0755);
+	if (plot_dir(pdir))
+		goto out;
 	new_failures(docs, n, rep);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *series;
+	{
+		/* every series key once, in order of appearance: a hash set, not a scan */
+		struct json_object *have = json_object_new_object();
 
-		if (!json_object_object_get_ex(docs[i], "series", &series))
-			continue;
-		json_object_object_foreach(series, k, v) {
-			bool have = false;
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *series;
 
-			(void)v;
-			for (size_t j = 0; j < keys.n && !have; j++)
-				have = !strcmp(keys.v[j], k);
-			if (!have)
+			if (!json_object_object_get_ex(docs[i], "series", &series))
+				continue;
+			json_object_object_foreach(series, k, v) {
+				(void)v;
+				if (json_object_object_get_ex(have, k, NULL))
+					continue;
+				json_object_object_add(have, k, NULL);
 				strv_push(&keys, k);
+			}
 		}
+		json_object_put(have);
 	}
 	sbuf_addf(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>zdbench nightly</title>"
 		  "<style>body{font-family:sans-serif;margin:2em}img{max-width:100%%}li.new{color:#b22}</style>"
@@ -350,8 +407,15 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 	{
 		struct sbuf plots = { 0 };
 
+		bool failed = false;
+
 		for (size_t i = 0; i < keys.n; i++)
-			analyse_series(project_dir, pdir, docs, n, keys.v[i], rep, &plots);
+			failed |= analyse_series(project_dir, pdir, docs, n, keys.v[i], rep, &plots) != 0;
+		/* a report with plots missing (a full disk) is not written: no partial output */
+		if (failed) {
+			sbuf_free(&plots);
+			goto out;
+		}
 		sbuf_addstr(&html, "<h2>New failure signatures (last night)</h2><ul>\n");
 		for (size_t i = 0; i < rep->new_failures.n; i++) {
 			char *e = html_escape(rep->new_failures.v[i]);
@@ -377,6 +441,8 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 		    "return x.complete && x.naturalWidth > 0; }).length + '/' + i.length); });"
 		    "</script></body></html>\n");
 	ret = write_file_atomic(index, html.buf, html.len);
+	if (ret)
+		zd_err("cannot write %s: %s", index, strerror(errno));
 out:
 	history_free(docs, n);
 	strv_free(&keys);

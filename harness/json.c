@@ -65,7 +65,7 @@ int zd_json_write(const char *path, struct json_object *o)
 
 struct json_object *zd_json_read(const char *path)
 {
-	char *text = read_file(path, NULL);
+	char *text = read_file_max(path, ZD_MAX_JSON_BYTES, NULL);
 	struct json_object *o;
 	enum json_tokener_error jerr;
 
@@ -73,5 +73,7 @@ struct json_object *zd_json_read(const char *path)
 		return NULL;
 	o = json_tokener_parse_verbose(text, &jerr);
 	free(text);
+	if (!o)
+		errno = EBADMSG; /* read, but not JSON */
 	return o;
 }

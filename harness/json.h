@@ -19,7 +19,9 @@
 int zd_json_write(const char *path, struct json_object *o) __attribute__((warn_unused_result));
 /*
  * Parse the file at path; the caller json_object_put()s it. NULL if it is
- * missing or unreadable (errno set) or not JSON. Reports nothing: a missing
+ * missing or unreadable (errno set: read_file_max's, so only a regular file
+ * of at most ZD_MAX_JSON_BYTES) or not JSON (errno EBADMSG). Reports
+ * nothing: a missing
  * file is often an answer (no cache entry yet), so the caller decides.
  */
 struct json_object *zd_json_read(const char *path);

@@ -10,14 +10,51 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "metric.h"
 #include "proc.h"
 #include "stats.h"
 #include "util.h"
+#include "verdict.h"
+
+/*
+ * Whether gnuplot finished the file at path: a PNG ends with its IEND
+ * chunk, an SVG with </svg>. On a full disk gnuplot (cairo) may exit 0
+ * with a truncated file: this is how we know.
+ */
+static bool output_complete(const char *path)
+{
+	static const unsigned char iend[8] = { 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	size_t len;
+	char *data = read_file_max(path, 256u << 20, &len);
+	bool ok = false;
+
+	if (data && str_ends(path, ".png"))
+		ok = len >= 8 && !memcmp(data + len - 8, iend, 8);
+	else if (data && str_ends(path, ".svg"))
+		ok = len >= 7 && memmem(data + (len > 64 ? len - 64 : 0),
+					len > 64 ? 64 : len, "</svg>", 6);
+	free(data);
+	return ok;
+}
+
+/* Why a write into dir may have failed: ENOSPC when it has no room left. */
+static const char *why_incomplete(const char *dir)
+{
+	struct statvfs sv;
+
+	if (!statvfs(dir, &sv) && (sv.f_bavail == 0 || sv.f_favail == 0))
+		return strerror(ENOSPC);
+	return "gnuplot wrote an incomplete file";
+}
 
 int gnuplot(const char *project_dir, const char *script, const struct strv *vars)
 {
@@ -25,12 +62,50 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 	struct sbuf e = { 0 };
 	struct proc_opts o = { .timeout = 120, .out_path = "/dev/null" };
 	struct proc_result r;
+	const char *out = NULL;
+	char *tmp = NULL, *tdir = NULL;
 	int ret;
 
-	/* gnuplot string literals: single quotes, doubled to escape */
-	for (size_t i = 0; i + 1 < vars->n; i += 2) {
-		sbuf_addf(&e, "%s='", vars->v[i]);
+	/*
+	 * Values become gnuplot string literals in single quotes (a quote is
+	 * doubled), and only that: the scripts never eval them. A control
+	 * character (a newline ends a gnuplot command) is refused, not quoted.
+	 */
+	for (size_t i = 0; i + 1 < vars->n; i += 2)
 		for (const char *p = vars->v[i + 1]; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				zd_err("gnuplot %s: %s holds a control character: refused",
+				       script, vars->v[i]);
+				return -1;
+			}
+	for (size_t i = 0; i + 1 < vars->n; i += 2)
+		if (!strcmp(vars->v[i], "out"))
+			out = vars->v[i + 1];
+	/*
+	 * gnuplot writes into a folder of its own beside out (mkdtemp: 0700,
+	 * a name no one can plant a symlink at; out.png itself would be
+	 * followed, and a disk that fills up would leave half a plot):
+	 * complete files are renamed into place, others removed.
+	 */
+	if (out) {
+		char *slash = strrchr(out, '/');
+
+		tdir = slash ? xasprintf("%.*s/.gnuplot-XXXXXX", (int)(slash - out), out) :
+			       xstrdup(".gnuplot-XXXXXX");
+		if (!mkdtemp(tdir)) {
+			zd_err("cannot write %s.png: %s", out, strerror(errno));
+			free(tdir);
+			return -1;
+		}
+		tmp = xasprintf("%s/out", tdir);
+	}
+	for (size_t i = 0; i + 1 < vars->n; i += 2) {
+		const char *v = vars->v[i + 1];
+
+		if (tmp && !strcmp(vars->v[i], "out"))
+			v = tmp;
+		sbuf_addf(&e, "%s='", vars->v[i]);
+		for (const char *p = v; *p; p++)
 			sbuf_addstr(&e, *p == '\'' ? "''" : (char[]){ *p, 0 });
 		sbuf_addstr(&e, "';");
 	}
@@ -42,11 +117,63 @@ int gnuplot(const char *project_dir, const char *script, const struct strv *vars
 	if (r.exec_failed)
 		zd_err("gnuplot not found: install gnuplot-nox (scripts/install-deps.sh)");
 	else if (ret || r.exit_code || r.timed_out)
-		zd_err("gnuplot %s failed (exit %d)", script, r.exit_code);
+		zd_err("gnuplot %s failed (exit %d)%s%s%s", script, r.exit_code,
+		       out ? ": cannot write " : "", out ? out : "", out ? ".png and .svg" : "");
 	ret = ret || r.exit_code || r.timed_out || r.exec_failed ? -1 : 0;
+	for (int k = 0; tmp && k < 2; k++) {
+		const char *ext = k ? "svg" : "png";
+		char *from = xasprintf("%s.%s", tmp, ext), *to = xasprintf("%s.%s", out, ext);
+
+		if (!ret && !output_complete(from)) {
+			char *dir = xstrdup(out), *sl = strrchr(dir, '/');
+
+			if (sl)
+				*sl = '\0';
+			zd_err("cannot write %s: %s", to, why_incomplete(sl ? dir : "."));
+			free(dir);
+			ret = -1;
+		}
+		if (!ret && rename(from, to)) {
+			zd_err("cannot write %s: %s", to, strerror(errno));
+			ret = -1;
+		}
+		free(from);
+		free(to);
+	}
+	for (int k = 0; tmp && ret && k < 2; k++) {
+		char *from = xasprintf("%s.%s", tmp, k ? "svg" : "png");
+		char *to = xasprintf("%s.%s", out, k ? "svg" : "png");
+
+		unlink(from); /* no partial output, ours or an older one */
+		unlink(to);
+		free(from);
+		free(to);
+	}
+	if (tdir)
+		rmdir(tdir);
+	free(tdir);
+	free(tmp);
 	strv_free(&av);
 	sbuf_free(&e);
 	return ret;
+}
+
+/*
+ * dir exists, created if need be, and is a real folder: a plots/ that is a
+ * symlink would send every plot elsewhere. 0, or -1 with a message.
+ */
+int plot_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir_p(dir, 0755) && errno != EEXIST)
+		return zd_error("cannot create %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st))
+		return zd_error("cannot create %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return zd_error("%s is %s, not a folder: refused (remove it)", dir,
+				S_ISLNK(st.st_mode) ? "a symlink" : "a file");
+	return 0;
 }
 
 char *html_escape(const char *s)
@@ -59,22 +186,41 @@ char *html_escape(const char *s)
 		case '>': sbuf_addstr(&sb, "&gt;"); break;
 		case '&': sbuf_addstr(&sb, "&amp;"); break;
 		case '"': sbuf_addstr(&sb, "&quot;"); break;
+		case '\'': sbuf_addstr(&sb, "&#39;"); break;
 		default: sbuf_add(&sb, s, 1);
 		}
 	}
 	return sbuf_detach(&sb, NULL);
 }
 
-/* A file name from a workload name: letters, digits, - and _ only. */
-static char *safe(const char *s)
+char *plot_file_name(const char *s)
 {
-	char *o = xstrdup(s);
+	struct sbuf sb = { 0 };
+	bool changed = false;
+	uint32_t h = 2166136261u; /* FNV-1a: only tells renamed names apart */
 
-	for (char *p = o; *p; p++)
-		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
-		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_')
-			*p = '_';
-	return o;
+	for (const char *p = s ? s : ""; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+			  (*p == '.' && p != s);
+
+		h = (h ^ (unsigned char)*p) * 16777619u;
+		sbuf_add(&sb, ok ? p : "_", 1);
+		changed |= !ok;
+	}
+	if (changed || !sb.len)
+		sbuf_addf(&sb, "-%08x", h);
+	return sbuf_detach(&sb, NULL);
+}
+
+/*
+ * A TSV field: tab, newline and the other control characters become a
+ * space so that a field stays one field of one line.
+ */
+static void add_tsv_field(struct sbuf *sb, const char *s)
+{
+	for (; s && *s; s++)
+		sbuf_add(sb, (unsigned char)*s < 0x20 || *s == 0x7f ? " " : s, 1);
 }
 
 /* The summary of metric m over r's repetitions (n 0: none carry it). */
@@ -91,10 +237,10 @@ static void summary(const struct zd_metric *m, const struct zd_result *r,
 static int plot_workload(const char *project_dir, const struct run_set *rs,
 			 const struct zd_metric *m, const char *pdir, const char *wl)
 {
-	char *name = safe(wl);
+	char *name = plot_file_name(wl);
 	char *bars_tsv = xasprintf("%s/%s-bars.tsv", pdir, name);
 	char *strip_tsv = xasprintf("%s/%s-strip.tsv", pdir, name);
-	struct sbuf bt = { 0 }, st = { 0 }, xt = { 0 };
+	struct sbuf bt = { 0 }, st = { 0 };
 	struct strv vars = { 0 };
 	int ret = -1, nv = 0;
 
@@ -107,14 +253,14 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 		summary(m, r, &sm);
 		if (!sm.n)
 			continue;
-		sbuf_addf(&bt, "%s\t%.3f\t%.3f\t%.3f\n", r->variant, sm.median, sm.min, sm.max);
+		add_tsv_field(&bt, r->variant);
+		sbuf_addf(&bt, "\t%.3f\t%.3f\t%.3f\n", sm.median, sm.min, sm.max);
 		for (size_t i = 0; i < r->nr_samples; i++) {
 			double x = metric_value(m, &r->samples[i]);
 
 			if (isfinite(x))
-				sbuf_addf(&st, "%d\t%s\t%.3f\n", nv, r->variant, x);
+				sbuf_addf(&st, "%d\t%.3f\n", nv, x);
 		}
-		sbuf_addf(&xt, "%s\"%s\" %d", nv ? ", " : "(", r->variant, nv);
 		nv++;
 	}
 	if (!nv) {
@@ -122,8 +268,11 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 		goto out;
 	}
 	if (write_file_atomic(bars_tsv, bt.buf, bt.len) ||
-	    write_file_atomic(strip_tsv, st.buf, st.len))
+	    write_file_atomic(strip_tsv, st.buf, st.len)) {
+		zd_err("cannot write %s: %s", path_exists(bars_tsv) ? strip_tsv : bars_tsv,
+		       strerror(errno));
 		goto out;
+	}
 	strv_push(&vars, "data");
 	strv_push(&vars, bars_tsv);
 	strv_push(&vars, "out");
@@ -145,10 +294,9 @@ static int plot_workload(const char *project_dir, const struct run_set *rs,
 	strv_pushf(&vars, "%s (%s)", m->name, m->unit);
 	strv_push(&vars, "nvar");
 	strv_pushf(&vars, "%d", nv);
-	sbuf_addstr(&xt, ")");
-	strv_push(&vars, "xt");
-	strv_push(&vars, xt.buf);
-	/* nvar is a number: gnuplot gets it as a string; the script uses it in xrange */
+	/* the tic labels: the bars' first column, read as data (xtic()) */
+	strv_push(&vars, "tics");
+	strv_push(&vars, bars_tsv);
 	if (gnuplot(project_dir, "strip", &vars))
 		goto out;
 	ret = 0;
@@ -156,7 +304,6 @@ out:
 	strv_free(&vars);
 	sbuf_free(&bt);
 	sbuf_free(&st);
-	sbuf_free(&xt);
 	free(bars_tsv);
 	free(strip_tsv);
 	free(name);
@@ -172,7 +319,9 @@ static void html_table(struct sbuf *h, const struct run_set *rs,
 	sbuf_addstr(h, "<th>min</th><th>max</th><th>vs first</th><th>verdict</th><th>signatures</th></tr>\n");
 	for (size_t v = 0; v < rs->variants.n; v++) {
 		const struct zd_result *r = run_set_get(rs, rs->variants.v[v], wl);
-		char *vn, *sig;
+		char *vn, *sig, *ev, *et;
+		const char *cls;
+		enum zd_verdict vd;
 		struct sbuf sg = { 0 };
 		struct zd_summary sm;
 
@@ -181,36 +330,31 @@ static void html_table(struct sbuf *h, const struct run_set *rs,
 		summary(m, r, &sm);
 		if (isnan(base) && sm.n)
 			base = sm.median;
-		for (size_t i = 0; i < r->signatures.n; i++)
-			sbuf_addf(&sg, "%s%s", i ? "<br>" : "", r->signatures.v[i]);
-		vn = html_escape(r->variant);
-		sig = html_escape(sbuf_str(&sg));
-		/* the escaped <br> comes back as text: restore line breaks */
-		{
-			struct sbuf fixed = { 0 };
+		/* each signature escaped on its own, joined by real line breaks */
+		for (size_t i = 0; i < r->signatures.n; i++) {
+			char *e = html_escape(r->signatures.v[i]);
 
-			for (char *p = sig; *p; p++) {
-				if (str_starts(p, "&lt;br&gt;")) {
-					sbuf_addstr(&fixed, "<br>");
-					p += strlen("&lt;br&gt;") - 1;
-				} else {
-					sbuf_add(&fixed, p, 1);
-				}
-			}
-			free(sig);
-			sig = sbuf_detach(&fixed, NULL);
+			sbuf_addf(&sg, "%s%s", i ? "<br>" : "", e);
+			free(e);
 		}
+		vn = html_escape(r->variant);
+		sig = sbuf_detach(&sg, NULL);
+		ev = html_escape(r->verdict);
+		et = html_escape(r->timeout);
+		/* the class attribute: a known verdict's own name, else none */
+		cls = verdict_parse(r->verdict, &vd) ? "" : verdict_name(vd);
 		if (sm.n)
 			sbuf_addf(h, "<tr><td>%s</td><td>%zu</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%+.2f%%</td>",
 				  vn, sm.n, sm.median, sm.min, sm.max,
 				  100 * (sm.median - base) / base);
 		else
 			sbuf_addf(h, "<tr><td>%s</td><td>0</td><td>-</td><td>-</td><td>-</td><td>-</td>", vn);
-		sbuf_addf(h, "<td class=\"%s\">%s%s%s</td><td>%s</td></tr>\n", r->verdict, r->verdict,
-			  r->timeout ? " (timeout: " : "", r->timeout ? r->timeout : "", sig);
+		sbuf_addf(h, "<td class=\"%s\">%s%s%s%s</td><td>%s</td></tr>\n", cls, ev,
+			  r->timeout ? " (timeout: " : "", et, r->timeout ? ")" : "", sig);
 		free(vn);
 		free(sig);
-		sbuf_free(&sg);
+		free(ev);
+		free(et);
 	}
 	sbuf_addstr(h, "</table>\n");
 }
@@ -226,10 +370,8 @@ int plot_run(const char *project_dir, const struct run_set *rs,
 
 	if (!m)
 		m = &zd_metrics[0];
-	if (mkdir_p(pdir, 0755)) {
-		zd_err("cannot create %s: %s", pdir, strerror(errno));
+	if (plot_dir(pdir))
 		goto out;
-	}
 	sbuf_addf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>zdbench %s</title>\n"
 		      "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
 		      "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
@@ -238,7 +380,7 @@ int plot_run(const char *project_dir, const struct run_set *rs,
 		      "<h1>zdbench run %s</h1>\n", title, title);
 	for (size_t w = 0; w < rs->workloads.n; w++) {
 		const char *wl = rs->workloads.v[w];
-		char *name = safe(wl), *ew = html_escape(wl);
+		char *name = plot_file_name(wl), *ew = html_escape(wl);
 
 		if (plot_workload(project_dir, rs, m, pdir, wl)) {
 			free(name);

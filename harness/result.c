@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "verdict.h"
+
 const char *result_param(const struct zd_result *r, const char *key)
 {
 	for (size_t i = 0; i < r->param_keys.n; i++)
@@ -79,7 +81,7 @@ struct zd_finding *result_add_finding(struct zd_result *r)
 {
 	struct zd_finding *f;
 
-	r->findings = xrealloc(r->findings, (r->nr_findings + 1) * sizeof(*f));
+	r->findings = grow_array(r->findings, r->nr_findings, sizeof(*f));
 	f = &r->findings[r->nr_findings++];
 	memset(f, 0, sizeof(*f));
 	return f;
@@ -89,7 +91,7 @@ struct zd_phase *result_add_phase(struct zd_result *r, const char *name)
 {
 	struct zd_phase *p;
 
-	r->phases = xrealloc(r->phases, (r->nr_phases + 1) * sizeof(*p));
+	r->phases = grow_array(r->phases, r->nr_phases, sizeof(*p));
 	p = &r->phases[r->nr_phases++];
 	memset(p, 0, sizeof(*p));
 	p->name = xstrdup(name);
@@ -101,7 +103,7 @@ struct zd_sample *result_add_sample(struct zd_result *r)
 {
 	struct zd_sample *s;
 
-	r->samples = xrealloc(r->samples, (r->nr_samples + 1) * sizeof(*s));
+	r->samples = grow_array(r->samples, r->nr_samples, sizeof(*s));
 	s = &r->samples[r->nr_samples++];
 	memset(s, 0, sizeof(*s));
 	s->get_ns_per_page = s->put_ns_per_page = NAN;
@@ -366,6 +368,8 @@ void sample_from_json(struct json_object *so, struct zd_sample *s)
 {
 	struct json_object *ca;
 
+	if (!json_object_is_type(so, json_type_object))
+		return; /* result_from_json refuses it; other callers get zeros */
 	/* numbers the kind adds (fio: ios, bytes, ...) are kept by name */
 	json_object_object_foreach(so, k, v) {
 		enum json_type t = json_object_get_type(v);
@@ -445,15 +449,23 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			struct json_object *so = json_object_array_get_idx(a, i);
 
-			if (!json_object_is_type(so, json_type_object))
-				continue;
-			json_object_object_foreach(so, sk, sv)
-				if (json_object_is_type(sv, json_type_double) &&
-				    !isfinite(json_object_get_double(sv))) {
+			/* an ill-typed sample is an error, never a sample of zeros */
+			if (!json_object_is_type(so, json_type_object)) {
+				*err = xasprintf("sample %zu is not an object", i);
+				result_free(r);
+				return -1;
+			}
+			json_object_object_foreach(so, sk, sv) {
+				bool num = json_object_is_type(sv, json_type_double) ||
+					   json_object_is_type(sv, json_type_int);
+
+				if ((num && !isfinite(json_object_get_double(sv))) ||
+				    (!num && sample_field_known(sk))) {
 					*err = xasprintf("sample %zu: %s is not a finite number", i, sk);
 					result_free(r);
 					return -1;
 				}
+			}
 		}
 		for (size_t i = 0; i < json_object_array_length(a); i++)
 			sample_from_json(json_object_array_get_idx(a, i), result_add_sample(r));
@@ -528,6 +540,25 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 		*err = xstrdup("missing one of: variant, workload.name, verdict");
 		return -1;
 	}
+	/*
+	 * Names become file names and plot labels downstream, the verdict a
+	 * report's class: what was written by zdbench passes, anything else
+	 * is not a result of ours.
+	 */
+	if (!is_name(r->variant) || !is_name(r->workload)) {
+		*err = xasprintf("variant '%s', workload '%s': %s", r->variant, r->workload,
+				 ZD_NAME_RULE);
+		return -1;
+	}
+	{
+		enum zd_verdict v;
+
+		if (verdict_parse(r->verdict, &v)) {
+			*err = xasprintf("verdict '%s' is not one of clean, fail, hang, crash, infra",
+					 r->verdict);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -547,7 +578,10 @@ int result_read(const char *path, struct zd_result *r, char **err)
 
 	if (!o) {
 		result_init(r);
-		*err = xasprintf("%s: cannot read or parse JSON", path);
+		/* the caller names the file: *err says what is wrong with it */
+		*err = errno == EBADMSG ? xstrdup("not JSON") :
+		       errno == EFBIG ? xasprintf("larger than %u bytes", ZD_MAX_JSON_BYTES) :
+		       xasprintf("cannot read: %s", read_file_strerror(errno));
 		return -1;
 	}
 	ret = result_from_json(o, r, err);

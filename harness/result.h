@@ -135,8 +135,14 @@ void sample_from_json(struct json_object *so, struct zd_sample *s);
 double sample_extra(const struct zd_sample *s, const char *name);
 /* A counted counter's value by name; NAN when absent or not counted. */
 double sample_counter(const struct zd_sample *s, const char *name);
+/*
+ * A result from its JSON: 0, or -1 with *err (the caller frees it) saying
+ * what is wrong (schema, names, verdict, an ill-typed or non-finite sample)
+ * without the file's name, which the caller adds.
+ */
 int result_from_json(struct json_object *o, struct zd_result *r, char **err);
 int result_write(const char *path, const struct zd_result *r) __attribute__((warn_unused_result));
+/* result_from_json of the file at path (regular, at most ZD_MAX_JSON_BYTES). */
 int result_read(const char *path, struct zd_result *r, char **err);
 
 #endif

@@ -31,7 +31,7 @@ void run_set_init(struct run_set *rs, const char *dir)
 
 void run_set_take(struct run_set *rs, struct zd_result *r)
 {
-	rs->res = xrealloc(rs->res, (rs->n + 1) * sizeof(*r));
+	rs->res = grow_array(rs->res, rs->n, sizeof(*r));
 	rs->res[rs->n++] = *r;
 	result_init(r);
 	add_unique(&rs->variants, rs->res[rs->n - 1].variant ? rs->res[rs->n - 1].variant : "");

@@ -92,6 +92,15 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *grow_array(void *p, size_t n, size_t sz)
+{
+	if (n && (n & (n - 1)))
+		return p; /* between powers of two: room was made at the last one */
+	if (n > SIZE_MAX / 2 / sz)
+		oom();
+	return xrealloc(p, (n ? 2 * n : 1) * sz);
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s ? s : "");
@@ -370,6 +379,59 @@ char *read_file(const char *path, size_t *len)
 	return sbuf_detach(&sb, len);
 }
 
+char *read_file_max(const char *path, size_t max, size_t *len)
+{
+	struct sbuf sb = { 0 };
+	char buf[65536];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st)) {
+		e = errno;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		e = EFBIG;
+		goto fail;
+	}
+	/* the size can still grow while we read: the cap holds on what is read */
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (sb.len + (size_t)n > max) {
+			e = EFBIG;
+			goto fail;
+		}
+		sbuf_add(&sb, buf, n);
+	}
+	if (n < 0) {
+		e = errno;
+		goto fail;
+	}
+	close(fd);
+	return sbuf_detach(&sb, len);
+fail:
+	close(fd);
+	sbuf_free(&sb);
+	errno = e;
+	return NULL;
+}
+
+const char *read_file_strerror(int err)
+{
+	switch (err) {
+	case EINVAL: return "not a regular file";
+	case EFBIG: return "too large";
+	case EISDIR: return "a folder, not a file";
+	default: return strerror(err);
+	}
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
@@ -387,15 +449,41 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+int fsync_parent(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd, ret, e;
+
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	ret = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return ret;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	/*
+	 * mkostemp opens O_CREAT|O_EXCL under a name no one could guess: a
+	 * symlink planted at the temporary name is never followed.
+	 */
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	int fd, e;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		goto fail;
-	if (write_all(fd, data, len) || fsync(fd)) {
+	if (fchmod(fd, 0644) || write_all(fd, data, len) || fsync(fd)) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -403,8 +491,12 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 	}
 	if (close(fd))
 		goto fail_unlink;
+	/* rename replaces a symlink at path, it does not write through it */
 	if (rename(tmp, path))
 		goto fail_unlink;
+	/* the new name is durable only once its folder is */
+	if (fsync_parent(path))
+		goto fail;
 	free(tmp);
 	return 0;
 fail_unlink:
@@ -526,7 +618,8 @@ int parse_u64(const char *s, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
-	if (!s || !*s || *s == '-')
+	/* strtoull would take a sign ("-1" wraps to 2^64 - 1) and spaces */
+	if (!s || !(*s >= '0' && *s <= '9'))
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -534,6 +627,19 @@ int parse_u64(const char *s, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+bool is_name(const char *s)
+{
+	size_t n = 0;
+
+	if (!s || !*s || *s == '.')
+		return false;
+	for (; *s; s++, n++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
+			return false;
+	return n <= 128;
 }
 
 char *expand_home(const char *path)

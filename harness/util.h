@@ -19,6 +19,13 @@ void zd_set_quiet(bool quiet);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
+/*
+ * p, an array of n elements of sz bytes, with room for one more: grown
+ * geometrically (to 1, 2, 4, ... elements when n is 0 or a power of two),
+ * so appending n elements one at a time costs O(n), not O(n^2). Only for
+ * arrays that grow by this alone (their count may be reset to 0).
+ */
+void *grow_array(void *p, size_t n, size_t sz);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -87,7 +94,26 @@ int rm_rf(const char *path);
 
 /* Whole-file helpers. read_file NUL-terminates; returns NULL with errno set. */
 char *read_file(const char *path, size_t *len);
-/* Write via temp file + fsync + rename so a killed run never leaves a torn file. */
+/*
+ * read_file for input a user names (config, results, history): only a
+ * regular file (opened O_NONBLOCK, so a FIFO never blocks), at most max
+ * bytes. NULL with errno set: EISDIR a folder, EINVAL not a regular file
+ * (FIFO, device, socket), EFBIG larger than max, else open/read's errno.
+ * read_file_strerror(errno) says which in words.
+ */
+char *read_file_max(const char *path, size_t max, size_t *len);
+const char *read_file_strerror(int err);
+/* fsync the folder that holds path (after a rename into it): 0 or -1, errno. */
+int fsync_parent(const char *path);
+/* Input size caps: no config or result zdbench writes comes near them. */
+#define ZD_MAX_CONFIG_BYTES (1u << 20)
+#define ZD_MAX_JSON_BYTES (256u << 20)
+/*
+ * Write via a fresh temporary file (O_EXCL, beside path) + fsync + rename
+ * + fsync of the folder: a killed run never leaves a torn file, a planted
+ * symlink is never followed, and the new name survives a crash. 0, or -1
+ * with errno set (ENOSPC on a full disk) and no temporary file left.
+ */
 int write_file_atomic(const char *path, const void *data, size_t len) __attribute__((warn_unused_result));
 int copy_file(const char *src, const char *dst);
 
@@ -104,7 +130,15 @@ double now_mono(void);
 char *trim(char *s);
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);
+/* A decimal unsigned integer, digits only (no sign, no space): 0 or -1. */
 int parse_u64(const char *s, uint64_t *out);
+/*
+ * Whether s is a name zdbench may use as a file or folder name (variants,
+ * workloads): 1 to 128 of [A-Za-z0-9._-], not starting with a dot (so
+ * never ".", ".." or hidden). ZD_NAME_RULE says so in messages.
+ */
+bool is_name(const char *s);
+#define ZD_NAME_RULE "names are 1 to 128 of A-Z a-z 0-9 . _ - and do not start with a dot"
 char *expand_home(const char *path);
 
 #endif

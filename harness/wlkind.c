@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "wlkind.h"
 
+#include <errno.h>
+
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,12 +27,114 @@ char *wl_fio_job_path(const struct zd_config *c, const struct zd_workload *w)
 }
 
 /* The harness's part of fio's rules: the job file is in its project tree. */
+/* fio's time values: seconds, or with a unit (us, ms, s, m, h, d); -1 if not one. */
+static double fio_seconds(const char *v)
+{
+	char *end;
+	double x;
+
+	if (!(*v >= '0' && *v <= '9'))
+		return -1;
+	x = strtod(v, &end);
+	if (!*end || !strcmp(end, "s"))
+		return x;
+	if (!strcmp(end, "ms"))
+		return x / 1e3;
+	if (!strcmp(end, "us"))
+		return x / 1e6;
+	if (!strcmp(end, "m"))
+		return x * 60;
+	if (!strcmp(end, "h"))
+		return x * 3600;
+	if (!strcmp(end, "d"))
+		return x * 86400;
+	return -1;
+}
+
+/*
+ * What is wrong with a fio job text for zdbench, or NULL. The job must put
+ * its buffers on the DAX mapping (mem= or iomem= mmapshared:${ZD_BUF}; any
+ * other mem= is private RAM and proves nothing), do I/O only to what the
+ * agent sets up (filename=${ZD_TARGET}, no directory= or other file), and
+ * fit in the step timeout (ramp_time + runtime of a section, [global]'s
+ * counted in). step_timeout in seconds.
+ */
+char *fio_job_problem(const char *text, unsigned int step_timeout)
+{
+	char *copy = xstrdup(text), *line, *save, *why = NULL;
+	double g_run = 0, g_ramp = 0, run = 0, ramp = 0;
+	bool in_global = false, dax_buf = false;
+	int n = 0;
+
+	for (line = strtok_r(copy, "\n", &save); line && !why; line = strtok_r(NULL, "\n", &save)) {
+		char *l = trim(line), *eq, *k, *v;
+
+		n++;
+		if (!*l || *l == ';' || *l == '#')
+			continue;
+		if (*l == '[') {
+			in_global = !strcmp(l, "[global]");
+			run = g_run;
+			ramp = g_ramp;
+			continue;
+		}
+		eq = strchr(l, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		k = trim(l);
+		v = trim(eq + 1);
+		if (!strcmp(k, "mem") || !strcmp(k, "iomem")) {
+			if (strcmp(v, "mmapshared:${ZD_BUF}"))
+				why = xasprintf("line %d: %s=%s: the buffer must be mem=mmapshared:${ZD_BUF} (the DAX mapping zdbench measures)",
+						n, k, v);
+			dax_buf = true;
+		} else if (!strcmp(k, "filename") && strcmp(v, "${ZD_TARGET}")) {
+			why = xasprintf("line %d: filename=%s: only ${ZD_TARGET}, the device the agent sets up",
+					n, v);
+		} else if (!strcmp(k, "directory") || !strcmp(k, "filename_format") ||
+			   !strcmp(k, "opendir") || !strcmp(k, "write_iolog") ||
+			   !strcmp(k, "write_bw_log") || !strcmp(k, "write_lat_log") ||
+			   !strcmp(k, "write_iops_log") || !strcmp(k, "exec_prerun") ||
+			   !strcmp(k, "exec_postrun")) {
+			why = xasprintf("line %d: %s=: the job may touch only ${ZD_TARGET} and ${ZD_BUF}",
+					n, k);
+		} else if (!strcmp(k, "runtime") || !strcmp(k, "ramp_time")) {
+			double t = fio_seconds(v);
+
+			if (t < 0)
+				why = xasprintf("line %d: %s=%s: not a time", n, k, v);
+			else if (!strcmp(k, "runtime"))
+				*(in_global ? &g_run : &run) = t;
+			else
+				*(in_global ? &g_ramp : &ramp) = t;
+			if (!why && (in_global ? g_run + g_ramp : run + ramp) >= step_timeout)
+				why = xasprintf("line %d: ramp_time + runtime (%.0f s) does not fit the step timeout (%u s)",
+						n, in_global ? g_run + g_ramp : run + ramp, step_timeout);
+		}
+	}
+	if (!why && !dax_buf)
+		why = xstrdup("no mem=mmapshared:${ZD_BUF}: without it fio's buffers are private RAM, never DAX pages");
+	free(copy);
+	return why;
+}
+
 static char *fio_job_missing(const struct zd_config *c, const struct zd_workload *w)
 {
-	char *path = wl_fio_job_path(c, w), *m = NULL;
+	char *path = wl_fio_job_path(c, w), *m = NULL, *text, *why;
 
-	if (!path_exists(path))
+	if (!path_exists(path)) {
 		m = xasprintf("job '%s': no %s", workload_param(w, "job"), path);
+	} else if (!(text = read_file_max(path, ZD_MAX_CONFIG_BYTES, NULL))) {
+		m = xasprintf("job '%s': cannot read %s: %s", workload_param(w, "job"), path,
+			      read_file_strerror(errno));
+	} else {
+		why = fio_job_problem(text, c->step_timeout);
+		if (why)
+			m = xasprintf("job %s: %s", path, why);
+		free(why);
+		free(text);
+	}
 	free(path);
 	return m;
 }

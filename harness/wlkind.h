@@ -30,4 +30,12 @@ struct json_object;
 void wl_plan_params(const struct zd_config *c, const struct zd_workload *w,
 		    struct json_object *pa);
 
+/*
+ * What is wrong with a fio job's text for zdbench, or NULL (the caller
+ * frees it): a buffer not on mem=mmapshared:${ZD_BUF}, a file other than
+ * ${ZD_TARGET} (filename=, directory=, logs, exec_*), or ramp_time +
+ * runtime that does not fit step_timeout (seconds). Messages name the line.
+ */
+char *fio_job_problem(const char *text, unsigned int step_timeout);
+
 #endif

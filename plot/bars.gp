@@ -1,6 +1,8 @@
 # Per-workload bars across variants: median with min..max error bars.
 # Variables (gnuplot -e): data (TSV: variant median min max), out (no
-# extension), title, ylabel. Writes out.png and out.svg.
+# extension), title, ylabel. Writes out.png and out.svg. The names are
+# data (xtic()), never code.
+set datafile separator "\t"
 set style data histogram
 set style histogram errorbars gap 2 lw 1.5
 set style fill solid 0.6 border -1

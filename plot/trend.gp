@@ -1,6 +1,7 @@
 # Nightly trend: one metric over nights, change points marked.
 # Variables: data (TSV: night_index date median), cps (TSV: night_index median,
 # may be empty), out, title, ylabel.
+set datafile separator "\t"
 set grid
 set key top left
 set title title noenhanced

@@ -112,5 +112,11 @@ void boot_out_free(struct boot_out *o);
 int qemu_build_args(const struct boot_req *req, struct strv *argv,
 		    char **cmdline);
 char *kernel_cmdline(const struct zd_config *c);
+/*
+ * s as the value of a QEMU option list (-object, -drive, -name): commas
+ * doubled ("a,b" -> "a,,b"), so a value never starts another option. The
+ * caller frees it.
+ */
+char *qemu_opt_value(const char *s);
 
 #endif

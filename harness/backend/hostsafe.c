@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "media.h"
@@ -42,44 +43,91 @@ int parse_size(const char *s, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
-	if (!s || !*s)
+	unsigned int shift = 0;
+
+	/* digits first: strtoull would take "-1" (wrapping) and spaces */
+	if (!s || !(*s >= '0' && *s <= '9'))
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s)
 		return -1;
 	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
-	case 'T': case 't': v <<= 40; end++; break;
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
 	}
-	if (*end)
+	/* a shift that overflows would wrap to some other size */
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
 		return -1;
+	v <<= shift;
 	*out = v;
 	return 0;
 }
 
 
-/* ndctl prints one namespace as an object, several as an array. */
-static struct json_object *find_ns(struct json_object *list, const char *name, struct sbuf *seen)
+/*
+ * The namespace called name anywhere in what ndctl printed: one namespace
+ * as an object, several as an array, and nested under buses and regions
+ * (-NR, -BNR, -vvv: {"regions": [{"namespaces": [...]}]}, a bus object with
+ * "regions"). Only objects whose dev is namespaceX.Y are namespaces: a bus
+ * or region is never taken for one, nor listed in seen.
+ */
+static struct json_object *find_ns(struct json_object *o, const char *name, struct sbuf *seen,
+				   int depth)
 {
-	size_t n;
+	static const char *const nests[] = { "buses", "regions", "namespaces" };
+	const char *dev;
 
-	if (json_object_is_type(list, json_type_object))
-		return !strcmp(jstr(list, "dev") ? jstr(list, "dev") : "", name) ? list : NULL;
-	if (!json_object_is_type(list, json_type_array))
+	if (depth > 8)
 		return NULL;
-	n = json_object_array_length(list);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *ns = json_object_array_get_idx(list, i);
-		const char *dev = jstr(ns, "dev");
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++) {
+			struct json_object *hit = find_ns(json_object_array_get_idx(o, i), name,
+							  seen, depth + 1);
 
-		if (!dev)
-			continue;
+			if (hit)
+				return hit;
+		}
+		return NULL;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return NULL;
+	dev = jstr(o, "dev");
+	if (dev && str_starts(dev, "namespace")) {
 		sbuf_addf(seen, "%s%s", seen->len ? ", " : "", dev);
-		if (!strcmp(dev, name))
-			return ns;
+		return strcmp(dev, name) ? NULL : o;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(nests); i++) {
+		struct json_object *sub, *hit;
+
+		if (json_object_object_get_ex(o, nests[i], &sub) &&
+		    (hit = find_ns(sub, name, seen, depth + 1)))
+			return hit;
+	}
+	return NULL;
+}
+
+/*
+ * A devdax namespace whose dax device was handed to the page allocator
+ * (daxctl reconfigure-device --mode=system-ram) still lists as devdax: its
+ * daxregion's devices say system-ram. The name of such a device, or NULL.
+ */
+static const char *system_ram_dev(struct json_object *ns)
+{
+	struct json_object *r, *devs;
+
+	if (!json_object_object_get_ex(ns, "daxregion", &r) ||
+	    !json_object_object_get_ex(r, "devices", &devs) ||
+	    !json_object_is_type(devs, json_type_array))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		struct json_object *d = json_object_array_get_idx(devs, i);
+		const char *m = jstr(d, "mode");
+
+		if (m && !strcmp(m, "system-ram"))
+			return jstr(d, "chardev") ? jstr(d, "chardev") : "?";
 	}
 	return NULL;
 }
@@ -91,28 +139,151 @@ static struct json_object *find_ns(struct json_object *list, const char *name, s
 bool mountinfo_has(const char *mountinfo, const char *dev, const char *majmin, char **where)
 {
 	char *copy = xstrdup(mountinfo ? mountinfo : ""), *line, *save;
-	char path[96];
-	size_t plen = (size_t)snprintf(path, sizeof(path), "/dev/%s", dev);
+	/*
+	 * Fields of any length (%ms): fixed buffers cut a long source short
+	 * and the compare below read past them.
+	 */
+	char *path = xasprintf("/dev/%s", dev);
+	size_t plen = strlen(path);
 	bool hit = false;
 
 	for (line = strtok_r(copy, "\n", &save); line && !hit; line = strtok_r(NULL, "\n", &save)) {
-		char mm[32] = "", mnt[1024] = "", *dash = strstr(line, " - ");
-		char fstype[64] = "", src[512] = "";
+		char *mm = NULL, *mnt = NULL, *src = NULL, *dash = strstr(line, " - ");
 
-		if (sscanf(line, "%*s %*s %31s %*s %1023s", mm, mnt) != 2)
-			continue;
-		if (dash)
-			sscanf(dash + 3, "%63s %511s", fstype, src);
+		if (sscanf(line, "%*s %*s %ms %*s %ms", &mm, &mnt) != 2)
+			goto next;
+		if (dash && sscanf(dash + 3, "%*s %ms", &src) != 1)
+			src = NULL;
 		if (majmin && !strcmp(mm, majmin))
 			hit = true;
 		/* /dev/pmem0 and its partitions /dev/pmem0p1..., not /dev/pmem01 */
-		if (!strncmp(src, path, plen) && (!src[plen] || src[plen] == 'p'))
+		if (src && !strncmp(src, path, plen) && (!src[plen] || src[plen] == 'p'))
 			hit = true;
 		if (hit && where)
 			*where = xstrdup(mnt);
+next:
+		free(mm);
+		free(mnt);
+		free(src);
 	}
+	free(path);
 	free(copy);
 	return hit;
+}
+
+/*
+ * path with "//", "/./" and "a/.." folded, without the file system: for the
+ * part of a path that does not exist yet. Relative paths stay relative.
+ */
+static char *path_fold(const char *path)
+{
+	struct strv parts = { 0 };
+	char *copy = xstrdup(path), *tok, *save, *out;
+	struct sbuf sb = { 0 };
+
+	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..") && parts.n && strcmp(parts.v[parts.n - 1], "..")) {
+			free(parts.v[--parts.n]);
+			continue;
+		}
+		if (!strcmp(tok, "..") && path[0] == '/')
+			continue; /* /.. is / */
+		strv_push(&parts, tok);
+	}
+	if (path[0] == '/')
+		sbuf_addstr(&sb, "/");
+	for (size_t i = 0; i < parts.n; i++)
+		sbuf_addf(&sb, "%s%s", i ? "/" : "", parts.v[i]);
+	out = sbuf_detach(&sb, NULL);
+	strv_free(&parts);
+	free(copy);
+	return out;
+}
+
+/* Where path leads: realpath of the file, else of its folder plus the name, else folded. */
+static char *path_resolve(const char *path)
+{
+	char *r = realpath(path, NULL), *folded, *slash, *dir;
+
+	if (r)
+		return r;
+	folded = path_fold(path);
+	slash = strrchr(folded, '/');
+	if (!slash || slash == folded)
+		return folded;
+	*slash = '\0';
+	dir = realpath(folded, NULL);
+	*slash = '/';
+	if (!dir)
+		return folded;
+	r = xasprintf("%s%s", strcmp(dir, "/") ? dir : "", slash);
+	free(dir);
+	free(folded);
+	return r;
+}
+
+static bool is_dax_chardev(dev_t rdev, const char *sysfs)
+{
+	char *link = xasprintf("%s/dev/char/%u:%u/subsystem", sysfs, major(rdev), minor(rdev));
+	char target[4096];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	const char *base;
+
+	free(link);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	return !strcmp(base ? base + 1 : target, "dax");
+}
+
+enum pmem_target pmem_target(const char *path, const char *sysfs, char **resolved)
+{
+	char *r = path_resolve(path);
+	struct statx stx;
+	enum pmem_target t;
+
+	/* statx follows the symlinks that realpath could not (a dangling one is PT_NEW) */
+	if (statx(AT_FDCWD, r, 0, STATX_TYPE | STATX_MODE, &stx))
+		t = !strcmp(r, "/dev") || str_starts(r, "/dev/") ? PT_DEV_DIR : PT_NEW;
+	else if (S_ISCHR(stx.stx_mode))
+		t = is_dax_chardev(makedev(stx.stx_rdev_major, stx.stx_rdev_minor), sysfs) ?
+			    PT_DAX_CHAR : PT_CHAR;
+	else if (S_ISBLK(stx.stx_mode))
+		t = PT_BLOCK;
+	else if (S_ISREG(stx.stx_mode))
+		t = (stx.stx_attributes_mask & STATX_ATTR_DAX) &&
+			    (stx.stx_attributes & STATX_ATTR_DAX) ? PT_DAX_FILE : PT_FILE;
+	else
+		t = PT_OTHER;
+	if (resolved)
+		*resolved = r;
+	else
+		free(r);
+	return t;
+}
+
+bool pmem_target_is_device(enum pmem_target t)
+{
+	return t == PT_DEV_DIR || t == PT_DAX_CHAR || t == PT_BLOCK || t == PT_CHAR ||
+	       t == PT_OTHER;
+}
+
+const char *pmem_target_name(enum pmem_target t)
+{
+	switch (t) {
+	case PT_NEW: return "a new file";
+	case PT_FILE: return "a file";
+	case PT_DAX_FILE: return "a file on a DAX filesystem";
+	case PT_DEV_DIR: return "a path under /dev";
+	case PT_DAX_CHAR: return "a dax device (real persistent memory)";
+	case PT_BLOCK: return "a block device";
+	case PT_CHAR: return "a character device";
+	case PT_OTHER: return "not a file (a folder, FIFO or socket)";
+	}
+	return "?";
 }
 
 static int refuse(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -134,7 +305,7 @@ static int check_found(const struct host_facts *f, const char *name, struct json
 	struct sbuf seen = { 0 };
 	int ret = 0;
 
-	*ns = f->ndctl ? find_ns(f->ndctl, name, &seen) : NULL;
+	*ns = f->ndctl ? find_ns(f->ndctl, name, &seen, 0) : NULL;
 	if (!*ns)
 		ret = refuse(why, "namespace %s not found (ndctl list -N shows: %s)", name,
 			     seen.len ? seen.buf : "none");
@@ -149,8 +320,16 @@ static int check_shape(const struct zd_config *c, struct json_object *ns, struct
 	json_object *v;
 
 	out->mode = xstrdup(jstr(ns, "mode") ? jstr(ns, "mode") : "unknown");
-	if (json_object_object_get_ex(ns, "size", &v))
+	if (json_object_object_get_ex(ns, "size", &v) && json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) > 0)
 		out->size = (uint64_t)json_object_get_int64(v);
+	/* no size, or 0: nothing to run on, and nothing "size = 0" could confirm */
+	if (!out->size)
+		return refuse(why, "namespace %s reports no size (0 bytes): refused", out->name);
+	if (system_ram_dev(ns))
+		return refuse(why,
+			      "namespace %s: its dax device %s is in system-ram mode (the kernel's own memory now): refused",
+			      out->name, system_ram_dev(ns));
 	if (jstr(ns, "blockdev"))
 		out->blockdev = xstrdup(jstr(ns, "blockdev"));
 	if (ndctl_chardev(ns))
@@ -163,8 +342,8 @@ static int check_shape(const struct zd_config *c, struct json_object *ns, struct
 		return refuse(why,
 			      "namespace %s: [host] size is not set; set it to %llu (its size as ndctl reports it) to confirm it is the right one",
 			      out->name, (unsigned long long)out->size);
-	if (parse_size(c->host_size, &want))
-		return refuse(why, "[host] size = %s: not a size (bytes, or with K/M/G/T)",
+	if (parse_size(c->host_size, &want) || !want)
+		return refuse(why, "[host] size = %s: not a size (bytes above 0, or with K/M/G/T)",
 			      c->host_size);
 	if (want != out->size)
 		return refuse(why, "namespace %s has %llu bytes, the config says %s (%llu bytes)",

@@ -40,4 +40,30 @@ void host_facts_free(struct host_facts *f);
 int parse_size(const char *s, uint64_t *out);
 bool mountinfo_has(const char *mountinfo, const char *dev, const char *majmin, char **where);
 
+/*
+ * What a [qemu] pmem_path names, decided on the file the kernel would open
+ * (symlinks followed, "//", "/./" and ".." resolved), never on its spelling.
+ */
+enum pmem_target {
+	PT_NEW,		/* does not exist; QEMU creates a file */
+	PT_FILE,	/* a regular file */
+	PT_DAX_FILE,	/* a regular file on a DAX filesystem (statx says DAX) */
+	PT_DEV_DIR,	/* does not exist, but would be created under /dev */
+	PT_DAX_CHAR,	/* a character device of the dax class: real pmem */
+	PT_BLOCK,	/* a block device (pmem0, a disk) */
+	PT_CHAR,	/* another character device */
+	PT_OTHER,	/* a folder, FIFO, socket */
+};
+/*
+ * Classify path. sysfs is "/sys" (tests pass a tree of their own): a
+ * character device MAJ:MIN is of the dax class when sysfs/dev/char/MAJ:MIN/
+ * subsystem links to a folder named dax. *resolved (may be NULL) gets the
+ * resolved path, for messages; the caller frees it.
+ */
+enum pmem_target pmem_target(const char *path, const char *sysfs, char **resolved);
+/* Whether overwriting a target of this kind destroys data not zdbench's. */
+bool pmem_target_is_device(enum pmem_target t);
+/* "a dax device (real persistent memory)" and so on, for messages. */
+const char *pmem_target_name(enum pmem_target t);
+
 #endif

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hostsafe.h"
 #include "kbuild.h"
 #include "proc.h"
 #include "watch.h"
@@ -74,9 +75,18 @@ static int qemu_validate(struct zd_config *c)
 	}
 	if (!strcmp(c->pmem, "file") && (!c->pmem_path || !*c->pmem_path))
 		ret = config_fail(c, "[qemu] pmem = file needs pmem_path (a file on a DAX filesystem or a /dev/daxX.Y)");
-	if (!strcmp(c->pmem, "file") && !strncmp(c->pmem_path, "/dev/", 5) && !c->host_destructive)
-		ret = config_fail(c, "[qemu] pmem_path = %s: the guest destroys its data; set [host] destructive = yes if that is intended",
-				c->pmem_path);
+	if (!strcmp(c->pmem, "file") && c->pmem_path && *c->pmem_path) {
+		/* on the file it resolves to: //dev/dax0.0 or a symlink are /dev/dax0.0 */
+		char *res = NULL;
+		enum pmem_target t = pmem_target(c->pmem_path, "/sys", &res);
+
+		if (pmem_target_is_device(t) && !c->host_destructive)
+			ret = config_fail(c, "[qemu] pmem_path = %s: the guest destroys its data (%s%s%s); set [host] destructive = yes if that is intended",
+					  c->pmem_path, pmem_target_name(t),
+					  strcmp(res, c->pmem_path) ? ", resolved: " : "",
+					  strcmp(res, c->pmem_path) ? res : "");
+		free(res);
+	}
 	return ret;
 }
 
@@ -94,6 +104,15 @@ static int qemu_preflight(const struct zd_config *c)
 	return 0;
 }
 
+
+char *qemu_opt_value(const char *s)
+{
+	struct sbuf sb = { 0 };
+
+	for (; s && *s; s++)
+		sbuf_addstr(&sb, *s == ',' ? ",," : (char[]){ *s, 0 });
+	return sbuf_detach(&sb, NULL);
+}
 
 char *kernel_cmdline(const struct zd_config *c)
 {
@@ -122,7 +141,12 @@ int qemu_build_args(const struct boot_req *req, struct strv *av, char **cmdline)
 	}
 	strv_push(av, c->qemu);
 	strv_pushf(av, "-name");
-	strv_pushf(av, "zdbench-%s", req->variant ? req->variant : "probe");
+	{
+		char *v = qemu_opt_value(req->variant ? req->variant : "probe");
+
+		strv_pushf(av, "zdbench-%s", v);
+		free(v);
+	}
 	strv_push(av, "-M");
 	strv_push(av, nvdimm ? "q35,nvdimm=on" : "q35");
 	strv_push(av, "-accel");
@@ -157,13 +181,20 @@ int qemu_build_args(const struct boot_req *req, struct strv *av, char **cmdline)
 	strv_push(av, "-initrd");
 	strv_push(av, req->initrd);
 	if (nvdimm) {
+		/*
+		 * QEMU splits -object at commas and takes the last mem-path:
+		 * a comma in a path is doubled, so it stays part of the path.
+		 */
+		char *mp = qemu_opt_value(file ? c->pmem_path : req->scratch_dir);
+
 		strv_push(av, "-object");
 		if (file)
 			strv_pushf(av, "memory-backend-file,id=nv0,share=on,mem-path=%s,size=%uM,align=2M%s",
-				   c->pmem_path, c->pmem_size_mib, c->pmem_on ? ",pmem=on" : "");
+				   mp, c->pmem_size_mib, c->pmem_on ? ",pmem=on" : "");
 		else
 			strv_pushf(av, "memory-backend-file,id=nv0,share=on,mem-path=%s/nvdimm0.img,size=%uM,align=2M",
-				   req->scratch_dir, c->pmem_size_mib);
+				   mp, c->pmem_size_mib);
+		free(mp);
 		strv_push(av, "-device");
 		strv_push(av, "nvdimm,id=nvdimm0,memdev=nv0,label-size=128K");
 	}

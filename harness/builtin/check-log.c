@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "builtin.h"
 #include "classify.h"
@@ -77,6 +82,37 @@ static void print_json(const struct classification *cl)
 	json_object_put(o);
 }
 
+/*
+ * FILE as a stream, if it is a regular file: a folder, a FIFO (which would
+ * block until a writer comes) or a device (/dev/zero never ends) is a
+ * usage error with a message, NULL. The classifier reads it line by line,
+ * so its size needs no cap; a stream is what "-" (stdin) is for.
+ */
+static FILE *open_log(const char *file)
+{
+	struct stat st;
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	FILE *f;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		fprintf(stderr, "zdbench check-log: cannot read %s: %s\n", file, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "zdbench check-log: %s: %s (give a file, or - for stdin)\n", file,
+			S_ISDIR(st.st_mode) ? "a folder, not a file" : "not a regular file");
+		goto fail;
+	}
+	f = fdopen(fd, "rb");
+	if (f)
+		return f;
+	fprintf(stderr, "zdbench check-log: cannot read %s: %s\n", file, strerror(errno));
+fail:
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
 static int cmd_check_log(struct cmd_ctx *ctx)
 {
 	struct classification cl;
@@ -89,8 +125,19 @@ static int cmd_check_log(struct cmd_ctx *ctx)
 		return ZD_EXIT_USAGE;
 	}
 	file = ctx->args.v[0];
-	if (!strcmp(file, "-") ? classify_stream(stdin, &cl) : classify_file(file, &cl))
-		return ZD_EXIT_USAGE;
+	if (!strcmp(file, "-")) {
+		if (classify_stream(stdin, &cl))
+			return ZD_EXIT_USAGE;
+	} else {
+		FILE *f = open_log(file);
+
+		if (!f)
+			return ZD_EXIT_USAGE;
+		ret = classify_stream(f, &cl);
+		fclose(f);
+		if (ret)
+			return ZD_EXIT_USAGE;
+	}
 	classify_finish(&cl, timeout);
 	if (json) {
 		print_json(&cl);

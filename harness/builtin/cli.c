@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,20 @@ int run_builtin(const struct builtin *b, int argc, char **argv)
 	}
 	ret = b->fn(&ctx);
 out:
+	/*
+	 * What the command printed must have arrived: `config > /dev/full`
+	 * is a failure, said here, once for every command (--help too).
+	 */
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout)) {
+		int e = errno;
+
+		fprintf(stderr, "zdbench %s: cannot write the output (stdout)%s%s\n", b->name,
+			e ? ": " : "", e ? strerror(e) : "");
+		clearerr(stdout);
+		if (ret == ZD_EXIT_CLEAN)
+			ret = ZD_EXIT_INFRA;
+	}
 	config_free(ctx.cfg);
 	strv_free(&ctx.args);
 	strv_free(&cfg_opts.sets);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <json-c/json.h>
 
 #include <cmocka.h>
 
@@ -288,6 +290,78 @@ static void test_performance(void **state)
 	free(sf);
 }
 
+/*
+ * A state file that exists but is torn, empty, of another schema or of
+ * the wrong shape stops the bisection before any run, names the file, and
+ * is left exactly as it was (it may be the only record of hours of runs).
+ */
+static void test_bad_state_refused_and_kept(void **state)
+{
+	static const char *const s[] = { "good", "good", "bad", "bad" };
+	static const char *const docs[] = {
+		"",
+		"{\"schema\": \"zdbench.bisect-state/1\", \"good\": \"",
+		"{\"schema\": \"zdbench.bisect-state/2\", \"good\": \"G\", \"bad\": \"B\", "
+		"\"mode\": \"signature\", \"evals\": {}}",
+		"{\"schema\": \"zdbench.bisect-state/1\", \"good\": \"G\", \"bad\": \"B\", "
+		"\"mode\": \"signature\"}",
+		"{\"schema\": \"zdbench.bisect-state/1\", \"good\": \"G\", \"bad\": \"B\", "
+		"\"mode\": \"signature\", \"evals\": []}",
+		"{\"schema\": \"zdbench.bisect-state/1\", \"good\": \"G\", \"bad\": \"B\", "
+		"\"mode\": \"signature\", \"evals\": {\"X\": {\"commit\": \"X\", \"verdict\": \"maybe\", "
+		"\"runs\": 1, \"reproduced\": 0, \"other_failures\": 0, \"infra_failures\": 0, \"samples\": []}}}",
+		"{\"schema\": \"zdbench.bisect-state/1\", \"good\": \"G\", \"bad\": \"B\", "
+		"\"mode\": \"signature\", \"evals\": {\"X\": {\"commit\": \"X\", \"verdict\": \"good\", "
+		"\"runs\": \"3\", \"reproduced\": 0, \"other_failures\": 0, \"infra_failures\": 0, \"samples\": []}}}",
+		"{\"schema\": \"zdbench.bisect-state/1\", \"good\": \"G\", \"bad\": \"B\", "
+		"\"mode\": \"signature\", \"evals\": {\"X\": {\"commit\": \"X\", \"verdict\": \"good\", "
+		"\"runs\": 3, \"reproduced\": 0, \"other_failures\": 0, \"infra_failures\": 0, \"samples\": [\"1\"]}}}",
+		"{\"schema\": \"zdbench.bisect-state/1\", \"good\": \"G\", \"bad\": \"B\", "
+		"\"mode\": \"signature\", \"evals\": {\"X\": null}}",
+	};
+	struct fake f = { .rng = 1 };
+	struct step_ops ops = { fake_run, &f };
+	struct bisect_report rep;
+	char *sf;
+
+	make_repo(s, 4);
+	sf = state_file();
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		char *back;
+		size_t len;
+
+		unlink(sf);
+		assert_int_equal(write_file_atomic(sf, docs[i], strlen(docs[i])), 0);
+		f.calls = 0;
+		assert_int_not_equal(bisect(repo, commits[0], commits[3], &ops, &correctness, sf, &rep), 0);
+		assert_int_equal(f.calls, 0);
+		back = read_file(sf, &len);
+		assert_non_null(back);
+		assert_int_equal(len, strlen(docs[i]));
+		assert_memory_equal(back, docs[i], len);
+		free(back);
+		bisect_report_free(&rep);
+	}
+	/* a folder where the file should be: refused, not replaced */
+	unlink(sf);
+	assert_int_equal(mkdir(sf, 0755), 0);
+	assert_int_not_equal(bisect(repo, commits[0], commits[3], &ops, &correctness, sf, &rep), 0);
+	assert_true(is_dir(sf));
+	bisect_report_free(&rep);
+	rmdir(sf);
+	/* and a state written by bisect itself reads back clean */
+	assert_int_equal(bisect(repo, commits[0], commits[3], &ops, &correctness, sf, &rep), 0);
+	bisect_report_free(&rep);
+	{
+		struct json_object *d;
+
+		assert_int_equal(bisect_state_load(sf, &d), 0);
+		json_object_put(d);
+	}
+	unlink(sf);
+	free(sf);
+}
+
 static int cleanup(void **state)
 {
 	char *sf = state_file();
@@ -310,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_infra_never_decides),
 		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_performance),
+		cmocka_unit_test(test_bad_state_refused_and_kept),
 	};
 
 	return cmocka_run_group_tests_name("bisect", tests, NULL, cleanup);

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -344,6 +346,156 @@ static int teardown(void **state)
 	return rm_rf(tmp);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+	/* a FIFO read blocked: the test fails rather than hanging the suite */
+	static const char msg[] = "blocked on a FIFO: input not refused\n";
+
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+/*
+ * Input a user names is a regular file: a folder, a FIFO (which would block
+ * forever), /dev/zero (which never ends) are refused with a message: exit
+ * 2 from check-log and config, an error naming the file from a result.
+ */
+static void test_unbounded_inputs_refused(void **state)
+{
+	char *fifo = path_join(tmp, "fifo"), *vd = path_join(tmp, "fiforun/base");
+	char *rfifo = path_join(vd, "w.json");
+	char *cl_dir[] = { "check-log", tmp, NULL };
+	char *cl_fifo[] = { "check-log", fifo, NULL };
+	char *cl_zero[] = { "check-log", "/dev/zero", NULL };
+	char *cf_fifo[] = { "config", "-c", fifo, NULL };
+	char *cf_zero[] = { "config", "-c", "/dev/zero", NULL };
+	char *plot[] = { "plot", NULL, "-o", NULL, NULL };
+	struct captured c;
+
+	signal(SIGALRM, on_alarm);
+	alarm(20);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	c = capture(&builtin_check_log, 2, cl_dir);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "a folder, not a file");
+	captured_free(&c);
+	c = capture(&builtin_check_log, 2, cl_fifo);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "not a regular file");
+	captured_free(&c);
+	c = capture(&builtin_check_log, 2, cl_zero);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "not a regular file");
+	captured_free(&c);
+	c = capture(&builtin_config, 3, cf_fifo);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "cannot read: not a regular file");
+	captured_free(&c);
+	c = capture(&builtin_config, 3, cf_zero);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "cannot read: not a regular file");
+	captured_free(&c);
+	/* a result file that is a FIFO */
+	assert_int_equal(mkdir_p(vd, 0755), 0);
+	assert_int_equal(mkfifo(rfifo, 0600), 0);
+	plot[1] = path_join(tmp, "fiforun");
+	plot[3] = path_join(tmp, "fifoplot");
+	c = capture(&builtin_plot, 4, plot);
+	assert_int_not_equal(c.ret, 0);
+	HAS(c.err, "w.json: cannot read: not a regular file");
+	captured_free(&c);
+	alarm(0);
+	free(plot[1]);
+	free(plot[3]);
+	free(fifo);
+	free(rfifo);
+	free(vd);
+}
+
+/* A config file that is too large, or holds a NUL byte, is refused. */
+static void test_config_size_and_nul(void **state)
+{
+	char *big = path_join(tmp, "big.ini"), *nul = path_join(tmp, "nul.ini");
+	char *a_big[] = { "config", "-c", big, NULL }, *a_nul[] = { "config", "-c", nul, NULL };
+	size_t n = (1u << 20) + 1;
+	char *text = xmalloc(n), *want;
+	static const char with_nul[] = "[run]\nreps = 3\n\0[qemu]\nbogus = 1\n";
+	struct captured c;
+
+	memset(text, '#', n);
+	assert_int_equal(write_file_atomic(big, text, n), 0);
+	assert_int_equal(write_file_atomic(nul, with_nul, sizeof(with_nul) - 1), 0);
+	c = capture(&builtin_config, 3, a_big);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	HAS(c.err, "larger than 1048576 bytes");
+	captured_free(&c);
+	c = capture(&builtin_config, 3, a_nul);
+	assert_int_equal(c.ret, ZD_EXIT_USAGE);
+	want = xasprintf("%s:3: a NUL byte", nul);
+	HAS(c.err, want);
+	captured_free(&c);
+	free(want);
+	free(text);
+	free(big);
+	free(nul);
+}
+
+/* Run b with stdout on /dev/full: the lost output is an error, said. */
+static struct captured to_full(const struct builtin *b, int argc, char **argv)
+{
+	char *ep = path_join(tmp, "stderr");
+	int efd = open(ep, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ofd = open("/dev/full", O_WRONLY);
+	int save_e = dup(2), save_o = dup(1);
+	struct captured c = { 0 };
+
+	assert_true(efd >= 0);
+	if (ofd < 0)
+		fail_msg("/dev/full is needed for this test");
+	fflush(stdout);
+	fflush(stderr);
+	dup2(efd, 2);
+	dup2(ofd, 1);
+	c.ret = run_builtin(b, argc, argv);
+	fflush(stdout);
+	clearerr(stdout);
+	fflush(stderr);
+	dup2(save_e, 2);
+	dup2(save_o, 1);
+	close(efd);
+	close(ofd);
+	close(save_e);
+	close(save_o);
+	c.err = read_file(ep, NULL);
+	c.out = xstrdup("");
+	free(ep);
+	return c;
+}
+
+/* `config > /dev/full` and `compare --json > /dev/full` do not exit 0. */
+static void test_stdout_write_error(void **state)
+{
+	char *cfg[] = { "config", NULL };
+	char *cmp[] = { "compare", "--json", "tests/data/results/icount-a",
+			"tests/data/results/icount-b", NULL };
+	char *help[] = { "plot", "--help", NULL };
+	struct captured c;
+
+	c = to_full(&builtin_config, 1, cfg);
+	assert_int_not_equal(c.ret, 0);
+	HAS(c.err, "zdbench config: cannot write the output");
+	captured_free(&c);
+	c = to_full(&builtin_compare, 4, cmp);
+	assert_int_not_equal(c.ret, 0);
+	HAS(c.err, "zdbench compare: cannot write the output");
+	captured_free(&c);
+	c = to_full(&builtin_plot, 2, help);
+	assert_int_not_equal(c.ret, 0);
+	captured_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +509,9 @@ int main(void)
 		cmocka_unit_test(test_option_values_checked),
 		cmocka_unit_test(test_parse_shapes),
 		cmocka_unit_test(test_check_log_exit_contract),
+		cmocka_unit_test(test_unbounded_inputs_refused),
+		cmocka_unit_test(test_config_size_and_nul),
+		cmocka_unit_test(test_stdout_write_error),
 		cmocka_unit_test(test_nightly_exit_contract),
 		cmocka_unit_test(test_bisect_usage),
 	};

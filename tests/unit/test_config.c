@@ -326,6 +326,65 @@ static void test_duplicates_long_and_many_keys(void **state)
 	sbuf_release(&sb);
 }
 
+/*
+ * A long value whose cut tail would read as a key of its own ("reps = 7"
+ * past inih's buffer) is refused as a whole, and reps stays as it was.
+ */
+static void test_long_line_tail_is_not_a_key(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct zd_config *c = defaults();
+
+	/* inih's buffer holds 199 characters of a line: reps starts at 200 */
+	sbuf_addstr(&sb, "[run]\nvariants = base");
+	while (sb.len < strlen("[run]\n") + 199)
+		sbuf_addstr(&sb, " ");
+	sbuf_addstr(&sb, "reps = 7\n");
+	assert_int_not_equal(config_load_string(c, sbuf_str(&sb), "test.ini"), 0);
+	assert_non_null(strstr(c->err, "test.ini:2: key 'variants': line longer than"));
+	assert_int_equal(c->reps, 10);
+	config_free(c);
+	sbuf_release(&sb);
+}
+
+/* strtoull takes a sign: -18446744073709551615 would be 1. Refused. */
+static void test_minus_sign_refused(void **state)
+{
+	uint64_t u;
+
+	expect_error("[run]\nreps = -18446744073709551615\n", "test.ini:2: key 'reps'");
+	expect_error("[run]\nreps = -1\n", "test.ini:2: key 'reps'");
+	assert_int_not_equal(parse_u64("-18446744073709551615", &u), 0);
+	assert_int_not_equal(parse_u64(" 5", &u), 0);
+	assert_int_not_equal(parse_u64("+5", &u), 0);
+	assert_int_equal(parse_u64("18446744073709551615", &u), 0);
+	assert_int_not_equal(parse_u64("18446744073709551616", &u), 0);
+}
+
+/* Names become folder and file names: identifiers only, file:line: key. */
+static void test_names_are_identifiers(void **state)
+{
+	struct zd_config *c;
+
+	expect_error("[run]\nvariants = base ../../x\n",
+		     "test.ini:2: key 'variants': '../../x': names are");
+	expect_error("[run]\nworkloads = odirect-read-pte .hidden\n",
+		     "test.ini:2: key 'workloads': '.hidden': names are");
+	expect_error("[workload a/b]\nkind = gup\n", "test.ini:2: [workload a/b]: names are");
+	expect_error("[workload ..]\nkind = gup\n", "test.ini:2: [workload ..]: names are");
+	/* --variant goes through list_set: config_validate refuses it */
+	c = defaults();
+	list_set(&c->variants, "base,../up");
+	assert_int_not_equal(config_validate(c), 0);
+	assert_non_null(strstr(c->err, "[run] variants: '../up': names are"));
+	config_free(c);
+	assert_true(is_name("zone-hook_2.1"));
+	assert_false(is_name(""));
+	assert_false(is_name(".x"));
+	assert_false(is_name("a b"));
+	assert_false(is_name("a\nb"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +408,9 @@ int main(void)
 		cmocka_unit_test(test_too_many_params_refused),
 		cmocka_unit_test(test_overlong_key_refused),
 		cmocka_unit_test(test_duplicates_long_and_many_keys),
+		cmocka_unit_test(test_long_line_tail_is_not_a_key),
+		cmocka_unit_test(test_minus_sign_refused),
+		cmocka_unit_test(test_names_are_identifiers),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -65,7 +69,8 @@ static void test_history_analysis(void **state)
 	index = xasprintf("%s/index.html", hdir);
 	text = read_file(index, NULL);
 	assert_non_null(text);
-	assert_non_null(strstr(text, "plots/base_odirect-read-pte_ns_per_page.png"));
+	/* the key's '/' is not kept in the file name: renamed, with its hash */
+	assert_non_null(strstr(text, "plots/base_odirect-read-pte_ns_per_page-"));
 	free(text);
 	free(index);
 	hist_report_free(&rep);
@@ -129,12 +134,168 @@ static void test_history_series_per_metric(void **state)
 	run_set_free(&rs);
 }
 
+static void put(const char *name, const char *text)
+{
+	char *p = path_join(hdir, name);
+
+	assert_int_equal(write_file_atomic(p, text, strlen(text)), 0);
+	free(p);
+}
+
+#define DOC_HEAD "{\"schema\": \"zdbench.history/1\", \"run_id\": \"r\", \"time\": 1790000000, "
+
+/*
+ * Documents of the wrong shape are skipped with a reason, never an abort
+ * (json-c asserts on array calls on non-arrays) or a NULL reaching strcmp.
+ */
+static void test_history_wrong_shapes(void **state)
+{
+	struct hist_report rep;
+	char *proj = getcwd(NULL, 0);
+
+	strcpy(hdir, "/tmp/zd-hist-XXXXXX");
+	assert_non_null(mkdtemp(hdir));
+	put("a.json", DOC_HEAD "\"series\": {}, \"runs\": {\"x\": 1}}");
+	put("b.json", DOC_HEAD "\"series\": {}, \"runs\": [{\"signatures\": \"s\"}]}");
+	put("c.json", DOC_HEAD "\"series\": {}, \"runs\": [{\"signatures\": [null]}]}");
+	put("d.json", DOC_HEAD "\"series\": [1, 2], \"runs\": []}");
+	put("e.json", DOC_HEAD "\"series\": {\"a/b/ns_per_page\": 3}, \"runs\": []}");
+	put("f.json", DOC_HEAD "\"series\": {\"a/b/ns_per_page\": {\"median\": \"x\"}}, \"runs\": []}");
+	put("g.json", "{\"schema\": \"zdbench.history/1\", \"run_id\": 5, \"time\": 1, \"series\": {}, \"runs\": []}");
+	put("h.json", "[]");
+	put("i.json", "");
+	put("j.json", DOC_HEAD "\"runs\": [], \"series\": null}");
+	put("k.json", DOC_HEAD "\"series\": {}, \"runs\": [null, 3]}");
+	/* and one good night: it is the only one counted */
+	put("z.json", DOC_HEAD "\"series\": {\"a/b/ns_per_page\": {\"median\": 1.5, \"n\": 3}}, "
+		      "\"runs\": [{\"variant\": \"a\", \"signatures\": [\"s\"]}]}");
+	assert_int_equal(history_analyse(proj, hdir, &rep), 0);
+	assert_int_equal(rep.nights, 1);
+	assert_int_equal(rep.new_failures.n, 1);
+	hist_report_free(&rep);
+	free(proj);
+	rm_rf(hdir);
+}
+
+/*
+ * A series key and a signature that carry markup and gnuplot code: the
+ * nightly report escapes them, builds href/src by whitelist, and gnuplot
+ * runs nothing (the marker file never appears).
+ */
+static void test_history_hostile_report(void **state)
+{
+	struct hist_report rep;
+	char *proj = getcwd(NULL, 0), *marker, *index, *cmd;
+	struct sbuf sb = SBUF_INIT;
+	int rc;
+
+	strcpy(hdir, "/tmp/zd-hist-XXXXXX");
+	assert_non_null(mkdtemp(hdir));
+	marker = path_join(hdir, "MARKER");
+	index = path_join(hdir, "index.html");
+	for (int i = 0; i < 12; i++) {
+		char name[32];
+
+		sbuf_reset(&sb);
+		sbuf_addf(&sb, "{\"schema\": \"zdbench.history/1\", \"run_id\": \"r%d\", "
+			       "\"time\": %d, \"series\": {\"a\\\" 1); system \\\"touch %s\\\"; "
+			       "set xtics (\\\"y/\\\"><script>alert(1)</script><img src=x onerror=alert(2)>"
+			       "/ns_per_page\": {\"median\": %d, \"n\": 3}}, \"runs\": [{\"signatures\": "
+			       "[\"<script>alert(3)</script>\\\"'%d\"]}]}",
+			i, 1790000000 + 86400 * i, marker, i < 6 ? 10 : 20, i);
+		snprintf(name, sizeof(name), "n%02d.json", i);
+		put(name, sbuf_str(&sb));
+	}
+	assert_int_equal(history_analyse(proj, hdir, &rep), 0);
+	assert_int_equal(rep.nights, 12);
+	assert_false(path_exists(marker));
+	{ /* gnuplot did run on the hostile key: its plot is in the report */
+		char *html = read_file(index, NULL);
+
+		assert_non_null(html);
+		assert_non_null(strstr(html, "<img src=\"plots/a_"));
+		free(html);
+	}
+	cmd = xasprintf("python3 tests/tools/html-check.py '%s' 1", index);
+	rc = system(cmd);
+	if (rc == -1 || WEXITSTATUS(rc) == 127)
+		fail_msg("python3 is needed for the HTML check (scripts/install-deps.sh)");
+	assert_int_equal(rc, 0);
+	hist_report_free(&rep);
+	sbuf_release(&sb);
+	free(cmd);
+	free(marker);
+	free(index);
+	free(proj);
+	rm_rf(hdir);
+}
+
+/*
+ * A disk that fills up during nightly (RLIMIT_FSIZE stands in: writes past
+ * 4 KiB fail, gnuplot's too): the analysis fails with a message naming a
+ * file and leaves no PNG, SVG or temporary in plots/.
+ */
+static void test_history_full_disk(void **state)
+{
+	char *proj = getcwd(NULL, 0), *errp, *pl, *cmd;
+	int status;
+	pid_t pid;
+
+	strcpy(hdir, "/tmp/zd-hist-XXXXXX");
+	assert_non_null(mkdtemp(hdir));
+	for (int i = 0; i < 12; i++)
+		night(i, i >= 6 ? 1.05 : 1.0, NULL);
+	errp = xasprintf("%s.stderr", hdir);
+	pl = path_join(hdir, "plots");
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct rlimit rl = { 4096, 4096 };
+		struct hist_report rep;
+		int fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, 2);
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		_exit(history_analyse(proj, hdir, &rep) ? 2 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_not_equal(WEXITSTATUS(status), 0);
+	cmd = xasprintf("ls -a '%s' | grep -c '\\.png\\|\\.svg\\|tmp\\|gnuplot'", pl);
+	{
+		FILE *f = popen(cmd, "r");
+		char out[32] = "";
+		char *err = read_file(errp, NULL);
+
+		assert_non_null(f);
+		assert_non_null(fgets(out, sizeof(out), f));
+		pclose(f);
+		assert_string_equal(out, "0\n");
+		assert_non_null(err);
+		if (!strstr(err, "cannot write "))
+			fail_msg("no message naming the file: %s", err);
+		free(err);
+	}
+	unlink(errp);
+	free(cmd);
+	free(errp);
+	free(pl);
+	free(proj);
+	rm_rf(hdir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history_analysis),
 		cmocka_unit_test(test_new_change_point_reported_once),
 		cmocka_unit_test(test_history_series_per_metric),
+		cmocka_unit_test(test_history_wrong_shapes),
+		cmocka_unit_test(test_history_hostile_report),
+		cmocka_unit_test(test_history_full_disk),
 	};
 
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);

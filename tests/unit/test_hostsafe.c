@@ -258,6 +258,72 @@ static void test_mountinfo_partitions(void **state)
 	/* by device number, whatever the source is called (/dev/root, a symlink) */
 	assert_true(mountinfo_has("41 22 259:0 / /x rw - ext4 /dev/root rw\n", "pmem0", "259:0",
 				  NULL));
+	/*
+	 * A device name longer than any buffer: found all the same, and
+	 * the compare stays inside both strings (make sanitize checks).
+	 */
+	{
+		char name[1200];
+		char *line;
+
+		memset(name, 'p', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		line = xasprintf("41 22 259:9 / /long rw - ext4 /dev/%s rw\n", name);
+		assert_true(mountinfo_has(line, name, NULL, NULL));
+		assert_false(mountinfo_has(mi, name, NULL, NULL));
+		free(line);
+	}
+}
+
+/*
+ * ndctl nests its answer under regions (-NR) and a bus (-vvv): the
+ * namespace is found there, and a bus or region is never listed as one.
+ */
+static void test_nested_ndctl_shapes(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-NR.json", false);
+	expect(cfg("namespace0.0", "512M", true, "fsdax"), &f, NULL);
+	facts(&f, "tests/data/host/ndctl-vvv.json", false);
+	expect(cfg("namespace0.0", "512M", true, "fsdax"), &f, NULL);
+	facts(&f, "tests/data/host/ndctl-NR.json", false);
+	expect(cfg("namespace2.0", "512M", true, "fsdax"), &f,
+	       "namespace namespace2.0 not found (ndctl list -N shows: namespace1.0, namespace0.0)");
+	facts(&f, "tests/data/host/ndctl-vvv.json", false);
+	expect(cfg("ndbus0", "512M", true, "fsdax"), &f,
+	       "namespace ndbus0 not found (ndctl list -N shows: namespace0.0)");
+	facts(&f, "tests/data/host/ndctl-vvv.json", false);
+	expect(cfg("region0", "512M", true, "fsdax"), &f, "namespace region0 not found");
+}
+
+/* A namespace of size 0, and [host] size = 0, are refused; no hint says 0. */
+static void test_refuses_size_zero(void **state)
+{
+	struct host_facts f;
+	uint64_t v;
+
+	facts(&f, "tests/data/host/ndctl-size0.json", false);
+	expect(cfg("namespace0.0", "0", true, "fsdax"), &f, "reports no size (0 bytes)");
+	facts(&f, "tests/data/host/ndctl-size0.json", false);
+	expect(cfg("namespace0.0", "", true, "fsdax"), &f, "reports no size (0 bytes)");
+	facts(&f, "tests/data/host/ndctl-fsdax.json", false);
+	expect(cfg("namespace0.0", "0", true, "fsdax"), &f, "[host] size = 0: not a size");
+	/* a size that wraps around to the real one is not a size */
+	assert_int_not_equal(parse_size("-18446744072635809792", &v), 0);
+	assert_int_not_equal(parse_size("17179869184G", &v), 0);
+	assert_int_not_equal(parse_size(" 512M", &v), 0);
+	assert_int_equal(parse_size("16777215T", &v), 0);
+}
+
+/* A devdax namespace whose device went to system-ram mode is refused. */
+static void test_refuses_system_ram(void **state)
+{
+	struct host_facts f;
+
+	facts(&f, "tests/data/host/ndctl-system-ram.json", false);
+	expect(cfg("namespace0.0", "534773760", true, "devdax"), &f,
+	       "namespace namespace0.0: its dax device dax0.0 is in system-ram mode");
 }
 
 int main(void)
@@ -275,6 +341,9 @@ int main(void)
 		cmocka_unit_test(test_fs_support),
 		cmocka_unit_test(test_refuses_workload_mode),
 		cmocka_unit_test(test_mountinfo_partitions),
+		cmocka_unit_test(test_nested_ndctl_shapes),
+		cmocka_unit_test(test_refuses_size_zero),
+		cmocka_unit_test(test_refuses_system_ram),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

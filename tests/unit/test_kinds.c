@@ -164,14 +164,62 @@ static void expect_config_error(const char *text, const char *err)
 /* A section name is data: % in it is printed, never read as a format. */
 static void test_percent_in_workload_name(void **state)
 {
+	/* (such a name is refused: the refusal prints it as it is) */
 	expect_config_error("[workload x%s%s%s]\nkind = odirect\nbogus = 1\n",
-			    "t.ini:3: unknown key 'bogus' for kind odirect in [workload x%s%s%s]");
+			    "t.ini:2: [workload x%s%s%s]: " ZD_NAME_RULE);
 	expect_config_error("[workload y%n%d]\nkind = odirect\nbs_kib = 8\nbuf_kib = 4\n",
-			    "t.ini:2: [workload y%n%d]: bs_kib and buf_kib must be multiples of 4 and bs_kib <= buf_kib");
+			    "t.ini:2: [workload y%n%d]: " ZD_NAME_RULE);
 	expect_config_error("[workload %s]\nbuf_kib = 4\n",
-			    "t.ini:2: [workload %s]: key 'kind' is required");
+			    "t.ini:2: [workload %s]: " ZD_NAME_RULE);
 	expect_config_error("[workload %s]\nkind = fio\n",
-			    "t.ini:2: [workload %s]: key 'job' is required");
+			    "t.ini:2: [workload %s]: " ZD_NAME_RULE);
+}
+
+/*
+ * A fio job must put its buffer on the DAX mapping, touch only what the
+ * agent sets up and fit the step timeout: refused at config time, naming
+ * the line, before any kernel is built.
+ */
+static void test_fio_job_checked(void **state)
+{
+	static const char *const shipped[] = { "odirect-psync", "odirect-libaio", "odirect-io_uring",
+					       "splice-write", "fixedbufs-refused" };
+	static const char ok[] = "[global]\nfilename=${ZD_TARGET}\nmem=mmapshared:${ZD_BUF}\n"
+				 "runtime=1m\nramp_time=10s\n[a]\nioengine=psync\n";
+	static const struct { const char *text, *why; } bad[] = {
+		{ "[a]\nfilename=${ZD_TARGET}\nmem=mmap\n", "line 3: mem=mmap: the buffer must be mem=mmapshared:${ZD_BUF}" },
+		{ "[a]\nfilename=${ZD_TARGET}\n", "no mem=mmapshared:${ZD_BUF}" },
+		{ "[a]\nmem=mmapshared:${ZD_BUF}\nfilename=/dev/sda\n", "line 3: filename=/dev/sda: only ${ZD_TARGET}" },
+		{ "[a]\nmem=mmapshared:${ZD_BUF}\ndirectory=/\n", "line 3: directory=: the job may touch only" },
+		{ "[a]\nmem=mmapshared:${ZD_BUF}\nexec_prerun=rm -rf /\n", "exec_prerun=: the job may touch only" },
+		{ "[global]\nruntime=590\n[a]\nmem=mmapshared:${ZD_BUF}\nramp_time=20\n",
+		  "line 5: ramp_time + runtime (610 s) does not fit the step timeout (600 s)" },
+		{ "[a]\nmem=mmapshared:${ZD_BUF}\nruntime=1h\n", "does not fit the step timeout" },
+		{ "[a]\nmem=mmapshared:${ZD_BUF}\nruntime=-5\n", "runtime=-5: not a time" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(shipped); i++) {
+		char *p = xasprintf("workloads/fio/%s.fio", shipped[i]), *t = read_file(p, NULL), *why;
+
+		assert_non_null(t);
+		why = fio_job_problem(t, 600);
+		if (why)
+			fail_msg("%s: %s", p, why);
+		free(t);
+		free(p);
+	}
+	assert_null(fio_job_problem(ok, 600));
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		char *why = fio_job_problem(bad[i].text, 600);
+
+		if (!why || !strstr(why, bad[i].why))
+			fail_msg("job %zu: '%s' lacks '%s'", i, why ? why : "(accepted)", bad[i].why);
+		free(why);
+	}
+	/* the trap job of the recorded e2e run, now refused by the config */
+	expect_config_error("[workload trap]\nkind = fio\njob = tests/data/fio/private-mmap.fio\n",
+			    "t.ini:2: [workload trap]: job ./tests/data/fio/private-mmap.fio: line 12: mem=mmap: "
+			    "the buffer must be mem=mmapshared:${ZD_BUF} (the DAX mapping zdbench measures)");
 }
 
 /* The plan types a workload's params by its kind's table; fio carries its job. */
@@ -206,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_param_check_values),
 		cmocka_unit_test(test_params_check_sets),
 		cmocka_unit_test(test_percent_in_workload_name),
+		cmocka_unit_test(test_fio_job_checked),
 		cmocka_unit_test(test_plan_params),
 	};
 

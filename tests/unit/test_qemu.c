@@ -5,11 +5,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "backend.h"
 #include "config.h"
+#include "hostsafe.h"
 
 static struct zd_config *cfg(void)
 {
@@ -140,6 +144,112 @@ static void test_file_backed_nvdimm(void **state)
 	config_free(c);
 }
 
+/*
+ * QEMU splits -object at commas and takes the last mem-path: a comma in a
+ * path is doubled, in the user's pmem_path and in the scratch folder.
+ */
+static void test_commas_doubled(void **state)
+{
+	struct zd_config *c = cfg();
+	struct boot_req r = req_for(c, "tcg");
+	struct strv av = { 0 };
+	char *cmdline = NULL, *v = qemu_opt_value("a,b,,c");
+
+	assert_string_equal(v, "a,,b,,,,c");
+	free(v);
+	assert_int_equal(config_set_override(c, "qemu.pmem=file"), 0);
+	assert_int_equal(config_set_override(c, "qemu.pmem_path=/mnt/x,mem-path=/dev/dax0.0"), 0);
+	assert_int_equal(qemu_build_args(&r, &av, &cmdline), 0);
+	assert_string_equal(after(&av, "-object", 0),
+			    "memory-backend-file,id=nv0,share=on,mem-path=/mnt/x,,mem-path=/dev/dax0.0,size=512M,align=2M");
+	strv_free(&av);
+	free(cmdline);
+	cmdline = NULL;
+	assert_int_equal(config_set_override(c, "qemu.pmem=nvdimm"), 0);
+	r.scratch_dir = "/r/a,share=off";
+	assert_int_equal(qemu_build_args(&r, &av, &cmdline), 0);
+	assert_non_null(strstr(after(&av, "-object", 0), "mem-path=/r/a,,share=off/nvdimm0.img,size="));
+	free(cmdline);
+	strv_free(&av);
+	config_free(c);
+}
+
+static void expect_pmem_refused(const char *path, const char *why)
+{
+	struct zd_config *c = cfg();
+	char *set = xasprintf("qemu.pmem_path=%s", path);
+
+	assert_int_equal(config_set_override(c, "qemu.pmem=file"), 0);
+	assert_int_equal(config_set_override(c, set), 0);
+	assert_int_not_equal(config_validate(c), 0);
+	if (!strstr(c->err, "the guest destroys its data") || !strstr(c->err, why))
+		fail_msg("%s: error '%s' lacks '%s'", path, c->err, why);
+	/* the owner's opt-in is what lets it through */
+	assert_int_equal(config_set_override(c, "host.destructive=yes"), 0);
+	strv_free(&c->errors);
+	free(c->err);
+	c->err = NULL;
+	assert_int_equal(config_validate(c), 0);
+	free(set);
+	config_free(c);
+}
+
+/*
+ * The refusal to write over a device is decided on the file the path
+ * resolves to, not on its spelling. /dev/null stands in for /dev/dax0.0
+ * (a test machine has no dax device); a sysfs tree of our own says which
+ * class its MAJ:MIN is.
+ */
+static void test_pmem_path_resolved(void **state)
+{
+	char dir[] = "/tmp/zd-qemu-XXXXXX";
+	char *link, *sys, *cls, *sub, *res = NULL, *dangling;
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	link = path_join(dir, "innocent.img");
+	dangling = path_join(dir, "dangling");
+	assert_int_equal(symlink("/dev/null", link), 0);
+	assert_int_equal(symlink("/nonexistent/x", dangling), 0);
+	/* every spelling of /dev/null is the same character device */
+	expect_pmem_refused("//dev/null", "a character device");
+	expect_pmem_refused("/./dev/null", "a character device");
+	expect_pmem_refused("/tmp/../dev/null", "a character device");
+	expect_pmem_refused(link, "resolved: /dev/null");
+	/* a path under /dev that does not exist yet is no scratch file either */
+	expect_pmem_refused("//dev/./dax0.0", "a path under /dev");
+	expect_pmem_refused("/dev/dax0.0", "a path under /dev");
+	/* the dax class, through a sysfs of our own */
+	assert_int_equal(stat("/dev/null", &st), 0);
+	sys = path_join(dir, "sys");
+	cls = path_join(dir, "sys/class/dax");
+	assert_int_equal(mkdir_p(cls, 0755), 0);
+	sub = xasprintf("%s/dev/char/%u:%u", sys, major(st.st_rdev), minor(st.st_rdev));
+	assert_int_equal(mkdir_p(sub, 0755), 0);
+	free(sub);
+	sub = xasprintf("%s/dev/char/%u:%u/subsystem", sys, major(st.st_rdev), minor(st.st_rdev));
+	assert_int_equal(symlink("../../../class/dax", sub), 0);
+	assert_int_equal(pmem_target(link, sys, &res), PT_DAX_CHAR);
+	assert_string_equal(res, "/dev/null");
+	free(res);
+	assert_int_equal(pmem_target("//dev/null", "/nonexistent-sysfs", NULL), PT_CHAR);
+	/* plain files, new or not, are what pmem = file is for */
+	assert_int_equal(pmem_target(dangling, sys, NULL), PT_NEW);
+	assert_int_equal(pmem_target("/nonexistent/dir/x.img", sys, NULL), PT_NEW);
+	assert_int_equal(pmem_target("/mnt/x,mem-path=/dev/dax0.0", sys, NULL), PT_NEW);
+	assert_int_equal(pmem_target(dir, sys, NULL), PT_OTHER);
+	assert_false(pmem_target_is_device(PT_FILE));
+	assert_false(pmem_target_is_device(PT_DAX_FILE));
+	assert_true(pmem_target_is_device(PT_DAX_CHAR));
+	assert_true(pmem_target_is_device(PT_BLOCK));
+	rm_rf(dir);
+	free(link);
+	free(dangling);
+	free(sys);
+	free(cls);
+	free(sub);
+}
+
 static void test_extra_cmdline(void **state)
 {
 	struct zd_config *c = cfg();
@@ -160,6 +270,8 @@ int main(void)
 		cmocka_unit_test(test_nvdimm),
 		cmocka_unit_test(test_file_backed_nvdimm),
 		cmocka_unit_test(test_extra_cmdline),
+		cmocka_unit_test(test_commas_doubled),
+		cmocka_unit_test(test_pmem_path_resolved),
 	};
 
 	return cmocka_run_group_tests_name("qemu", tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -98,11 +99,82 @@ static void test_wrong_schema_rejected(void **state)
 	err = NULL;
 	assert_int_equal(write_file_atomic(path, "{not json", 9), 0);
 	assert_int_not_equal(result_read(path, &r, &err), 0);
-	assert_non_null(strstr(err, "cannot read or parse"));
+	assert_non_null(strstr(err, "not JSON"));
 	free(err);
 	result_free(&r);
 	rm_rf(dir);
 	free(path);
+}
+
+/* A sample that is not an object, or a known field that is not a number: refused. */
+static void test_ill_typed_samples_refused(void **state)
+{
+	static const char *const samples[] = { "[1]", "[null]", "[{\"ns_per_page\": \"5\"}]",
+					       "[{\"rep\": true}]", "[{\"pages\": null}]" };
+
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		char *doc = xasprintf("{\"schema\": \"%s\", \"variant\": \"base\", \"workload\": "
+				      "{\"name\": \"w\"}, \"verdict\": \"clean\", \"samples\": %s}",
+				      ZD_RESULT_SCHEMA, samples[i]);
+		struct json_object *o = json_tokener_parse(doc);
+		struct zd_result r;
+		char *err = NULL;
+
+		assert_non_null(o);
+		assert_int_not_equal(result_from_json(o, &r, &err), 0);
+		assert_non_null(strstr(err, "sample 0"));
+		free(err);
+		result_free(&r);
+		json_object_put(o);
+		free(doc);
+	}
+}
+
+/* Samples grow geometrically: room for 1024 after 1001 appends. */
+static void test_samples_grow_geometrically(void **state)
+{
+	struct zd_result r;
+
+	result_init(&r);
+	for (int i = 0; i < 1001; i++)
+		result_add_sample(&r)->rep = i;
+	assert_int_equal(r.nr_samples, 1001);
+	assert_int_equal(r.samples[1000].rep, 1000);
+	assert_true(malloc_usable_size(r.samples) >= 1024 * sizeof(*r.samples));
+	for (int i = 0; i < 70; i++)
+		result_add_finding(&r);
+	assert_true(malloc_usable_size(r.findings) >= 128 * sizeof(*r.findings));
+	result_free(&r);
+}
+
+/* Names read back are identifiers, the verdict one of the five. */
+static void test_names_and_verdict_checked(void **state)
+{
+	static const char *const bad[][3] = {
+		{ "../../x", "w", "clean" },
+		{ ".hidden", "w", "clean" },
+		{ "base", "a/b", "clean" },
+		{ "base", "w\" 1); system \"id", "clean" },
+		{ "base", "w", "clean\" onload=\"x" },
+		{ "base", "w", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct json_object *o = json_object_new_object(), *wl = json_object_new_object();
+		struct zd_result r;
+		char *err = NULL;
+
+		json_object_object_add(o, "schema", json_object_new_string(ZD_RESULT_SCHEMA));
+		json_object_object_add(o, "variant", json_object_new_string(bad[i][0]));
+		json_object_object_add(wl, "name", json_object_new_string(bad[i][1]));
+		json_object_object_add(o, "workload", wl);
+		json_object_object_add(o, "verdict", json_object_new_string(bad[i][2]));
+		assert_int_not_equal(result_from_json(o, &r, &err), 0);
+		assert_non_null(err);
+		result_free(&r);
+		free(err);
+		json_object_put(o);
+	}
 }
 
 /* A full disk fails the write loudly and leaves no torn file behind. */
@@ -184,6 +256,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_wrong_schema_rejected),
+		cmocka_unit_test(test_names_and_verdict_checked),
+		cmocka_unit_test(test_samples_grow_geometrically),
+		cmocka_unit_test(test_ill_typed_samples_refused),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_checks_past_limit_counted),
 	};

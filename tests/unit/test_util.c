@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -196,10 +198,76 @@ static void test_zd_error_returns_minus_one(void **state)
 	assert_int_equal(zd_error("test: %s", "expected message"), -1);
 }
 
+/*
+ * write_file_atomic never writes through a symlink: one at the path is
+ * replaced by the new file, its target untouched; no temporary is left.
+ */
+static void test_write_atomic_symlink(void **state)
+{
+	char dir[] = "/tmp/zd-util-XXXXXX";
+	char *victim, *path, *back, *cmd;
+	FILE *f;
+	char out[32] = "";
+
+	assert_non_null(mkdtemp(dir));
+	victim = path_join(dir, "victim");
+	path = path_join(dir, "file");
+	assert_int_equal(write_file_atomic(victim, "keep", 4), 0);
+	assert_int_equal(symlink(victim, path), 0);
+	assert_int_equal(write_file_atomic(path, "new", 3), 0);
+	back = read_file(victim, NULL);
+	assert_string_equal(back, "keep");
+	free(back);
+	back = read_file(path, NULL);
+	assert_string_equal(back, "new");
+	free(back);
+	cmd = xasprintf("ls -a '%s' | grep -c tmp", dir);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(out, sizeof(out), f));
+	pclose(f);
+	assert_string_equal(out, "0\n");
+	/* a folder that is not there: -1, errno set, nothing created */
+	free(path);
+	path = path_join(dir, "no/such/file");
+	assert_int_equal(write_file_atomic(path, "x", 1), -1);
+	assert_int_equal(errno, ENOENT);
+	rm_rf(dir);
+	free(cmd);
+	free(victim);
+	free(path);
+}
+
+/*
+ * make CFLAGS=... replaces the user's flags, not the ones every build
+ * needs: -std=c11 and the version define stay (make -n: nothing is built).
+ */
+static void test_makefile_keeps_own_flags(void **state)
+{
+	FILE *f = popen("make -n -B CFLAGS=-O1 build/harness/util.o 2>&1", "r");
+	char line[4096];
+	bool seen = false;
+
+	if (!f)
+		fail_msg("cannot run make");
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "harness/util.c")) {
+			seen = true;
+			if (!strstr(line, "-std=c11") || !strstr(line, "-DZDBENCH_VERSION=") ||
+			    !strstr(line, " -O1 "))
+				fail_msg("make CFLAGS=-O1 compiles with: %s", line);
+		}
+	if (pclose(f))
+		fail_msg("make -n failed (is make installed?)");
+	assert_true(seen);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sbuf_empty_is_empty_string),
+		cmocka_unit_test(test_makefile_keeps_own_flags),
+		cmocka_unit_test(test_write_atomic_symlink),
 		cmocka_unit_test(test_sbuf_add_addf),
 		cmocka_unit_test(test_sbuf_reset_keeps_allocation),
 		cmocka_unit_test(test_sbuf_detach),
