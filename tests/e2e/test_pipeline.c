@@ -229,15 +229,17 @@ static const struct zd_phase *phase_named(const struct zd_result *r, const char 
  * One plan over two media in one boot: a workload with its own dax_mode =
  * devdax beside the fsdax/ext4 default. Each medium is set up, checked and
  * torn down in phases named after it; each workload gets only its own
- * medium's checks. PMD on the 4 KiB-aligned devdax is refused.
+ * medium's checks. PMD on the 4 KiB-aligned devdax is refused. fio's
+ * splice (FOLL_GET) on devdax proves its buffer by the device marker.
  */
 static void test_media(void **state)
 {
 	char *dir = xasprintf("%s/run-media", tmp);
 	struct out o = zd("run", "-o", dir, "--reps", "2", "--accel", "tcg", "-c",
 			  "tests/data/e2e-workloads.ini", "--workload", "gup-pin-fast-pte",
-			  "--workload", "gup-devdax", "--workload", "gup-devdax-pmd", NULL);
-	struct zd_result fs, dev, pmd;
+			  "--workload", "gup-devdax", "--workload", "gup-devdax-pmd",
+			  "--workload", "fio-splice-devdax", NULL);
+	struct zd_result fs, dev, pmd, spl;
 	static const char *const phases[] = { "setup:fsdax/ext4", "checks:fsdax/ext4",
 					       "teardown:fsdax/ext4", "setup:devdax",
 					       "checks:devdax", "teardown:devdax" };
@@ -272,6 +274,13 @@ static void test_media(void **state)
 				   "dax0.0 has 4096 (a PMD fault would fall back to PTEs)"))
 		fail_msg("gup-devdax-pmd: %s", pmd.msg ? pmd.msg : "(no message)");
 	assert_int_equal(pmd.nr_samples, 0);
+	/* gets on devdax: the marker on the device proves fio's buffers were DAX */
+	spl = read_result(dir, "base", "fio-splice-devdax");
+	if (strcmp(spl.verdict, "clean") || spl.nr_samples != 2)
+		fail_msg("fio-splice-devdax: %s, %zu samples: %s", spl.verdict, spl.nr_samples,
+			 spl.msg ? spl.msg : "");
+	assert_int_equal(spl.samples[0].pin_acquired, 0);
+	result_free(&spl);
 	result_free(&pmd);
 	result_free(&fs);
 	result_free(&dev);
