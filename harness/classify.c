@@ -75,7 +75,9 @@ static const struct {
 	[P_USER] = { "^(?:traps: )?\\S+\\[\\d+\\]:? (?:trap |general protection|segfault|unhandled |potentially unexpected)", NULL, S_SKIP },
 	[P_PANIC] = { "Kernel panic - not syncing: ?(?<msg>.*)", "PANIC", S_CRASH },
 	/* mm/kasan/report.c; a mail client may wrap before "in FUNC" */
-	[P_KASAN] = { "BUG: KASAN:(?: (?<msg>[\\w-]+)(?: (?:in|on) (?<func>[\\w.]+))?)?", "KASAN", S_CRASH },
+	/* 4.x said "BUG: KASan: use after free in FUNC+off/len at addr ..." */
+	[P_KASAN] = { "BUG: KAS(?:AN|an):(?: (?<msg>use after free|[\\w-]+)(?: (?:in|on) (?<func>[\\w.]+))?)?",
+		      "KASAN", S_CRASH },
 	[P_KFENCE] = { "BUG: KFENCE:(?: (?<msg>[\\w -]+?)(?: in (?<func>[\\w.]+)|\\s*$))?", "KFENCE", S_CRASH },
 	[P_KMSAN] = { "BUG: KMSAN:(?: (?<msg>[\\w-]+)(?: in (?<func>[\\w.]+))?)?", "KMSAN", S_CRASH },
 	[P_KCSAN] = { "BUG: KCSAN: (?<msg>[\\w-]+)(?: in (?<func>[\\w.]+(?: / [\\w.]+)?))?", "KCSAN", S_FAIL },
@@ -785,6 +787,29 @@ static const char *msg_start(const char *s, bool *kern)
 	/* a console pasted with an indent: "        [  12.3] ..." */
 	if (*p != '[' && *p != '<')
 		p = s;
+	/*
+	 * A logger's own prefix before the printk one: "16:56:35 [   82.6] "
+	 * (a CI job's time), "... vcpu-5 - Guest: <6>[   3.2] " (VMware's
+	 * vmware.log). Only a printk time stamp "[ SECONDS.USEC]" is taken as
+	 * the start, within the first 120 bytes.
+	 */
+	if (*p != '[' && *p != '<') {
+		const char *lim = p + strnlen(p, 120);
+
+		for (const char *q = p; (q = memchr(q, '[', lim - q)); q++) {
+			const char *t = q + 1 + strspn(q + 1, " "), *d;
+
+			if (!isdigit((unsigned char)*t))
+				continue;
+			d = t + strspn(t, "0123456789");
+			if (*d != '.' || !isdigit((unsigned char)d[1]) ||
+			    d[1 + strspn(d + 1, "0123456789")] != ']')
+				continue;
+			p = q - p >= 3 && q[-3] == '<' && isdigit((unsigned char)q[-2]) &&
+			    q[-1] == '>' ? q - 3 : q;
+			break;
+		}
+	}
 	if (p[0] == '<' && isdigit((unsigned char)p[1]) && p[2] == '>') {
 		p += 3;
 		*kern = true;
@@ -949,6 +974,9 @@ static void on_finding(struct classification *cl, struct state *st, int id,
 	case P_KFENCE:
 	case P_KMSAN:
 	case P_KCSAN:
+		/* 4.x "use after free" is 6.x "use-after-free" (mm/kasan/report.c) */
+		for (char *sp = mp; id == P_KASAN && (sp = strpbrk(sp, " _"));)
+			*sp = '-';
 		base = xasprintf("%s:%s_in_", cls, mp);
 		for (char *sp = a; sp && (sp = strchr(sp, ' '));)
 			*sp = '_'; /* KCSAN: "f / g" */
@@ -1757,6 +1785,14 @@ int classify_file(const char *path, struct classification *cl)
 	return ret;
 }
 
+static bool has_class(const struct classification *cl, const char *cls)
+{
+	for (size_t i = 0; i < cl->n; i++)
+		if (!strcmp(cl->f[i].cls, cls))
+			return true;
+	return false;
+}
+
 static void synthetic(struct classification *cl, const char *cls, const char *key,
 		      enum zd_verdict v)
 {
@@ -1770,7 +1806,9 @@ static void synthetic(struct classification *cl, const char *cls, const char *ke
 /*
  * The verdict: the heaviest finding (crash > hang > fail > clean; an OOM
  * kill weighs nothing unless cl->oom_fails). A boot (cl->own_boot, or a log
- * that starts with the boot banner) that never reached init crashed; one
+ * that starts with the boot banner) that never reached init crashed when
+ * the harness ran it (own_boot, a timeout) or it ends in a panic (a posted
+ * log cut before init says nothing of why it stops there); one
  * that printed nothing, or timed out at boot with a clean console, is
  * infra. Any other log is an excerpt, judged by what it contains; infra
  * only when it holds no kernel line at all.
@@ -1784,8 +1822,14 @@ void classify_finish(struct classification *cl, const char *timeout)
 	cl->excerpt = !boot;
 	/* a posted boot log of a kernel older than 5.7 has only the initmem
 	 * line before init; the run path (own_boot) keeps to init's own */
+	/*
+	 * A posted boot log that stops before init was usually cut where the
+	 * poster stopped copying: only a panic says the boot itself died.
+	 * The harness's own boot (own_boot, or a timeout it recorded) ran to
+	 * its end: no init is a crash.
+	 */
 	if (boot && cl->kernel_started && !cl->reached_init &&
-	    (cl->own_boot || !cl->userspace_started))
+	    (cl->own_boot || timeout || (!cl->userspace_started && has_class(cl, "PANIC"))))
 		synthetic(cl, "BOOT", "BOOT:never_reached_init", V_CRASH);
 	if (timeout) {
 		char *key = xasprintf("TIMEOUT:%s", timeout);
