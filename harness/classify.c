@@ -266,16 +266,28 @@ static char *group(int id, const char *s, const char *name)
 static void normalise(char *s)
 {
 	char *w = s;
+	bool name_digits = false;	/* in a run of digits that ends a name */
 
 	for (char *r = s; *r; r++) {
 		if (r[0] == '0' && r[1] == 'x') {
 			r++;
 			while (isxdigit((unsigned char)r[1]))
 				r++;
+			name_digits = false;
 			continue;
 		}
-		if (isdigit((unsigned char)*r))
+		/*
+		 * Numbers go (line numbers, CPUs, PIDs, counts); digits in a
+		 * name stay: bch2_trans_init is not bch_trans_init, nor x86 x.
+		 */
+		if (isdigit((unsigned char)*r)) {
+			if (name_digits || (w > s && (isalpha((unsigned char)w[-1]) || w[-1] == '_'))) {
+				*w++ = *r;
+				name_digits = true;
+			}
 			continue;
+		}
+		name_digits = false;
 		*w++ = isspace((unsigned char)*r) ? '_' : *r;
 	}
 	*w = '\0';
