@@ -691,32 +691,38 @@ int config_set_override(struct zd_config *c, const char *assignment)
 	return ret;
 }
 
-int config_fail_at(struct zd_config *c, const char *origin, int line, const char *fmt, ...)
+int config_vfail_at(struct zd_config *c, const char *origin, int line, const char *fmt,
+		    va_list ap)
 {
-	va_list ap;
 	char *msg;
 
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	fail(c, origin ? origin : "config", line, "%s", msg ? msg : "out of memory");
 	free(msg);
 	return -1;
 }
 
+int config_fail_at(struct zd_config *c, const char *origin, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = config_vfail_at(c, origin, line, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
 int config_fail(struct zd_config *c, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	int ret;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	ret = config_vfail_at(c, "config", 0, fmt, ap);
 	va_end(ap);
-	fail(c, "config", 0, "%s", msg ? msg : "out of memory");
-	free(msg);
-	return -1;
+	return ret;
 }
 
 int config_validate(struct zd_config *c)

@@ -2,6 +2,7 @@
 #ifndef ZD_CONFIG_H
 #define ZD_CONFIG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -144,6 +145,8 @@ int config_validate(struct zd_config *c);
  */
 int config_fail_at(struct zd_config *c, const char *origin, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+int config_vfail_at(struct zd_config *c, const char *origin, int line, const char *fmt,
+		    va_list ap) __attribute__((format(printf, 4, 0)));
 /* A cross-field error found by a validate hook (no file:line); returns -1. */
 int config_fail(struct zd_config *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -288,8 +288,7 @@ int variant_patches(const struct zd_config *c, const char *variant,
 {
 	char *dir = xasprintf("%s/kernels/%s", c->project_dir, variant);
 	char *series = path_join(dir, "series");
-	char *text = NULL, *line, *next;
-	int lineno = 0, ret = -1;
+	int ret = -1;
 
 	out->n = 0;
 	/* "HEAD": the tree exactly as checked out (bisection), no series. */
@@ -301,35 +300,11 @@ int variant_patches(const struct zd_config *c, const char *variant,
 		zd_err("unknown variant '%s': no folder %s", variant, dir);
 		goto out;
 	}
-	text = read_file(series, NULL);
-	if (!text) {
-		ret = 0; /* no series: the variant is the base tree */
-		goto out;
-	}
-	for (line = text; line && *line; line = next) {
-		char *l, *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		l = trim(line);
-		if (!*l || *l == '#')
-			continue;
-		p = path_join(dir, l);
-		if (!path_exists(p) || out->n == ZD_MAX_LIST) {
-			zd_err("%s:%d: patch %s %s", series, lineno, l,
-			       out->n == ZD_MAX_LIST ? "exceeds the series limit" : "not found");
-			free(p);
-			goto out;
-		}
-		out->v[out->n++] = p;
-	}
-	ret = 0;
+	/* no series: the variant is the base tree */
+	ret = path_exists(series) ? series_file(dir, series, out) : 0;
 out:
 	free(dir);
 	free(series);
-	free(text);
 	return ret;
 }
 

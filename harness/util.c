@@ -24,26 +24,29 @@ void zd_set_quiet(bool q)
 	quiet = q;
 }
 
+static void verr(const char *fmt, va_list ap)
+{
+	fputs("zdbench: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void zd_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("zdbench: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verr(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int zd_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("zdbench: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verr(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 

@@ -156,7 +156,7 @@ static int folder_patches(const char *dir, struct zd_list *out)
 	return 0;
 }
 
-static int series_file(const char *dir, const char *series, struct zd_list *out)
+int series_file(const char *dir, const char *series, struct zd_list *out)
 {
 	char *text = read_file(series, NULL), *next;
 	int lineno = 0;

@@ -40,6 +40,12 @@ void vspec_free(struct vspec *v);
  * as b4 am writes it. A series file naming a missing patch, a folder or an
  * mbox without any patch in it: an error naming the file. 0 or -1.
  */
+/*
+ * The patches a series file lists, one a line ('#' comments, blank lines
+ * skipped), relative to dir unless absolute, appended to out; an entry that
+ * does not exist is an error naming series:line. Returns 0 or -1 (said).
+ */
+int series_file(const char *dir, const char *series, struct zd_list *out);
 int series_read(const char *path, struct zd_list *out);
 /* Does this file hold at least one patch (a "diff --git" or "--- "/"+++ " pair)? */
 bool file_has_patch(const char *path);

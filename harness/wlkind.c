@@ -196,14 +196,10 @@ static int where_fail(struct zd_config *c, const struct zd_param *p, const char 
 static int where_fail(struct zd_config *c, const struct zd_param *p, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	config_vfail_at(c, p ? p->origin : "config", p ? p->line : 0, fmt, ap);
 	va_end(ap);
-	config_fail_at(c, p ? p->origin : "config", p ? p->line : 0, "%s", msg ? msg : "");
-	free(msg);
 	return -1;
 }
 
