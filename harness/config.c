@@ -727,6 +727,7 @@ int config_fail(struct zd_config *c, const char *fmt, ...)
 
 int config_validate(struct zd_config *c)
 {
+	char *kdir;
 	const struct backend_ops *be;
 
 	/* --variant and --workload go through list_set without a file:line */
@@ -764,7 +765,12 @@ int config_validate(struct zd_config *c)
 	 * checkout; [variant NAME] is the user's; with source = tree any
 	 * other name is a revision of the tree (checked when it is built)
 	 */
-	for (size_t i = 0; i < c->variants.n && c->project_dir; i++) {
+	/*
+	 * (Only where there is a kernels/ folder: zdbench copied alone to a
+	 * lab machine runs the host backend, which builds no variant.)
+	 */
+	kdir = c->project_dir ? path_join(c->project_dir, "kernels") : NULL;
+	for (size_t i = 0; i < c->variants.n && kdir && is_dir(kdir); i++) {
 		char *d = xasprintf("%s/kernels/%s", c->project_dir, c->variants.v[i]);
 
 		if (strcmp(c->variants.v[i], "HEAD") && !is_dir(d) &&
@@ -774,6 +780,7 @@ int config_validate(struct zd_config *c)
 			     c->variants.v[i], c->variants.v[i], c->variants.v[i]);
 		free(d);
 	}
+	free(kdir);
 	/* wl_validate reports into c->errors: every workload, every key */
 	for (size_t i = 0; i < c->nr_workloads; i++)
 		wl_validate(c, &c->workloads[i]);
