@@ -107,12 +107,32 @@ static void test_bad_options_refused(void **state)
 	const char *kind[] = { "nosuch", NULL };
 	/* buffers of DAX pages or none: /tmp is no DAX filesystem */
 	const char *notdax[] = { "futex", "--dir", "/tmp", "--reps", "1", NULL };
+	const char *nodir[] = { "gup", "--dir", "/nonexistent/dax", "--reps", "1", NULL };
 
 	assert_int_equal(micro(unknown).code, 2);
 	assert_int_equal(micro(range).code, 2);
 	assert_int_equal(micro(choice).code, 2);
 	assert_int_equal(micro(kind).code, 2);
 	assert_int_equal(micro(notdax).code, 2);
+	/* a folder that is not there is said as such (was "not on a DAX fs") */
+	assert_int_equal(micro(nodir).code, 2);
+}
+
+/*
+ * gup needs mm/gup_test.c in debugfs: without it nothing is said about the
+ * kernel's GUP, so exit 3 (infrastructure), not 1. Where this machine's
+ * kernel has it, the control runs: 0.
+ */
+static void test_gup_without_gup_test(void **state)
+{
+	const char *anon[] = { "gup", "--memory", "anon", "--reps", "1", "--iters", "1", NULL };
+	bool have = !access("/sys/kernel/debug/gup_test", R_OK | W_OK);
+	struct run r = micro(anon);
+
+	if (!have)
+		print_message("no /sys/kernel/debug/gup_test here: expecting exit 3\n");
+	assert_int_equal(r.code, have ? 0 : 3);
+	free(r.out);
 }
 
 static int setup(void **state)
@@ -130,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_futex_anon_runs),
 		cmocka_unit_test(test_help_from_tables),
 		cmocka_unit_test(test_bad_options_refused),
+		cmocka_unit_test(test_gup_without_gup_test),
 	};
 
 	e2e_filter();

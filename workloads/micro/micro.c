@@ -195,6 +195,10 @@ static int backing(const struct opts *o, struct json_object *params, struct plan
 	p->mountpoint = o->dir ? o->dir : "/tmp";
 	if (anon)
 		return 0;
+	if (o->dir && (stat(o->dir, &st) || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "zdbench-micro: --dir %s: no such directory\n", o->dir);
+		return -1;
+	}
 	if (!o->dir || !dir_is_dax(o->dir)) {
 		fprintf(stderr, "zdbench-micro: %s is not on a DAX filesystem (no STATX_ATTR_DAX): "
 			"give --dir on a mount -o dax, --devdax, or --memory anon for the control\n",
@@ -230,6 +234,16 @@ int main(int argc, char **argv)
 	}
 	if (parse(argc, argv, k, &o, params) || backing(&o, params, &p, &pm))
 		return 2;
+	/*
+	 * The gup kind and its selftest peer drive mm/gup_test.c through
+	 * debugfs: without it the kernel cannot run them, which says nothing
+	 * of the kernel's GUP (exit 3, infrastructure, not 1).
+	 */
+	if (k == &wl_kinds[WK_gup] && access("/sys/kernel/debug/gup_test", R_OK | W_OK)) {
+		fprintf(stderr, "zdbench-micro: no /sys/kernel/debug/gup_test (%s): the kernel needs "
+			"CONFIG_GUP_TEST and debugfs mounted\n", strerror(errno));
+		return 3;
+	}
 	p.step_timeout = o.timeout;
 	p.teardown_timeout = o.timeout;
 	w.name = o.name ? o.name : k->name;
