@@ -22,7 +22,6 @@
 #include "image.h"
 #include "ksrc.h"
 #include "metric.h"
-#include "proc.h"
 #include "stats.h"
 #include "util.h"
 #include "verdict.h"

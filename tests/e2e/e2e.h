@@ -3,6 +3,7 @@
 #ifndef ZD_E2E_H
 #define ZD_E2E_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,24 @@ static inline struct out zd_argv(const char *tmpdir, const char *const *args,
 	strv_free(&av);
 	free(log);
 	return res;
+}
+
+/* build/zdbench with the arguments from first up to a NULL (at most 63). */
+static inline struct out zd_va(const char *tmpdir, const char *first, va_list ap)
+{
+	const char *args[64];
+	size_t n = 0;
+
+	for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
+		args[n++] = a;
+	args[n] = NULL;
+	return zd_argv(tmpdir, args, 3600);
+}
+
+static inline void expect_in(const struct out *o, const char *needle)
+{
+	if (!strstr(o->text, needle))
+		fail_msg("output lacks '%s':\n%s", needle, o->text);
 }
 
 /* The binaries the e2e tests drive must be built first. */

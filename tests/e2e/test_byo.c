@@ -44,22 +44,13 @@ static char *srckey;	/* its key: cache/src/<srckey> */
 
 static struct out zd(const char *first, ...)
 {
-	const char *args[64];
-	size_t n = 0;
 	va_list ap;
+	struct out o;
 
 	va_start(ap, first);
-	for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
-		args[n++] = a;
+	o = zd_va(tmp, first, ap);
 	va_end(ap);
-	args[n] = NULL;
-	return zd_argv(tmp, args, 3600);
-}
-
-static void expect_in(const struct out *o, const char *needle)
-{
-	if (!strstr(o->text, needle))
-		fail_msg("output lacks '%s':\n%s", needle, o->text);
+	return o;
 }
 
 static void expect_exit(const struct out *o, int code)
