@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "media.h"
 #include "util.h"
+#include "variant.h"
 #include "wlkind.h"
 
 static const char *const src_choices[] = { "debian", "tree", NULL };
@@ -770,16 +771,11 @@ int config_validate(struct zd_config *c)
 	 * lab machine runs the host backend, which builds no variant.)
 	 */
 	kdir = c->project_dir ? path_join(c->project_dir, "kernels") : NULL;
-	for (size_t i = 0; i < c->variants.n && kdir && is_dir(kdir); i++) {
-		char *d = xasprintf("%s/kernels/%s", c->project_dir, c->variants.v[i]);
-
-		if (strcmp(c->variants.v[i], "HEAD") && !is_dir(d) &&
-		    !config_variant(c, c->variants.v[i]) && strcmp(c->source, "tree"))
+	for (size_t i = 0; i < c->variants.n && kdir && is_dir(kdir); i++)
+		if (!variant_known(c, c->variants.v[i]))
 			fail(c, config_where(c, "run.variants"), 0,
 			     "key 'variants': no variant '%s' (no folder kernels/%s, no [variant %s]; a revision needs --tree)",
 			     c->variants.v[i], c->variants.v[i], c->variants.v[i]);
-		free(d);
-	}
 	free(kdir);
 	/* wl_validate reports into c->errors: every workload, every key */
 	for (size_t i = 0; i < c->nr_workloads; i++)

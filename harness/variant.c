@@ -280,6 +280,16 @@ static int prebuilt(const struct zd_variant *u, struct vspec *v)
 	return 0;
 }
 
+bool variant_known(const struct zd_config *c, const char *name)
+{
+	char *d = xasprintf("%s/kernels/%s", c->project_dir ? c->project_dir : ".", name);
+	bool known = !strcmp(name, "HEAD") || config_variant(c, name) || is_dir(d) ||
+		     !strcmp(c->source, "tree");
+
+	free(d);
+	return known;
+}
+
 int variant_resolve(const struct zd_config *c, const char *name, struct vspec *v)
 {
 	const struct zd_variant *u = config_variant(c, name);
@@ -321,7 +331,7 @@ int variant_resolve(const struct zd_config *c, const char *name, struct vspec *v
 	if (!strcmp(c->source, "tree")) {
 		free(d);
 		/* the name is a results folder too: "origin/master" would nest */
-		if (name[0] == '.' || name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")])
+		if (!is_name(name))
 			return zd_error("variant %s: a revision named with characters other than [A-Za-z0-9._-] needs a name: [variant NAME] rev = %s",
 					name, name);
 		v->kind = VK_REV;

@@ -26,6 +26,12 @@ struct vspec {
 };
 
 /*
+ * Does name stand for a variant variant_resolve() can resolve: HEAD, a
+ * [variant NAME] section, a shipped kernels/NAME folder, or (source = tree)
+ * a revision? No I/O beyond a stat, no message: for the config check.
+ */
+bool variant_known(const struct zd_config *c, const char *name);
+/*
  * Resolve a variant name against the config (no git, no build). Errors
  * name the variant and the key; they are usage errors (ZD_EXIT_USAGE).
  * A prebuilt kernel's files are checked here: the bzImage, its .config.
