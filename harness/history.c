@@ -291,7 +291,12 @@ static int analyse_series(const char *project_dir, const char *pdir,
 	 * nights after it; it is new when the series without the newest night
 	 * had no settled one within a night of it.
 	 */
-	if (nc && night[m - 1] == n - 1) {
+	/* the second E-divisive run (permutation tests) only when a settled one is there */
+	bool settled = false;
+
+	for (size_t c = 0; c < nc; c++)
+		settled |= m - cps[c] >= CP_SETTLE;
+	if (settled && night[m - 1] == n - 1) {
 		size_t prev[16], np = m - 1 >= 10 ? edivisive(x, m - 1, NULL, prev, 16) : 0;
 
 		for (size_t c = 0; c < nc; c++) {
