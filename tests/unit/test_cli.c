@@ -72,6 +72,17 @@ static void captured_free(struct captured *c)
 			fail_msg("expected '%s' in:\n%s", (sub), (s));       \
 	} while (0)
 
+/* Run b on argv; its exit must be code and its stderr must say text. */
+static void expect_refused(const struct builtin *b, int argc, char **argv, int code,
+			   const char *text)
+{
+	struct captured c = capture(b, argc, argv);
+
+	assert_int_equal(c.ret, code);
+	HAS(c.err, text);
+	captured_free(&c);
+}
+
 static void test_unknown_option_names_command_and_option(void **state)
 {
 	char *argv[] = { "run", "--signature", "X", NULL };
@@ -205,18 +216,9 @@ static void test_option_values_checked(void **state)
 	assert_int_equal(c.ret, ZD_EXIT_USAGE);
 	HAS(c.err, "--interleave 0: expected an integer in [1, 100]");
 	captured_free(&c);
-	c = capture(&builtin_run, 2, a2);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "--interleave needs a value");
-	captured_free(&c);
-	c = capture(&builtin_check_log, 3, a3);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "--json takes no value");
-	captured_free(&c);
-	c = capture(&builtin_check_log, 4, a4);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "--timeout sometimes: expected boot");
-	captured_free(&c);
+	expect_refused(&builtin_run, 2, a2, ZD_EXIT_USAGE, "--interleave needs a value");
+	expect_refused(&builtin_check_log, 3, a3, ZD_EXIT_USAGE, "--json takes no value");
+	expect_refused(&builtin_check_log, 4, a4, ZD_EXIT_USAGE, "--timeout sometimes: expected boot");
 }
 
 /* Options after positional arguments, --x=v, "--" and "-" as an argument. */
@@ -324,10 +326,7 @@ static void test_bisect_usage(void **state)
 	assert_int_equal(c.ret, ZD_EXIT_USAGE);
 	HAS(c.err, "--good and --bad are both required");
 	captured_free(&c);
-	c = capture(&builtin_bisect, 7, a2);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "--metric needs --threshold");
-	captured_free(&c);
+	expect_refused(&builtin_bisect, 7, a2, ZD_EXIT_USAGE, "--metric needs --threshold");
 }
 
 static int setup(void **state)
@@ -377,26 +376,11 @@ static void test_unbounded_inputs_refused(void **state)
 	signal(SIGALRM, on_alarm);
 	alarm(20);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
-	c = capture(&builtin_check_log, 2, cl_dir);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "a folder, not a file");
-	captured_free(&c);
-	c = capture(&builtin_check_log, 2, cl_fifo);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "not a regular file");
-	captured_free(&c);
-	c = capture(&builtin_check_log, 2, cl_zero);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "not a regular file");
-	captured_free(&c);
-	c = capture(&builtin_config, 3, cf_fifo);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "cannot read: not a regular file");
-	captured_free(&c);
-	c = capture(&builtin_config, 3, cf_zero);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "cannot read: not a regular file");
-	captured_free(&c);
+	expect_refused(&builtin_check_log, 2, cl_dir, ZD_EXIT_USAGE, "a folder, not a file");
+	expect_refused(&builtin_check_log, 2, cl_fifo, ZD_EXIT_USAGE, "not a regular file");
+	expect_refused(&builtin_check_log, 2, cl_zero, ZD_EXIT_USAGE, "not a regular file");
+	expect_refused(&builtin_config, 3, cf_fifo, ZD_EXIT_USAGE, "cannot read: not a regular file");
+	expect_refused(&builtin_config, 3, cf_zero, ZD_EXIT_USAGE, "cannot read: not a regular file");
 	/* a result file that is a FIFO */
 	assert_int_equal(mkdir_p(vd, 0755), 0);
 	assert_int_equal(mkfifo(rfifo, 0600), 0);
@@ -427,10 +411,7 @@ static void test_config_size_and_nul(void **state)
 	memset(text, '#', n);
 	assert_int_equal(write_file_atomic(big, text, n), 0);
 	assert_int_equal(write_file_atomic(nul, with_nul, sizeof(with_nul) - 1), 0);
-	c = capture(&builtin_config, 3, a_big);
-	assert_int_equal(c.ret, ZD_EXIT_USAGE);
-	HAS(c.err, "larger than 1048576 bytes");
-	captured_free(&c);
+	expect_refused(&builtin_config, 3, a_big, ZD_EXIT_USAGE, "larger than 1048576 bytes");
 	c = capture(&builtin_config, 3, a_nul);
 	assert_int_equal(c.ret, ZD_EXIT_USAGE);
 	want = xasprintf("%s:3: a NUL byte", nul);
