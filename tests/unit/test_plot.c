@@ -25,6 +25,8 @@
 #include "runset.h"
 #include "util.h"
 
+#include "full-disk.h"
+
 #define A "tests/data/results/icount-a"
 
 static void test_plot_out_dir(void **state)
@@ -225,19 +227,6 @@ static void test_plot_file_name(void **state)
 }
 
 /* Names in dir that are plots or temporaries of plots: none must be left. */
-static int count_plot_files(const char *dir)
-{
-	char *cmd = xasprintf("ls -a '%s' 2>/dev/null | grep -c '\\.png\\|\\.svg\\|tmp\\|gnuplot'", dir);
-	FILE *f = popen(cmd, "r");
-	char out[32] = "";
-
-	assert_non_null(f);
-	assert_non_null(fgets(out, sizeof(out), f));
-	pclose(f);
-	free(cmd);
-	return atoi(out);
-}
-
 /*
  * plots/ as a symlink is refused; a plot file that is a symlink is
  * replaced, never written through.
@@ -278,6 +267,11 @@ static void test_plot_symlinks(void **state)
 	free(png);
 }
 
+static int plot_argv(void *argv)
+{
+	return run_builtin(&builtin_plot, 4, argv);
+}
+
 /*
  * A disk that fills up while plotting (RLIMIT_FSIZE stands in: writes past
  * 4 KiB fail, in gnuplot too): plot fails, says which file, and leaves no
@@ -287,30 +281,13 @@ static void test_plot_full_disk(void **state)
 {
 	char *dir = xstrdup("/tmp/zd-plot-XXXXXX"), *out, *pl, *errp;
 	char *argv[] = { "plot", A, "-o", NULL, NULL };
-	int status;
-	pid_t pid;
 
 	assert_non_null(mkdtemp(dir));
 	out = path_join(dir, "out");
 	pl = path_join(out, "plots");
 	errp = path_join(dir, "stderr");
 	argv[3] = out;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		struct rlimit rl = { 4096, 4096 };
-		int fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		dup2(fd, 2);
-		signal(SIGXFSZ, SIG_IGN);
-		setrlimit(RLIMIT_FSIZE, &rl);
-		_exit(run_builtin(&builtin_plot, 4, argv));
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_not_equal(WEXITSTATUS(status), 0);
+	assert_int_not_equal(run_on_full_disk(plot_argv, argv, errp), 0);
 	assert_int_equal(count_plot_files(pl), 0);
 	{
 		char *err = read_file(errp, NULL);
