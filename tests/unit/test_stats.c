@@ -199,6 +199,7 @@ static void test_undecidable(void **state)
  */
 static void test_compare_large_is_fast(void **state)
 {
+	double secs;
 	size_t n = 100000;
 	double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -212,9 +213,11 @@ static void test_compare_large_is_fast(void **state)
 	}
 	t = clock();
 	assert_int_equal(compare_samples(a, n, b, n, &s), 0);
-	/* CPU seconds; generous for a sanitizer build */
-	if ((double)(clock() - t) / CLOCKS_PER_SEC > 5)
-		fail_msg("compare of 100k vs 100k took %.1f s", (double)(clock() - t) / CLOCKS_PER_SEC);
+	secs = (double)(clock() - t) / CLOCKS_PER_SEC;
+	/* the figure docs/hostile-input.md quotes; the bound is generous for a sanitizer build */
+	print_message("compare of 100k vs 100k samples: %.2f s CPU\n", secs);
+	if (secs > 5)
+		fail_msg("compare of 100k vs 100k took %.1f s", secs);
 	assert_true(s.ci_lo < s.change && s.change < s.ci_hi);
 	assert_true(s.ci_lo > 0.04 && s.ci_hi < 0.06);
 	assert_int_equal(compare_samples(a, 1000, b, 1000, &s1000), 0);
