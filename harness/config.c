@@ -202,9 +202,9 @@ static int fail(struct zd_config *c, const char *origin, int line,
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (line > 0)
+	if (origin && line > 0)
 		strv_pushf(&c->errors, "%s:%d: %s", origin, line, msg);
-	else if (!strcmp(origin, "config"))
+	else if (!origin)
 		strv_push(&c->errors, msg); /* a cross-key check: the message says where */
 	else
 		strv_pushf(&c->errors, "%s: %s", origin, msg);
@@ -248,7 +248,7 @@ const char *config_where(const struct zd_config *c, const char *section_key)
 	for (size_t i = 0; i < c->where_keys.n; i++)
 		if (!strcmp(c->where_keys.v[i], section_key))
 			return c->where_at.v[i];
-	return "config";
+	return NULL;
 }
 
 static struct zd_workload *workload_get(struct zd_config *c, const char *name)
@@ -699,7 +699,7 @@ int config_vfail_at(struct zd_config *c, const char *origin, int line, const cha
 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	fail(c, origin ? origin : "config", line, "%s", msg ? msg : "out of memory");
+	fail(c, origin, line, "%s", msg ? msg : "out of memory");
 	free(msg);
 	return -1;
 }
@@ -721,7 +721,7 @@ int config_fail(struct zd_config *c, const char *fmt, ...)
 	int ret;
 
 	va_start(ap, fmt);
-	ret = config_vfail_at(c, "config", 0, fmt, ap);
+	ret = config_vfail_at(c, NULL, 0, fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -733,15 +733,15 @@ int config_validate(struct zd_config *c)
 
 	/* --variant and --workload go through list_set without a file:line */
 	if (c->variants.overflow || c->run_workloads.overflow)
-		fail(c, "config", 0, "[run] %s: more than %d entries",
+		fail(c, NULL, 0, "[run] %s: more than %d entries",
 		     c->variants.overflow ? "variants" : "workloads", ZD_MAX_LIST);
 	/* and their names, which become folder and file names of the run */
 	for (size_t i = 0; i < c->variants.n; i++)
 		if (!is_name(c->variants.v[i]))
-			fail(c, "config", 0, "[run] variants: '%s': %s", c->variants.v[i], ZD_NAME_RULE);
+			fail(c, NULL, 0, "[run] variants: '%s': %s", c->variants.v[i], ZD_NAME_RULE);
 	for (size_t i = 0; i < c->run_workloads.n; i++)
 		if (!is_name(c->run_workloads.v[i]))
-			fail(c, "config", 0, "[run] workloads: '%s': %s", c->run_workloads.v[i],
+			fail(c, NULL, 0, "[run] workloads: '%s': %s", c->run_workloads.v[i],
 			     ZD_NAME_RULE);
 	if (!strcmp(c->source, "tree") && (!c->tree || !*c->tree))
 		fail(c, config_where(c, "kernel.source"), 0, "[kernel] source = tree needs key 'tree'");
@@ -790,11 +790,11 @@ int config_validate(struct zd_config *c)
 			continue;
 		}
 		if (w->fs && strcmp(wl_dax_mode(c, w), "fsdax"))
-			fail(c, w->origin ? w->origin : "config", w->line,
+			fail(c, w->origin, w->line,
 			     "[workload %s]: fs = %s needs dax_mode = fsdax", w->name, w->fs);
 		why = wl_mode_check(c, w);
 		if (why) {
-			fail(c, w->origin ? w->origin : "config", w->line, "%s", why);
+			fail(c, w->origin, w->line, "%s", why);
 			free(why);
 		}
 	}

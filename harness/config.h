@@ -140,7 +140,8 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 /* Cross-field checks after all sources are merged. */
 int config_validate(struct zd_config *c);
 /*
- * An error at origin:line (line 0: no line) into c->errors, every one kept;
+ * An error at origin:line (line 0: no line; origin NULL: no place, the
+ * message names its keys) into c->errors, every one kept;
  * c->err keeps the first. Returns -1.
  */
 int config_fail_at(struct zd_config *c, const char *origin, int line, const char *fmt, ...)
@@ -157,7 +158,7 @@ int config_fail(struct zd_config *c, const char *fmt, ...)
  * validation).
  */
 void config_dump(const struct zd_config *c, FILE *f);
-/* Where "section.key" got its value ("file:line", "command line"), or "config". */
+/* Where "section.key" got its value ("file:line", "command line"), or NULL (a default). */
 const char *config_where(const struct zd_config *c, const char *section_key);
 /* The [variant NAME] section, or NULL. */
 const struct zd_variant *config_variant(const struct zd_config *c, const char *name);

@@ -198,7 +198,7 @@ static int where_fail(struct zd_config *c, const struct zd_param *p, const char 
 	va_list ap;
 
 	va_start(ap, fmt);
-	config_vfail_at(c, p ? p->origin : "config", p ? p->line : 0, fmt, ap);
+	config_vfail_at(c, p ? p->origin : NULL, p ? p->line : 0, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -217,8 +217,6 @@ int wl_validate(struct zd_config *c, struct zd_workload *w)
 	char why[512], *msg;
 	int bad = 0;
 
-	if (!at.origin)
-		at.origin = "config";
 	if (!w->kind)
 		return where_fail(c, &at, "[workload %s]: key 'kind' is required", w->name);
 	if (!k)
