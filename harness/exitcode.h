@@ -19,6 +19,15 @@ enum zd_exit {
 				 * no usable result */
 };
 
+/* The heavier of two statuses among 0, 1, 3: a kernel failure outranks infra. */
+static inline int zd_exit_worse(int a, int b)
+{
+	static const int rank[] = { [ZD_EXIT_CLEAN] = 0, [ZD_EXIT_KERNEL] = 2,
+				    [ZD_EXIT_USAGE] = 3, [ZD_EXIT_INFRA] = 1 };
+
+	return rank[b] > rank[a] ? b : a;
+}
+
 /* The same table as text, for every command's --help. */
 #define ZD_EXIT_HELP \
 	"Exit: 0 clean (no significant regression); 1 the kernel under test failed\n" \

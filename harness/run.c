@@ -471,12 +471,12 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	}
 	/* a kernel failure anywhere outranks infrastructure trouble elsewhere */
 	for (size_t i = 0; i < nv * nw; i++) {
-		if (!strcmp(res[i].verdict, "infra")) {
-			if (worst == ZD_EXIT_CLEAN)
-				worst = ZD_EXIT_INFRA;
-		} else if (strcmp(res[i].verdict, "clean") || !res[i].ok) {
-			worst = ZD_EXIT_KERNEL;
-		}
+		enum zd_verdict v = V_FAIL; /* an unknown verdict is no clean one */
+
+		verdict_parse(res[i].verdict, &v);
+		worst = zd_exit_worse(worst, verdict_exit(v));
+		if (v == V_CLEAN && !res[i].ok)
+			worst = zd_exit_worse(worst, ZD_EXIT_KERNEL);
 	}
 	json_object_object_add(vc.run_json, "status", json_object_new_string("complete"));
 	json_object_object_add(vc.run_json, "finished", json_object_new_int64(time(NULL)));

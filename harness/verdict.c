@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include "verdict.h"
 
+#include "exitcode.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +43,11 @@ int verdict_parse(const char *name, enum zd_verdict *v)
 		}
 	}
 	return -1;
+}
+
+int verdict_exit(enum zd_verdict v)
+{
+	return v == V_CLEAN ? ZD_EXIT_CLEAN : v == V_INFRA ? ZD_EXIT_INFRA : ZD_EXIT_KERNEL;
 }
 
 int verdict_rank(enum zd_verdict v)

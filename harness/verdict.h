@@ -25,6 +25,8 @@ int verdict_parse(const char *name, enum zd_verdict *v);
  * just above clean: trouble, but nothing said about the kernel.
  */
 int verdict_rank(enum zd_verdict v);
+/* The exit status a verdict means (exitcode.h): clean 0, infra 3, else 1. */
+int verdict_exit(enum zd_verdict v);
 /* The more severe of a and b (a when equal). */
 enum zd_verdict verdict_worse(enum zd_verdict a, enum zd_verdict b);
 

@@ -159,8 +159,7 @@ static int cmd_check_log(struct cmd_ctx *ctx)
 		fprintf(stderr, "check-log: %lu lines in %.3f s, peak RSS %ld KiB\n",
 			cl.lines, now_mono() - t0, ru.ru_maxrss);
 	}
-	ret = cl.verdict == V_CLEAN ? ZD_EXIT_CLEAN :
-	      cl.verdict == V_INFRA ? ZD_EXIT_INFRA : ZD_EXIT_KERNEL;
+	ret = verdict_exit(cl.verdict);
 	classification_free(&cl);
 	return ret;
 }

@@ -24,6 +24,7 @@
 #include "media.h"
 #include "result.h"
 #include "util.h"
+#include "exitcode.h"
 #include "verdict.h"
 
 #define CORPUS "tests/data/verdict"
@@ -285,6 +286,14 @@ static void test_names_and_order(void **state)
 		assert_int_equal(verdict_worse(by_severity[i - 1], by_severity[i]), by_severity[i]);
 	}
 	assert_int_equal(verdict_worse(V_HANG, V_HANG), V_HANG);
+	/* the exit statuses: a kernel failure outranks infra, infra clean */
+	assert_int_equal(verdict_exit(V_CLEAN), ZD_EXIT_CLEAN);
+	assert_int_equal(verdict_exit(V_INFRA), ZD_EXIT_INFRA);
+	assert_int_equal(verdict_exit(V_FAIL), ZD_EXIT_KERNEL);
+	assert_int_equal(verdict_exit(V_CRASH), ZD_EXIT_KERNEL);
+	assert_int_equal(zd_exit_worse(ZD_EXIT_CLEAN, ZD_EXIT_INFRA), ZD_EXIT_INFRA);
+	assert_int_equal(zd_exit_worse(ZD_EXIT_KERNEL, ZD_EXIT_INFRA), ZD_EXIT_KERNEL);
+	assert_int_equal(zd_exit_worse(ZD_EXIT_INFRA, ZD_EXIT_KERNEL), ZD_EXIT_KERNEL);
 }
 
 /*
