@@ -2,7 +2,7 @@
 VERSION := 0.1.0
 BUILD := build
 CC ?= gcc
-PKGS := json-c inih libpcre2-8 libcrypto gsl
+PKGS := json-c inih libpcre2-8 libcrypto gsl yaml-0.1
 WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 ifeq ($(CI),true)
 WERROR ?= 1

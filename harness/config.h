@@ -95,6 +95,13 @@ struct zd_config {
 	char *host_mountpoint;
 	char *host_variant;	/* the name results give the running kernel */
 	char *host_kconfig;	/* the running kernel's .config, if no /proc/config.gz */
+	/* [lava]: a LAVA lab (zdbench lava, backend/lava.c) */
+	char *lava_url;		/* lavacli --uri: the server's XML-RPC URL */
+	char *lava_identity;	/* lavacli -i: an identity in lavacli.yaml */
+	char *lava_device_type;	/* the job's device_type */
+	unsigned int lava_timeout; /* seconds a job may take, queue and boot */
+	/* not a key: what the lava backend does with a job (builtin/lava.c) */
+	bool lava_submit;	/* lavacli to lava_url, else lava-run here */
 	/* [variant *] */
 	struct zd_variant uvariants[ZD_MAX_LIST];
 	size_t nr_uvariants;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agentmsg.h"
+#include "frame.h"
 
 static struct zd_result *find(struct zd_result *res, size_t n, const char *name)
 {
@@ -247,4 +248,87 @@ void agent_report_free(struct agent_report *rep)
 	strv_free(&rep->holds);
 	result_free(&rep->phases);
 	memset(rep, 0, sizeof(*rep));
+}
+
+/*
+ * One console line (no '\n'; a trailing '\r' already cut): a frame goes to
+ * jsonl, the text around it stays on the console. A frame whose JSON is not
+ * exactly as long as it says was cut (a kernel message inside it, the log
+ * ending mid-line): it stays on the console as text and is counted.
+ */
+static void unframe_line(const char *l, size_t n, struct sbuf *con, struct sbuf *jsonl,
+			 unsigned int *torn)
+{
+	const size_t fl = strlen(ZD_FRAME);
+	const char *f = memmem(l, n, ZD_FRAME, fl);
+	const char *num, *colon, *end = l + n;
+	size_t len = 0;
+
+	if (!f) {
+		sbuf_add(con, l, n);
+		sbuf_addstr(con, "\n");
+		return;
+	}
+	num = f + fl;
+	for (colon = num; colon < end && *colon >= '0' && *colon <= '9' && colon - num < 9; colon++)
+		len = len * 10 + (size_t)(*colon - '0');
+	if (colon == num || colon >= end || *colon != ':' || (size_t)(end - colon - 1) != len) {
+		(*torn)++;
+		sbuf_add(con, l, n);
+		sbuf_addstr(con, "\n");
+		return;
+	}
+	if (f > l) { /* text before the frame: a line the agent wrote into */
+		sbuf_add(con, l, f - l);
+		sbuf_addstr(con, "\n");
+	}
+	sbuf_add(jsonl, colon + 1, len);
+	sbuf_addstr(jsonl, "\n");
+}
+
+void harvest_unframe_buf(const char *in, size_t len, struct sbuf *con, struct sbuf *jsonl,
+			 unsigned int *torn)
+{
+	const char *p = in, *end = in + len;
+
+	*torn = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *le = nl ? nl : end;
+		size_t n = le - p;
+
+		if (n && p[n - 1] == '\r') /* the console's onlcr */
+			n--;
+		unframe_line(p, n, con, jsonl, torn);
+		p = nl ? nl + 1 : end;
+	}
+}
+
+int harvest_unframe(const char *console, const char *con_out, const char *jsonl_out,
+		    unsigned int *torn)
+{
+	size_t len;
+	char *in = read_file_max(console, ZD_MAX_JSON_BYTES, &len);
+	struct sbuf con = SBUF_INIT, jl = SBUF_INIT;
+	int ret = -1;
+
+	*torn = 0;
+	if (!in) {
+		zd_err("%s: %s", console, read_file_strerror(errno));
+		return -1;
+	}
+	harvest_unframe_buf(in, len, &con, &jl, torn);
+	if (write_file_atomic(con_out, sbuf_str(&con), con.len))
+		zd_err("cannot write %s: %s", con_out, strerror(errno));
+	else if (write_file_atomic(jsonl_out, sbuf_str(&jl), jl.len))
+		zd_err("cannot write %s: %s", jsonl_out, strerror(errno));
+	else
+		ret = 0;
+	if (*torn)
+		fprintf(stderr, "%s: %u agent line%s cut on the console (refused)\n", console,
+			*torn, *torn == 1 ? "" : "s");
+	free(in);
+	sbuf_free(&con);
+	sbuf_free(&jl);
+	return ret;
 }

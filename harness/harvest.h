@@ -33,4 +33,23 @@ int harvest(const char *path, struct zd_result *res, size_t nres,
 	    struct agent_report *rep);
 void agent_report_free(struct agent_report *rep);
 
+struct sbuf;
+/*
+ * A console that carries the agent's lines framed (workloads/frame.h,
+ * zdbench.console=1: a LAVA board's one serial line) split in two: the
+ * console without the frames (what the classifier reads) into con, the
+ * agent's JSON lines (what harvest() reads) into jsonl. '\r' before '\n' is
+ * dropped. *torn counts frames cut short (a kernel message inside one, the
+ * log ending mid-line): they stay in con as text, never in jsonl.
+ */
+void harvest_unframe_buf(const char *in, size_t len, struct sbuf *con,
+			 struct sbuf *jsonl, unsigned int *torn);
+/*
+ * The same from the file console to the files con_out and jsonl_out
+ * (written atomically; either may equal console). 0, or -1 after an error
+ * naming the file. Cut frames are noted on stderr.
+ */
+int harvest_unframe(const char *console, const char *con_out, const char *jsonl_out,
+		    unsigned int *torn);
+
 #endif

@@ -154,6 +154,11 @@ void verdict_judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 			r->timeout = xstrdup(bo->timeout);
 		if (!bo->saw_hello && v == V_CLEAN)
 			v = V_INFRA;
+		if (bo->infra && v == V_CLEAN) { /* the backend knows the boot was lost */
+			v = V_INFRA;
+			free(r->msg);
+			r->msg = xstrdup(bo->infra);
+		}
 		/* The kernel was fine but the workload was not what it claimed. */
 		if (v == V_CLEAN && (!r->ok || (!r->nr_samples && !expects_refusal(r)))) {
 			v = V_FAIL;

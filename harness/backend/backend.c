@@ -13,6 +13,7 @@
 static const struct backend_ops *const backends[] = {
 	&qemu_backend,
 	&host_backend,
+	&lava_backend,
 };
 
 const struct backend_ops *backend_at(size_t i)
@@ -42,6 +43,7 @@ void boot_out_free(struct boot_out *o)
 	free(o->timeout);
 	free(o->last_phase);
 	free(o->cmdline);
+	free(o->infra);
 	strv_free(&o->argv);
 	memset(o, 0, sizeof(*o));
 }

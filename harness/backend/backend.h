@@ -35,6 +35,13 @@ struct boot_out {
 	double boot_secs;	/* start to the agent's hello */
 	char *cmdline;		/* kernel command line */
 	struct strv argv;	/* the backend command, for provenance */
+	/*
+	 * Set by a backend that knows the boot says nothing about the kernel
+	 * though the guest may have run (a LAVA dispatcher that died, a log
+	 * cut short): why, in words. verdict_judge makes an otherwise clean
+	 * verdict infra with it; a kernel finding still wins.
+	 */
+	char *infra;
 };
 
 struct zd_kernel;
@@ -100,6 +107,7 @@ struct backend_ops {
 
 extern const struct backend_ops qemu_backend;
 extern const struct backend_ops host_backend;
+extern const struct backend_ops lava_backend;
 /* The registry (backend.c), in the order lists name them; NULL past the end. */
 const struct backend_ops *backend_at(size_t i);
 /* By name; NULL if none is registered under it. */

@@ -111,10 +111,20 @@ static void crash_handler(int sig)
 	static const char err[] = "{\"type\":\"error\",\"phase\":\"agent\",\"msg\":\"agent crashed "
 				  "(fatal signal)\"}\n"
 				  "{\"type\":\"done\",\"ok\":false}\n";
+#define CRASH_ERR "{\"type\":\"error\",\"phase\":\"agent\",\"msg\":\"agent crashed (fatal signal)\"}"
+#define CRASH_DONE "{\"type\":\"done\",\"ok\":false}"
+#define FRAMED(s, len) ZD_FRAME #len ":" s "\n"
+	/* the frame lengths are the strings' (checked by _Static_assert) */
+	static const char cerr[] = FRAMED(CRASH_ERR, 69) FRAMED(CRASH_DONE, 26);
 	int fd = emit_fd();
 
+	_Static_assert(sizeof(CRASH_ERR) - 1 == 69, "frame length of CRASH_ERR");
+	_Static_assert(sizeof(CRASH_DONE) - 1 == 26, "frame length of CRASH_DONE");
 	(void)sig;
 	if (fd >= 0 && write(fd, err, sizeof(err) - 1) < 0)
+		fd = -1;
+	fd = emit_console_fd();
+	if (fd >= 0 && write(fd, cerr, sizeof(cerr) - 1) < 0)
 		fd = -1;
 	if (!host_mode)
 		reboot(RB_AUTOBOOT);
@@ -388,7 +398,7 @@ int main(int argc, char **argv)
 	static struct plan plan;
 	const char *plan_path, *results;
 	char err[512];
-	bool ok;
+	bool ok, console;
 	int ret;
 
 	if (parse_args(argc, argv, &plan_path, &results))
@@ -397,8 +407,13 @@ int main(int argc, char **argv)
 	if (!host_mode)
 		init_pid1();
 	logmsg("%s starting%s", AGENT_NAME, host_mode ? " (host)" : "");
+	/* one serial line (LAVA): the console carries the results, framed */
+	console = !host_mode && emit_console_from_cmdline();
 	ret = host_mode ? emit_open_file(results) : emit_open(results);
-	if (ret) {
+	if (ret && console)
+		logmsg("no results channel %s (%s): results on the console only",
+		       results, strerror(-ret));
+	else if (ret) {
 		logmsg("cannot open results channel %s: %s", results, strerror(-ret));
 		finish(false);
 	}

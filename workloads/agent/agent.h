@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <json.h>
 
+#include "frame.h"
 #include "kinds.h"
 
 #define AGENT_NAME "zdbench-agent/1"
@@ -68,9 +69,11 @@ int64_t param_uint(const struct wl_spec *w, const char *key);
 /* emit.c: the results channel, the console and the kernel log */
 int emit_open(const char *tty);
 int emit_open_file(const char *path);
+bool emit_console_from_cmdline(void);
 void emit_use_fd(int fd);
 void emit_close(void);
 int emit_fd(void);
+int emit_console_fd(void); /* -1 unless zdbench.console=1 */
 void emit_set_phase(const char *phase);
 void emit_set_medium(const char *medium);
 const char *emit_phase_name(void);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "agent.h"
 
 static int res_fd = -1;
+static int con_fd = -1; /* zdbench.console=1: every line framed here too */
 static char cur_phase[96] = "init";
 static char cur_medium[32]; /* "" unless the plan covers several media */
 
@@ -53,8 +55,39 @@ int emit_open_file(const char *path)
 	return res_fd < 0 ? -errno : 0;
 }
 
+/*
+ * zdbench.console=1 on the kernel command line (LAVA, a lab board with one
+ * serial line): every results line is also written to the console, framed
+ * as ZD_FRAME "<len>:" + the JSON, in one write() so printk interleaves
+ * at worst between frames; the length lets the harness (harvest.c) refuse
+ * a frame a kernel message cut into. Returns whether the mode is on.
+ */
+bool emit_console_from_cmdline(void)
+{
+	char cmdline[4096] = "";
+	const char *p = cmdline;
+	size_t n = strlen(ZD_CONSOLE_ARG);
+
+	read_file("/proc/cmdline", cmdline, sizeof(cmdline));
+	while ((p = strstr(p, ZD_CONSOLE_ARG))) {
+		/* a whole word: not xzdbench.console=1 nor zdbench.console=10 */
+		bool start = p == cmdline || p[-1] == ' ';
+		bool end = !p[n] || p[n] == ' ' || p[n] == '\n';
+
+		if (start && end) {
+			con_fd = STDERR_FILENO;
+			return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
 void emit_close(void)
 {
+	/* the console's frames, too, must leave the UART before the reboot */
+	if (con_fd >= 0 && isatty(con_fd))
+		tcdrain(con_fd);
 	if (res_fd < 0)
 		return;
 	/* Wait for the UART to drain, or the tail is lost at reboot. */
@@ -67,6 +100,11 @@ void emit_close(void)
 int emit_fd(void)
 {
 	return res_fd;
+}
+
+int emit_console_fd(void)
+{
+	return con_fd;
 }
 
 void emit_set_phase(const char *phase)
@@ -152,6 +190,21 @@ void emit(struct json_object *msg)
 		iov[1].iov_base = "\n";
 		iov[1].iov_len = 1;
 		write_all(res_fd, iov, 2);
+	}
+	if (con_fd >= 0 && s) {
+		size_t len = strlen(s);
+		char *f = malloc(len + 64);
+
+		if (f) {
+			int h = snprintf(f, 64, "%s%zu:", ZD_FRAME, len);
+
+			memcpy(f + h, s, len);
+			f[h + len] = '\n';
+			iov[0].iov_base = f;
+			iov[0].iov_len = h + len + 1;
+			write_all(con_fd, iov, 1);
+			free(f);
+		}
 	}
 	json_object_put(msg);
 }
