@@ -345,16 +345,14 @@ static int write_run_json(const struct variant_ctx *vc)
  * for a backend that builds them, else the backend's own (one: the
  * running kernel, note says which); then the guest image, if it boots one.
  */
-static int prepare_kernels(const struct variant_ctx *vc, struct run_opts *o,
-			   struct zd_ksrc *src, struct zd_kernel *ks, size_t *nv,
-			   struct zd_image *img, char **note)
+int run_prepare(const struct zd_config *c, const struct backend_ops *be, struct run_opts *o,
+		struct zd_ksrc *src, struct zd_kernel *ks, size_t *nv,
+		struct zd_image *img, char **note)
 {
-	const struct zd_config *c = vc->c;
-
-	if (vc->be->preflight && (o->fail_exit = vc->be->preflight(c)))
+	if (be->preflight && (o->fail_exit = be->preflight(c)))
 		return -1;
-	if (!(vc->be->flags & BE_BUILDS_KERNEL)) {
-		if (vc->be->prepare(c, &ks[0], note)) {
+	if (!(be->flags & BE_BUILDS_KERNEL)) {
+		if (be->prepare(c, &ks[0], note)) {
 			o->fail_exit = ZD_EXIT_USAGE; /* a refusal: the config names the wrong thing */
 			return -1;
 		}
@@ -373,7 +371,7 @@ static int prepare_kernels(const struct variant_ctx *vc, struct run_opts *o,
 				return -1;
 			}
 	}
-	if (!(vc->be->flags & BE_NEEDS_IMAGE))
+	if (!(be->flags & BE_NEEDS_IMAGE))
 		return 0;
 	o->failed_stage = STAGE_IMAGE;
 	return image_build(c, img);
@@ -445,7 +443,7 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	vc.run_dir = rd;
 	if (vc.be->flags & BE_NEEDS_IMAGE)
 		vc.img = &img;
-	if (prepare_kernels(&vc, o, &src, ks, &nv, &img, &note) ||
+	if (run_prepare(c, vc.be, o, &src, ks, &nv, &img, &note) ||
 	    probe_accel(&vc, rd, ks, &accel, &note))
 		goto out;
 	o->failed_stage = STAGE_BOOT;

@@ -34,6 +34,18 @@ struct run_opts {
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
 struct backend_ops;
+struct zd_ksrc;
+struct zd_image;
+/*
+ * What run_matrix does before the first boot, for a caller that boots
+ * elsewhere (zdbench lava --write): the backend's preflight, the kernels
+ * into ks[0..*nv) (c->variants.n slots; built or from the cache; or the
+ * backend's own), and the guest image if the backend boots one. 0, or -1
+ * with o->failed_stage and o->fail_exit set as run_matrix sets them.
+ */
+int run_prepare(const struct zd_config *c, const struct backend_ops *be, struct run_opts *o,
+		struct zd_ksrc *src, struct zd_kernel *ks, size_t *nv,
+		struct zd_image *img, char **note);
 /* The plan the agent reads (/zdbench/plan.json); the backend adds its fields. */
 struct json_object *plan_json(const struct zd_config *c, const struct backend_ops *be,
 			      const char *run_id, const char *variant);

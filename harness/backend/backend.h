@@ -121,6 +121,13 @@ int qemu_build_args(const struct boot_req *req, struct strv *argv,
 		    char **cmdline);
 char *kernel_cmdline(const struct zd_config *c);
 /*
+ * The LAVA job definition (job) and qemu device dictionary (dev) of one
+ * boot (backend/lava.c), written atomically; *cmdline the kernel command
+ * line the job boots, malloc'd. 0, or -1 after an error message.
+ */
+int lava_job_files(const struct boot_req *req, const char *job, const char *dev,
+		   char **cmdline);
+/*
  * s as the value of a QEMU option list (-object, -drive, -name): commas
  * doubled ("a,b" -> "a,,b"), so a value never starts another option. The
  * caller frees it.

@@ -26,6 +26,7 @@
 #include "harvest.h"
 #include "kbuild.h"
 #include "lava.h"
+#include "frame.h"
 #include "proc.h"
 
 #define C(f) offsetof(struct zd_config, f)
@@ -317,42 +318,56 @@ out:
 	return ret;
 }
 
-static int lava_boot(const struct boot_req *req, struct boot_out *out)
+int lava_job_files(const struct boot_req *req, const char *job, const char *dev, char **cmdline)
 {
 	const struct zd_config *c = req->cfg;
 	struct strv qargv = { 0 }, opts = { 0 };
-	char *job = path_join(req->scratch_dir, "job.yaml");
-	char *dev = path_join(req->scratch_dir, "device.yaml");
-	char *outdir = path_join(req->scratch_dir, "lava-run");
-	char *name = xasprintf("zdbench %s", req->variant);
+	char *name = xasprintf("zdbench %s %s", c->clock, req->variant);
 	struct json_object *jo = NULL, *dobj = NULL;
-	struct proc_result pr = { 0 };
-	struct timespec t0, t1;
+	char *qcmd = NULL;
 	int ret = -1;
 
-	memset(out, 0, sizeof(*out));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (qemu_build_args(req, &qargv, &out->cmdline))
+	*cmdline = NULL;
+	if (qemu_build_args(req, &qargv, &qcmd))
 		goto out;
 	device_options(&qargv, &opts);
 	{
 		struct lava_job_spec s = {
 			.name = name, .device_type = c->lava_device_type,
 			.kernel = req->bzimage, .ramdisk = req->initrd,
-			.cmdline = out->cmdline, .timeout = c->lava_timeout,
+			.cmdline = qcmd, .timeout = c->lava_timeout,
 		};
-		char *full = xasprintf("%s zdbench.console=1", out->cmdline);
 
 		jo = lava_job(&s);
-		free(out->cmdline);
-		out->cmdline = full;
 	}
 	dobj = lava_device(qargv.v[0], &opts, c->lava_timeout);
-	if (!jo) {
-		out->start_failed = true;
+	if (!jo || lava_yaml_write(job, jo) || lava_yaml_write(dev, dobj))
 		goto out;
-	}
-	if (lava_yaml_write(job, jo) || lava_yaml_write(dev, dobj)) {
+	*cmdline = xasprintf("%s %s", qcmd, ZD_CONSOLE_ARG);
+	ret = 0;
+out:
+	json_object_put(jo);
+	json_object_put(dobj);
+	strv_free(&qargv);
+	strv_free(&opts);
+	free(qcmd);
+	free(name);
+	return ret;
+}
+
+static int lava_boot(const struct boot_req *req, struct boot_out *out)
+{
+	const struct zd_config *c = req->cfg;
+	char *job = path_join(req->scratch_dir, "job.yaml");
+	char *dev = path_join(req->scratch_dir, "device.yaml");
+	char *outdir = path_join(req->scratch_dir, "lava-run");
+	struct proc_result pr = { 0 };
+	struct timespec t0, t1;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (lava_job_files(req, job, dev, &out->cmdline)) {
 		out->start_failed = true;
 		goto out;
 	}
@@ -370,14 +385,9 @@ out:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	out->wall_secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	rm_rf(outdir); /* lava-run's copies of the kernel and image */
-	json_object_put(jo);
-	json_object_put(dobj);
-	strv_free(&qargv);
-	strv_free(&opts);
 	free(job);
 	free(dev);
 	free(outdir);
-	free(name);
 	return ret;
 }
 

@@ -18,6 +18,7 @@ static const struct builtin *const commands[] = {
 	&builtin_compare,
 	&builtin_plot,
 	&builtin_nightly,
+	&builtin_lava,
 	&builtin_bisect,
 	&builtin_bisect_run,
 	&builtin_check_log,
