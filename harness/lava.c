@@ -252,6 +252,7 @@ struct json_object *lava_device(const char *qemu, const struct strv *options,
 	json_object_array_add(arch, json_object_new_string("amd64"));
 	json_object_array_add(arch, json_object_new_string("x86_64"));
 	json_object_object_add(d, "available_architectures", arch);
+	json_object_object_add(d, "parameters", json_object_new_object());
 	/* deploy/image.py's strategy for "to: tmpfs" looks for "image" */
 	json_object_object_add(dm, "image", json_object_new_object());
 	json_object_object_add(dm, "tmpfs", json_object_new_object());
@@ -265,6 +266,13 @@ struct json_object *lava_device(const char *qemu, const struct strv *options,
 	json_object_object_add(q, "parameters", p);
 	json_object_object_add(bm, "qemu", q);
 	json_object_object_add(boot, "methods", bm);
+	{
+		struct json_object *conn = json_object_new_object();
+
+		/* lava_common/schemas/device.py: required; QEMU's console is serial */
+		json_object_object_add(conn, "serial", json_object_new_object());
+		json_object_object_add(boot, "connections", conn);
+	}
 	json_object_object_add(act, "boot", boot);
 	json_object_object_add(d, "actions", act);
 	json_object_object_add(ta, "apply-overlay-image", secs(60));
