@@ -215,8 +215,12 @@ struct json_object *lava_job(const struct lava_job_spec *s)
 	json_object_object_add(b, "media", json_object_new_string("tmpfs"));
 	json_object_object_add(b, "timeout", secs(boot_s));
 	pr = json_object_new_array();
-	/* the agent's last kmsg (agent.c finish()): its frames are all out */
-	json_object_array_add(pr, json_object_new_string("zdbench: done ok="));
+	/*
+	 * The guest's reboot after the agent's done (kernel_restart()): the
+	 * boot is over when the guest is, as QEMU's exit ends a local boot;
+	 * a reboot stuck behind a failed teardown is LAVA's boot timeout.
+	 */
+	json_object_array_add(pr, json_object_new_string("reboot: Restarting system"));
 	json_object_object_add(b, "prompts", pr);
 	json_object_object_add(boot, "boot", b);
 	json_object_array_add(acts, boot);

@@ -38,7 +38,7 @@ struct lava_job_spec {
 
 /*
  * The job definition: deploy to tmpfs (kernel, ramdisk), boot with qemu
- * until the agent's "zdbench: done" line, the kernel command line with
+ * until the guest reboots after the agent's done line, the kernel command line with
  * zdbench.console=1 (workloads/frame.h) in the kernel's image_arg (the
  * qemu device type takes it only there). The boot action may take the job
  * timeout less a minute for deploy and teardown. NULL after an error: a

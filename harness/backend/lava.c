@@ -97,6 +97,7 @@ static void device_options(const struct strv *qargv, struct strv *opts)
 
 struct agent_seen {
 	struct boot_out *out;
+	bool teardown_failed;	/* the agent gave up on teardown (watch.c's rule) */
 };
 
 static void seen_hello(void *ctx, const struct agent_msg *m)
@@ -112,6 +113,8 @@ static void seen_phase(void *ctx, const struct agent_msg *m)
 	if (ph && st && !strcmp(st, "begin")) {
 		free(o->last_phase);
 		o->last_phase = xstrdup(ph);
+	} else if (ph && !strncmp(ph, "teardown", 8) && !jbool(m->o, "ok", true)) {
+		((struct agent_seen *)ctx)->teardown_failed = true;
 	}
 }
 
@@ -123,8 +126,9 @@ static void seen_done(void *ctx, const struct agent_msg *m)
 	o->agent_ok = jbool(m->o, "ok", false);
 }
 
-/* What the agent's lines say of the boot: hello, last phase, done. */
-static void agent_facts(const struct sbuf *jsonl, struct boot_out *out)
+/* What the agent's lines say of the boot: hello, last phase, done; returns
+ * whether teardown failed. */
+static bool agent_facts(const struct sbuf *jsonl, struct boot_out *out)
 {
 	static const agentmsg_fn on[AM_NR] = {
 		[AM_HELLO] = seen_hello, [AM_PHASE] = seen_phase, [AM_DONE] = seen_done,
@@ -137,21 +141,24 @@ static void agent_facts(const struct sbuf *jsonl, struct boot_out *out)
 		agentmsg_feed(&r, l);
 	agentmsg_reader_free(&r);
 	free(copy);
+	return s.teardown_failed;
 }
 
 /*
- * A job that timed out in LAVA is the boot timeout the qemu backend's
- * watcher would have fired: before the agent (boot), in teardown, or in a
- * step. After a done line it is no hang (the guest finished).
+ * A job that timed out in LAVA is the deadline the qemu backend's watcher
+ * (watch.c) would have fired: before the agent (boot), in teardown or a
+ * step; after the done line the reboot that never came: "teardown" if
+ * the agent gave up on teardown (the reboot blocks behind it), else
+ * "shutdown".
  */
-static void judge_timeout(struct boot_out *out)
+static void judge_timeout(struct boot_out *out, bool teardown_failed)
 {
 	const char *t = !out->saw_hello ? "boot" :
+			out->saw_done ? (teardown_failed ? "teardown" : "shutdown") :
 			out->last_phase && !strncmp(out->last_phase, "teardown", 8) ? "teardown" :
 			"step";
 
-	if (!out->saw_done)
-		out->timeout = xstrdup(t);
+	out->timeout = xstrdup(t);
 }
 
 /* Run the job with lava-run here; its log (stderr) into log. */
@@ -277,6 +284,7 @@ static int lava_collect(const struct boot_req *req, const struct proc_result *pr
 	struct lava_log l;
 	struct sbuf con = SBUF_INIT, jl = SBUF_INIT;
 	unsigned int torn;
+	bool tfail;
 	int ret = -1;
 
 	if (lava_log_read(req->qemu_log, &l) && !pr->exec_failed)
@@ -290,14 +298,14 @@ static int lava_collect(const struct boot_req *req, const struct proc_result *pr
 		zd_err("cannot write %s: %s", req->console_log, strerror(errno));
 		goto out;
 	}
-	agent_facts(&jl, out);
+	tfail = agent_facts(&jl, out);
 	if (pr->exec_failed)
 		out->infra = xstrdup("lava: the dispatcher (lava-run) could not be started");
 	else if (pr->timed_out)
 		out->infra = xasprintf("lava: the job did not end within %u s and was killed",
 				       req->cfg->lava_timeout + LAVA_GRACE);
 	else if (l.timed_out)
-		judge_timeout(out); /* the guest outlived LAVA's boot timeout */
+		judge_timeout(out, tfail); /* the guest outlived LAVA's boot timeout */
 	else if (l.cut && !out->saw_done)
 		out->infra = xasprintf("lava: the job log %s ends %s, without the job's result (the dispatcher died?)",
 				       req->qemu_log, l.entries ? "early" : "before any entry");

@@ -40,8 +40,8 @@ static void test_unknown_name(void **state)
 	assert_null(backend_find(""));
 	assert_null(backend_find(NULL));
 	assert_null(backend_find("QEMU"));
-	/* run.c's "unknown backend 'x' (qemu, host)" lists the registry */
-	assert_string_equal(names, "qemu, host");
+	/* run.c's "unknown backend 'x' (qemu, host, lava)" lists the registry */
+	assert_string_equal(names, "qemu, host, lava");
 	free(names);
 }
 
@@ -78,7 +78,7 @@ static void test_every_backend_has_mandatory_hooks(void **state)
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(backend_at(j)->name, be->name);
 	}
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 }
 
 /* Each config section has one owner: config.c, or exactly one backend. */
@@ -101,6 +101,7 @@ static void test_backend_keys_own_their_section(void **state)
 	}
 	assert_string_equal(qemu_backend.keys[0].section, "qemu");
 	assert_string_equal(host_backend.keys[0].section, "host");
+	assert_string_equal(lava_backend.keys[0].section, "lava");
 }
 
 /* Keys declared beside a backend are read, checked and freed by config.c. */
