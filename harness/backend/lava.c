@@ -239,6 +239,7 @@ static int run_submit(const struct boot_req *req, const char *job, struct boot_o
 	strv_push(&out->argv, "jobs");
 	strv_push(&out->argv, "submit");
 	strv_push(&out->argv, job);
+	/* without --follow lavacli prints the id only: the wait below is bounded */
 	if (lavacli(c, (const char *const[]){ "jobs", "submit", job, NULL }, &idb, 0, pr)) {
 		out->start_failed = true;
 		goto out;
