@@ -356,10 +356,14 @@ static int log_entry(struct lava_log *l, yaml_document_t *doc)
 				extra = msg;
 			set_str(&l->error_type, scalar(map_get(doc, extra, "error_type")));
 			set_str(&l->error_msg, scalar(map_get(doc, extra, "error_msg")));
+			/* "wait for prompt timed out", "<action> timed out after N seconds" */
+			if (l->error_msg && strstr(l->error_msg, "timed out"))
+				l->timed_out = true;
 		}
 	} else if ((!strcmp(lvl, "error") || !strcmp(lvl, "exception")) && scalar(msg) &&
 		   strstr(scalar(msg), "timed out after")) {
-		/* lava_common/timeout.py: "<action> timed out after <n> seconds" */
+		/* lava_common/timeout.py: "<action> timed out after <n> seconds";
+		 * the job's result may name another ("wait for prompt timed out") */
 		l->timed_out = true;
 	}
 	return 0;

@@ -186,7 +186,9 @@ int verdict_boot(const char *console_log, const char *results_log, const struct 
 {
 	if (classify_file(console_log, cl) && path_exists(console_log))
 		return -1;
-	cl->own_boot = true;	/* a boot the harness started: no banner is infra */
+	/* a boot the harness started: no banner is infra; unless the
+	 * backend lost the end of its console (then it is a posted log) */
+	cl->own_boot = !bo->console_partial;
 	cl->oom_fails = oom_fails;
 	/* kmsg from a running kernel has no boot banner, and needs none */
 	if (bo->kernel_running)

@@ -64,7 +64,7 @@ void verdict_judge(struct zd_result *res, size_t n, const struct boot_out *bo,
  * free. Returns 0, or -1 if the console exists but cannot be read
  * (reported); an unreadable results_log is reported and judged as silent.
  * The console is the harness's own boot (a console without the banner is
- * infra); oom_fails: an OOM kill fails the workloads ([run] oom_fails).
+ * infra), unless bo->console_partial (judged as a posted log); oom_fails: an OOM kill fails the workloads ([run] oom_fails).
  */
 int verdict_boot(const char *console_log, const char *results_log, const struct boot_out *bo,
 		 struct zd_result *res, size_t n, struct classification *cl,

@@ -42,6 +42,12 @@ struct boot_out {
 	 * verdict infra with it; a kernel finding still wins.
 	 */
 	char *infra;
+	/*
+	 * The console may stop before the boot did (a LAVA log cut short, a
+	 * dispatcher killed): verdict_boot judges it as a posted log, where
+	 * only a panic says the boot itself died.
+	 */
+	bool console_partial;
 };
 
 struct zd_kernel;

@@ -40,6 +40,34 @@ static const struct config_key lava_keys[] = {
 	{ NULL },
 };
 
+/*
+ * The server's URL for messages and run.json: without the "user:token@"
+ * that lavacli's --uri may carry (a credential never lands in results).
+ */
+static char *url_shown(const char *url)
+{
+	const char *s = url ? strstr(url, "://") : NULL, *at, *slash;
+
+	if (!url)
+		return xstrdup("");
+	if (!s)
+		return xstrdup(url);
+	s += 3;
+	at = strchr(s, '@');
+	slash = strchr(s, '/');
+	if (!at || (slash && slash < at))
+		return xstrdup(url);
+	return xasprintf("%.*s%s", (int)(s - url), url, at + 1);
+}
+
+/* The server as messages name it: the identity, or the URL shown. */
+static char *server_shown(const struct zd_config *c)
+{
+	if (c->lava_identity && *c->lava_identity)
+		return xasprintf("identity %s", c->lava_identity);
+	return url_shown(c->lava_url);
+}
+
 /* Seconds past the job's own timeout before zdbench kills the dispatcher. */
 #define LAVA_GRACE 60
 
@@ -61,8 +89,9 @@ static int lava_preflight(const struct zd_config *c)
 		       c->pmem);
 		return ZD_EXIT_USAGE;
 	}
-	if (c->lava_submit && (!c->lava_url || !*c->lava_url)) {
-		zd_err("lava: --submit needs [lava] url (the server's XML-RPC endpoint)");
+	if (c->lava_submit && (!c->lava_url || !*c->lava_url) &&
+	    (!c->lava_identity || !*c->lava_identity)) {
+		zd_err("lava: --submit needs [lava] url (the server's XML-RPC endpoint) or identity (lavacli's)");
 		return ZD_EXIT_USAGE;
 	}
 	if (!p) {
@@ -102,7 +131,11 @@ struct agent_seen {
 
 static void seen_hello(void *ctx, const struct agent_msg *m)
 {
-	((struct agent_seen *)ctx)->out->saw_hello = true;
+	struct boot_out *o = ((struct agent_seen *)ctx)->out;
+
+	o->saw_hello = true;
+	/* the guest's clock since boot: LAVA's log has no host time of QEMU's start */
+	o->boot_secs = jint(m->o, "t_ns", 0) / 1e9;
 }
 
 static void seen_phase(void *ctx, const struct agent_msg *m)
@@ -185,16 +218,28 @@ static int run_local(const struct boot_req *req, const char *job, const char *de
 	return proc_run(out->argv.v, &po, pr);
 }
 
-/* lavacli with the config's server: argv prefix. */
-static void lavacli_argv(const struct zd_config *c, struct strv *av)
+/*
+ * lavacli with the config's server: argv prefix. An identity (lavacli.yaml
+ * holds its URL and token) excludes --uri (lavacli takes one of them);
+ * shown: the URL without credentials, for messages and provenance.
+ */
+static void lavacli_argv(const struct zd_config *c, struct strv *av, bool shown)
 {
 	strv_push(av, "lavacli");
 	if (c->lava_identity && *c->lava_identity) {
 		strv_push(av, "-i");
 		strv_push(av, c->lava_identity);
+		return;
 	}
 	strv_push(av, "--uri");
-	strv_push(av, c->lava_url);
+	if (shown) {
+		char *u = url_shown(c->lava_url);
+
+		strv_push(av, u);
+		free(u);
+	} else {
+		strv_push(av, c->lava_url);
+	}
 }
 
 static int lavacli(const struct zd_config *c, const char *const *args, struct sbuf *cap,
@@ -204,12 +249,17 @@ static int lavacli(const struct zd_config *c, const char *const *args, struct sb
 	struct proc_opts po = { .capture = cap, .timeout = timeout ? timeout : 120 };
 	int ret;
 
-	lavacli_argv(c, &av);
-	for (; *args; args++)
+	struct strv shown = { 0 };
+
+	lavacli_argv(c, &av, false);
+	lavacli_argv(c, &shown, true);
+	for (; *args; args++) {
 		strv_push(&av, *args);
+		strv_push(&shown, *args);
+	}
 	ret = proc_run(av.v, &po, pr);
 	if (ret || pr->exit_code || pr->timed_out) {
-		char *q = strv_join_quoted(&av);
+		char *q = strv_join_quoted(&shown);
 
 		zd_err("lava: `%s` %s", q, pr->exec_failed ? "could not be started" :
 		       pr->timed_out ? "timed out" : "failed");
@@ -217,6 +267,7 @@ static int lavacli(const struct zd_config *c, const char *const *args, struct sb
 		ret = -1;
 	}
 	strv_free(&av);
+	strv_free(&shown);
 	return ret;
 }
 
@@ -235,7 +286,7 @@ static int run_submit(const struct boot_req *req, const char *job, struct boot_o
 	int ret = -1;
 
 	memset(pr, 0, sizeof(*pr));
-	lavacli_argv(c, &out->argv);
+	lavacli_argv(c, &out->argv, true);
 	strv_push(&out->argv, "jobs");
 	strv_push(&out->argv, "submit");
 	strv_push(&out->argv, job);
@@ -250,7 +301,12 @@ static int run_submit(const struct boot_req *req, const char *job, struct boot_o
 		out->start_failed = true;
 		goto out;
 	}
-	zd_info("lava: job %s on %s", id, c->lava_url);
+	{
+		char *u = server_shown(c);
+
+		zd_info("lava: job %s on %s", id, u);
+		free(u);
+	}
 	snprintf(tmo, sizeof(tmo), "%u", c->lava_timeout + LAVA_GRACE);
 	if (lavacli(c, (const char *const[]){ "jobs", "wait", id, "--timeout", tmo, NULL },
 		    &st, c->lava_timeout + 2 * LAVA_GRACE, pr)) {
@@ -316,6 +372,8 @@ static int lava_collect(const struct boot_req *req, const struct proc_result *pr
 				       l.error_msg ? l.error_msg : "no message");
 	if (l.cut && !out->infra && !out->timeout)
 		zd_info("lava: warning: the job log %s was cut after the agent's last line", req->qemu_log);
+	/* the console stops where the log or the dispatcher did, not the guest */
+	out->console_partial = pr->exec_failed || pr->timed_out || (l.cut && !out->saw_done);
 	if (out->infra)
 		zd_err("%s", out->infra);
 	out->exit_code = pr->exit_code;
@@ -404,9 +462,11 @@ static int lava_probe(const struct zd_config *c, const char *bzimage, const char
 		      const char *scratch, char **accel, char **note)
 {
 	/* the job runs on a lab's dispatcher: no KVM probe from here */
+	char *u = server_shown(c);
+
 	*accel = xstrdup(!strcmp(c->accel, "kvm") ? "kvm" : "tcg");
-	*note = xasprintf("LAVA: %s (%s)", c->lava_submit ? c->lava_url : "lava-run on this machine",
-			  *accel);
+	*note = xasprintf("LAVA: %s (%s)", c->lava_submit ? u : "lava-run on this machine", *accel);
+	free(u);
 	return 0;
 }
 
@@ -429,16 +489,22 @@ static void lava_boot_json(const struct zd_config *c, struct json_object *boot,
 	json_object_object_add(boot, "pmem_start_mib", json_object_new_int(c->pmem_start_mib));
 	json_object_object_add(boot, "pmem_size_mib", json_object_new_int(c->pmem_size_mib));
 	json_object_object_add(boot, "lava_device_type", json_object_new_string(c->lava_device_type));
-	json_object_object_add(boot, "lava_server",
-			       json_object_new_string(c->lava_submit ? c->lava_url : ""));
+	char *u = server_shown(c);
+
+	json_object_object_add(boot, "lava_server", json_object_new_string(c->lava_submit ? u : ""));
+	free(u);
 	json_object_array_add(tools, json_object_new_string("lava-dispatcher"));
 }
 
 static char *lava_announce(const struct zd_config *c, const struct zd_kernel *k,
 			   const char *round, const char *accel)
 {
-	return xasprintf("LAVA job for %s%s (%s, clock %s, %s)", k->variant, round, accel,
-			 c->clock, c->lava_submit ? c->lava_url : "lava-run");
+	char *u = server_shown(c);
+	char *s = xasprintf("LAVA job for %s%s (%s, clock %s, %s)", k->variant, round, accel,
+			    c->clock, c->lava_submit ? u : "lava-run");
+
+	free(u);
+	return s;
 }
 
 const struct backend_ops lava_backend = {

@@ -147,6 +147,16 @@ static void test_log_server_timeout(void **state)
 	assert_string_equal(l.error_type, "Job");
 	assert_string_equal(l.error_msg, "boot timed out");
 	lava_log_free(&l);
+	{
+		/* the timeout named only in the job's result (LAVA 2023.01) */
+		const char only[] = "{\"dt\": \"x\", \"lvl\": \"results\", \"msg\": {\"case\": \"job\", "
+				    "\"definition\": \"lava\", \"error_msg\": \"wait for prompt timed out\", "
+				    "\"error_type\": \"Job\", \"result\": \"fail\"}}\n";
+
+		assert_int_equal(lava_log_parse(only, sizeof(only) - 1, &l), 0);
+		assert_true(l.timed_out);
+		lava_log_free(&l);
+	}
 }
 
 static const struct lava_job_spec spec = {

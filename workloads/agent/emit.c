@@ -203,6 +203,13 @@ void emit(struct json_object *msg)
 			iov[0].iov_base = f;
 			iov[0].iov_len = h + len + 1;
 			write_all(con_fd, iov, 1);
+			/*
+			 * The tty drains the frame behind the agent's back; a
+			 * kmsg written next goes to the UART at once and would
+			 * land inside it (seen with 2 vCPUs): wait for the frame.
+			 */
+			if (isatty(con_fd))
+				tcdrain(con_fd);
 			free(f);
 		}
 	}
