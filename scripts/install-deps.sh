@@ -7,7 +7,8 @@ PKGS="gcc make pkg-config git ccache flex bison bc libelf-dev libssl-dev
 cpio xz-utils e2fsprogs xfsprogs qemu-system-x86 fio ndctl busybox-static
 linux-source-6.12 libjson-c-dev libinih-dev libpcre2-dev libcmocka-dev
 gnuplot-nox jq libgsl-dev chromium
-libyaml-dev lava-dispatcher lava-common lavacli python3-voluptuous"
+libyaml-dev lava-dispatcher lava-common lavacli python3-voluptuous
+lava-server postgresql"
 
 missing=""
 for p in $PKGS; do

@@ -10,6 +10,8 @@
  * through LAVA as they do from a direct run. Faults: a dispatcher that
  * never starts the job, one killed mid-boot, a log cut short: each an
  * infra verdict with its message, one result per workload, never two.
+ * --submit: against an XML-RPC stub answering from a recorded job log,
+ * and against a real lava-server started by tests/e2e/lava-server.sh.
  *
  * The kernels come from the cache (`zdbench build base` must say "no
  * make"; a test that would build a kernel fails instead).
@@ -334,6 +336,57 @@ static void test_submit_recorded_api(void **state)
 	free(d);
 }
 
+/*
+ * A real lava-server (tests/e2e/lava-server.sh: PostgreSQL, the API under
+ * gunicorn, the scheduler, one lava-worker and qemu device), driven through
+ * lavacli with an identity: submit, wait, the log fetched and filed. The
+ * device is the server's qemu template (wall clock), so the figures are
+ * not compared; the verdict and pins are.
+ */
+static void test_submit_real_server(void **state)
+{
+	char *sd = path_join(tmp, "server"), *d = path_join(tmp, "server-run");
+	char *start[] = { "tests/e2e/lava-server.sh", "start", sd, NULL };
+	char *stop[] = { "tests/e2e/lava-server.sh", "stop", sd, NULL };
+	char *log = path_join(tmp, "server.log");
+	struct proc_opts po = { .out_path = log, .timeout = 600 };
+	struct proc_result pr;
+	const char *args[] = { "lava", "--submit", "--variant", "base", "--workload", WL,
+			       "--reps", "2", "-o", d, "-s", "lava.identity=zdbench-test",
+			       "-s", "lava.timeout=400", NULL };
+	struct out o;
+	struct zd_result r;
+
+	assert_int_equal(proc_run(start, &po, &pr), 0);
+	if (pr.exit_code || pr.timed_out) {
+		char *t = read_file(log, NULL);
+
+		proc_run(stop, &po, &pr);
+		fail_msg("lava-server could not be started:\n%s", t ? t : "");
+	}
+	assert_int_equal(setenv("XDG_CONFIG_HOME", sd, 1), 0);
+	o = zdv(args);
+	unsetenv("XDG_CONFIG_HOME");
+	proc_run(stop, &po, &pr);
+	if (o.code)
+		fail_msg("zdbench lava --submit to lava-server: exit %d\n%s", o.code, o.text);
+	expect_in(&o, "lava: job ");
+	expect_in(&o, "on identity zdbench-test");
+	r = read_res(d, "base");
+	assert_string_equal(r.verdict, "clean");
+	assert_int_equal(r.nr_samples, 2);
+	for (size_t i = 0; i < r.nr_samples; i++) {
+		assert_int_equal(r.samples[i].pin_acquired, 20480);
+		assert_int_equal(r.samples[i].pin_released, 20480);
+	}
+	one_result(d, "base");
+	result_free(&r);
+	free(o.text);
+	free(log);
+	free(sd);
+	free(d);
+}
+
 static int setup(void **state)
 {
 	if (e2e_ready())
@@ -367,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_dispatcher_dies_mid_boot),
 		cmocka_unit_test(test_log_cut_short),
 		cmocka_unit_test(test_spec_gup_hang),
+		cmocka_unit_test(test_submit_real_server),
 	};
 
 	e2e_filter();
