@@ -57,6 +57,8 @@ void result_free(struct zd_result *r)
 	strv_free(&r->signatures);
 	free(r->sig_boots);
 	strv_free(&r->pgmap_refs);
+	if (r->kernel_facts)
+		json_object_put(r->kernel_facts);
 	strv_free(&r->holds);
 	strv_free(&r->param_keys);
 	strv_free(&r->param_vals);
@@ -234,6 +236,8 @@ struct json_object *result_to_json(const struct zd_result *r)
 	add_str(k, "compiler", r->compiler);
 	add_str(k, "patches_sha256", r->patches_hash);
 	add_str(k, "release", r->guest_kernel);
+	if (r->kernel_facts)
+		json_object_object_add(k, "facts", json_object_get(r->kernel_facts));
 	json_object_object_add(o, "kernel", k);
 	add_str(b, "backend", r->backend);
 	add_str(b, "accel", r->accel);
@@ -312,6 +316,7 @@ struct json_object *result_to_json(const struct zd_result *r)
 			json_object_array_add(pa, pr ? pr : json_object_new_string(r->pgmap_refs.v[i]));
 		}
 		json_object_object_add(o, "pgmap_refs", pa);
+		json_object_object_add(o, "proofs", result_proofs(r));
 		/* only where a workload held pages: other results stay as they were */
 		if (r->holds.n) {
 			pa = json_object_new_array();
@@ -324,6 +329,45 @@ struct json_object *result_to_json(const struct zd_result *r)
 		}
 	}
 	add_str(o, "reproducer", r->reproducer);
+	return o;
+}
+
+/*
+ * What the result could prove and what it could not, in words: derived from
+ * the result (never read back), so an older result gets them too. A proof
+ * not made is not a failure: a kernel without fs_dax tracepoints, FOLL_GET
+ * references (6.1's O_DIRECT, GUP-fast), a kernel without zdbench's
+ * pgmap_refs file (any kernel but the shipped variants).
+ */
+struct json_object *result_proofs(const struct zd_result *r)
+{
+	struct json_object *o = json_object_new_object();
+	const struct zd_check *map = NULL;
+	int64_t acq = 0, rel = 0;
+
+	for (size_t i = 0; i < r->nr_checks; i++)
+		if (!strcmp(r->checks[i].name, "dax_mapping"))
+			map = &r->checks[i];
+	for (size_t i = 0; i < r->nr_samples; i++) {
+		acq += r->samples[i].pin_acquired;
+		rel += r->samples[i].pin_released;
+	}
+	add_str(o, "mapping", map ? (map->ok ? "made: the fs_dax fault tracepoints show it"
+					     : "failed: the fs_dax fault tracepoints contradict it")
+				  : "not made: no fs_dax fault tracepoints (devdax, anon, or no ftrace)");
+	if (acq) {
+		char *t = xasprintf("made: %llu pins acquired, %llu released (FOLL_PIN, /proc/vmstat)",
+				    (unsigned long long)acq, (unsigned long long)rel);
+
+		add_str(o, "references", t);
+		free(t);
+	} else {
+		add_str(o, "references",
+			r->nr_samples ? "not made: no pins taken; FOLL_GET page references are not counted by the kernel"
+				      : "not made: no sample");
+	}
+	add_str(o, "pgmap_refs", r->pgmap_refs.n ? "made: the kernel's pgmap_refs file was read"
+						 : "not measured: no /sys/kernel/debug/pgmap_refs in this kernel (only zdbench's variant kernels have it)");
 	return o;
 }
 
@@ -436,6 +480,12 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	r->compiler = dupj(k, "compiler");
 	r->patches_hash = dupj(k, "patches_sha256");
 	r->guest_kernel = dupj(k, "release");
+	{
+		struct json_object *kf;
+
+		if (json_object_object_get_ex(k, "facts", &kf) && json_object_is_type(kf, json_type_object))
+			r->kernel_facts = json_object_get(kf);
+	}
 	json_object_object_get_ex(o, "boot", &b);
 	r->backend = dupj(b, "backend");
 	r->accel = dupj(b, "accel");

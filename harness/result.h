@@ -71,6 +71,7 @@ struct zd_result {
 	struct strv param_keys, param_vals;
 	/* kernel */
 	char *commit, *kernel_key, *config_hash, *compiler, *patches_hash;
+	struct json_object *kernel_facts; /* kfacts_json() of the kernel, or NULL (older results) */
 	/* boot */
 	char *backend, *accel, *clock, *kernel_cmdline, *qemu_cmdline, *pmem;
 	char *medium;	/* fsdax/ext4 | fsdax/xfs | devdax */
@@ -105,6 +106,8 @@ struct zd_result {
 };
 
 void result_init(struct zd_result *r);
+/* The "proofs" object of a result: mapping, references, pgmap_refs, each "made: …", "failed: …" or "not made/measured: …" (a new object). */
+struct json_object *result_proofs(const struct zd_result *r);
 const char *result_param(const struct zd_result *r, const char *key);
 struct zd_finding *result_add_finding(struct zd_result *r);
 struct zd_phase *result_add_phase(struct zd_result *r, const char *name);

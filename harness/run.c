@@ -28,7 +28,7 @@
 #include "wlkind.h"
 
 struct json_object *plan_json(const struct zd_config *c, const struct backend_ops *be,
-			      const char *run_id, const char *variant)
+			      const char *run_id, const char *variant, const struct kfacts *kf)
 {
 	struct json_object *p = json_object_new_object();
 	struct json_object *wa = json_object_new_array();
@@ -60,6 +60,9 @@ struct json_object *plan_json(const struct zd_config *c, const struct backend_op
 		json_object_array_add(wa, wo);
 	}
 	json_object_object_add(p, "workloads", wa);
+	/* what the kernel does that the workloads' proofs depend on */
+	if (kf)
+		json_object_object_add(p, "kernel", kfacts_json(kf));
 	return p;
 }
 
@@ -148,6 +151,7 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 		r->config_hash = xstrdup(k->config_hash);
 		r->compiler = xstrdup(k->compiler);
 		r->patches_hash = xstrdup(k->patches_hash);
+		r->kernel_facts = kfacts_json(&k->facts);
 		r->backend = xstrdup(vc->be->name);
 		r->accel = xstrdup(vc->accel);
 		r->clock = xstrdup(c->clock);
@@ -181,7 +185,7 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	char *initrd = path_join(dir, "initrd.cpio"), *planp = path_join(dir, "plan.json");
 	char *con = path_join(dir, "console.log"), *resl = path_join(dir, "results.jsonl");
 	char *qlog = path_join(dir, vc->be->log_name);
-	struct json_object *plan = plan_json(c, vc->be, vc->run_id, k->variant);
+	struct json_object *plan = plan_json(c, vc->be, vc->run_id, k->variant, &k->facts);
 	struct boot_req req = {
 		.cfg = c, .variant = k->variant, .bzimage = k->bzimage, .initrd = initrd, .plan = planp,
 		.console_log = con, .results_log = resl, .qemu_log = qlog,
@@ -288,6 +292,8 @@ static struct json_object *kernel_json(const struct zd_kernel *k)
 	json_object_object_add(o, "patches_sha256", json_object_new_string(k->patches_hash));
 	json_object_object_add(o, "compiler", json_object_new_string(k->compiler));
 	json_object_object_add(o, "cached", json_object_new_boolean(k->cached));
+	json_object_object_add(o, "kind", json_object_new_string(k->kind ? k->kind : "build"));
+	json_object_object_add(o, "facts", kfacts_json(&k->facts));
 	return o;
 }
 
@@ -341,6 +347,29 @@ static int write_run_json(const struct variant_ctx *vc)
 }
 
 /*
+ * Every workload of the plan can run on every kernel, by what its sources
+ * say (kfacts.c): else ZD_EXIT_USAGE with each misfit named, before a boot.
+ */
+static int kernels_fit_plan(const struct zd_config *c, const struct zd_kernel *ks)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < c->variants.n; i++)
+		for (size_t j = 0; j < c->run_workloads.n; j++) {
+			char *why = wl_kernel_check(config_workload(c, c->run_workloads.v[j]),
+						    &ks[i].facts);
+
+			if (why)
+				zd_err("variant %s (%s %s): %s", ks[i].variant,
+				       ks[i].facts.version[0] ? "kernel" : "kernel version",
+				       ks[i].facts.version[0] ? ks[i].facts.version : "unknown", why);
+			bad |= why != NULL;
+			free(why);
+		}
+	return bad ? ZD_EXIT_USAGE : ZD_EXIT_CLEAN;
+}
+
+/*
  * The kernels to run, into ks[0..*nv): the variants built (all cached)
  * for a backend that builds them, else the backend's own (one: the
  * running kernel, note says which); then the guest image, if it boots one.
@@ -372,6 +401,8 @@ static int prepare_kernels(const struct variant_ctx *vc, struct run_opts *o,
 				o->fail_exit = kbuild_exit(&ks[i]);
 				return -1;
 			}
+		if ((o->fail_exit = kernels_fit_plan(c, ks)))
+			return -1;
 	}
 	if (!(vc->be->flags & BE_NEEDS_IMAGE))
 		return 0;
@@ -396,7 +427,7 @@ static int probe_accel(const struct variant_ctx *vc, const char *rd, const struc
 		return -1;
 	}
 	if (image) {
-		struct json_object *empty = plan_json(c, vc->be, vc->run_id, "kvm-probe");
+		struct json_object *empty = plan_json(c, vc->be, vc->run_id, "kvm-probe", NULL);
 
 		/* without its initrd the probe fails and KVM would be judged unusable */
 		if (image_with_plan(vc->img, empty, img2)) {

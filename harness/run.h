@@ -34,9 +34,14 @@ struct run_opts {
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
 struct backend_ops;
-/* The plan the agent reads (/zdbench/plan.json); the backend adds its fields. */
+struct kfacts;
+/*
+ * The plan the agent reads (/zdbench/plan.json); the backend adds its
+ * fields. kf: the kernel's facts (the plan's "kernel" object, which the
+ * workloads' proofs follow), or NULL for a plan that runs no workload.
+ */
 struct json_object *plan_json(const struct zd_config *c, const struct backend_ops *be,
-			      const char *run_id, const char *variant);
+			      const char *run_id, const char *variant, const struct kfacts *kf);
 void print_summary(FILE *f, struct zd_result *res, size_t n);
 
 #endif

@@ -141,13 +141,14 @@ static const struct wl_param_spec futex_params[] = {
 	{ NULL },
 };
 
-static const char *const expect_choices[] = { "pins", "gets", "refused", NULL };
+static const char *const expect_choices[] = { "dio", "pins", "gets", "refused", NULL };
 
 static const struct wl_param_spec fio_params[] = {
 	{ "job", WP_STR, NULL, 0, 0, NULL, "workloads/fio/JOB.fio, or a path to a job file (${ZD_TARGET}, ${ZD_BUF} filled in)" },
 	{ "target", WP_STR, NULL, 0, 0, "/dev/nullb0", "${ZD_TARGET}: the device fio does I/O to" },
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "${ZD_BUF}: DAX file preallocated for mem=mmapshared" },
-	{ "expect", WP_ENUM, expect_choices, 0, 0, "pins",
+	{ "expect", WP_ENUM, expect_choices, 0, 0, "dio",
+	  "dio: what this kernel's O_DIRECT takes (pins since v6.4, gets before: kernel.dio_refs); "
 	  "pins: FOLL_PIN must move; gets: FOLL_GET (splice); refused: fsdax must refuse (negative control)" },
 	{ NULL },
 };

@@ -51,6 +51,12 @@ struct plan {
 	bool teardown;
 	bool nvdimm_init_labels; /* may rewrite NVDIMM labels */
 	bool host;		 /* not PID 1: a real machine's running kernel */
+	/*
+	 * The kernel's facts as the harness read them from its sources
+	 * (harness/kfacts.h): "pins" or "gets", what block-device O_DIRECT
+	 * takes on user pages; "unknown" when nobody could tell.
+	 */
+	const char *dio_refs;
 	size_t nr_workloads;
 	struct wl_spec *workloads;
 };
