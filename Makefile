@@ -95,6 +95,7 @@ bench: all
 	scripts/bench-workloads.sh
 	scripts/bench-media.sh
 	scripts/bench-bisect.sh
+	scripts/bench-byo.sh
 
 format:
 	clang-format -i harness/*.[ch] harness/*/*.[ch] workloads/agent/*.c workloads/agent/*.h tests/*/*.c

@@ -292,6 +292,8 @@ static struct json_object *kernel_json(const struct zd_kernel *k)
 	json_object_object_add(o, "patches_sha256", json_object_new_string(k->patches_hash));
 	json_object_object_add(o, "compiler", json_object_new_string(k->compiler));
 	json_object_object_add(o, "cached", json_object_new_boolean(k->cached));
+	/* this run's make, or the one that filled the cache */
+	json_object_object_add(o, "build_seconds", json_object_new_double(k->build_secs));
 	json_object_object_add(o, "kind", json_object_new_string(k->kind ? k->kind : "build"));
 	json_object_object_add(o, "facts", kfacts_json(&k->facts));
 	return o;

@@ -20,6 +20,7 @@
 #include "exitcode.h"
 #include "metric.h"
 #include "result.h"
+#include "run.h"
 #include "runset.h"
 #include "stats.h"
 #include "util.h"
@@ -29,6 +30,12 @@
 static const char usage[] =
 	"usage: zdbench compare A B [C...] [--json] [--threshold X%] [--alpha A]\n"
 	"                       [--metric NAME]...\n"
+	"   or: zdbench compare --tree DIR REV_A REV_B [REV...] [run options]\n"
+	"\n"
+	"The second form runs first: it builds and boots each revision of the\n"
+	"kernel tree DIR as `zdbench run --tree DIR --variant REV_A --variant\n"
+	"REV_B` would (the run folder: -o, else results/<run-id>), then compares\n"
+	"them, REV_A the reference.\n"
 	"\n"
 	"Each side is a variant folder (results/<run>/<variant>), a run folder\n"
 	"(every variant in it, base first), or RUN:VARIANT. Every later side is\n"
@@ -41,7 +48,8 @@ static const char exit_help[] =
 	"Exit: 0 no significant regression beyond the threshold and no new\n"
 	"failure; 1 a regression, a new failure signature or failing verdict on\n"
 	"a later side, or a later side with no samples; 2 usage error or a\n"
-	"folder that holds no results.\n";
+	"folder that holds no results; with --tree, also the run's own exit\n"
+	"when it produced no result to compare (2 usage, 3 infrastructure).\n";
 
 /* One column: one variant of one loaded run set. */
 struct side {
@@ -128,7 +136,15 @@ static int threshold_cb(void *value, const char *arg)
 	return parse_threshold(arg, value);
 }
 
+static const char *opt_out;
+
 static const struct option_desc options[] = {
+	OPT__TREE,
+	OPT__CONFIG,
+	OPT__WORKLOAD,
+	OPT__BOOT,
+	OPT__KCONFIG,
+	OPT_STRING('o', "output", &opt_out, "DIR", "with --tree: the run folder (default results/<run-id>)"),
 	OPT_BOOL(0, "json", &opt_json, "one JSON document (zdbench.compare/1) instead of the table"),
 	OPT_CALLBACK(0, "threshold", &opt_threshold, "X%", threshold_cb,
 		     "the smallest change that counts (5% or 0.05; default 0)"),
@@ -433,6 +449,34 @@ static void compare_free(struct compare *c)
 	strv_free(&c->problems);
 }
 
+/*
+ * compare --tree DIR REV...: run the revisions (ctx->cfg has them as its
+ * variants, builtin.h TREE_REVS), then hand their folders on as the sides
+ * RUN:REV, in the order given. 0, or the run's exit when there is nothing
+ * to compare.
+ */
+static int run_revisions(struct cmd_ctx *ctx, struct strv *sides)
+{
+	struct run_opts o = { .backend = "qemu", .out_dir = opt_out, .reproducer = ctx->reproducer };
+	char *run_dir = NULL;
+	int e;
+
+	if (ctx->args.n < 2) {
+		fprintf(stderr, "zdbench compare: --tree needs two revisions at least\n");
+		return ZD_EXIT_USAGE;
+	}
+	e = run_matrix(ctx->cfg, &o, &run_dir);
+	if (!run_dir || e == ZD_EXIT_USAGE || e == ZD_EXIT_INFRA) {
+		free(run_dir);
+		return e ? e : ZD_EXIT_INFRA;
+	}
+	/* a kernel failure (1) is compare's to report, beside the figures */
+	for (size_t i = 0; i < ctx->args.n; i++)
+		strv_pushf(sides, "%s:%s", run_dir, ctx->args.v[i]);
+	free(run_dir);
+	return 0;
+}
+
 static int cmd_compare(struct cmd_ctx *ctx)
 {
 	size_t *rows_of = NULL;
@@ -440,8 +484,21 @@ static int cmd_compare(struct cmd_ctx *ctx)
 			     .threshold = isnan(opt_threshold) ? 0 : opt_threshold,
 			     .json = opt_json, .tty = isatty(1) };
 	struct strv specs = ctx->args; /* borrowed: freed by the caller */
+	struct strv ran = { 0 };
 	struct json_object *out = NULL, *rows = NULL, *fails = NULL;
 	int ret = ZD_EXIT_USAGE;
+
+	if (ctx->cfg) {
+		if ((ret = run_revisions(ctx, &ran)))
+			goto out;
+		specs = ran;
+		ret = ZD_EXIT_USAGE;
+	} else if (opt_out || cfg_opts.path || cfg_opts.sets.n || cfg_opts.workloads.n) {
+		/* else they would be dropped without a word */
+		fprintf(stderr, "zdbench compare: -o, -c, -s, --workload and the run options "
+				"need --tree (they configure the run of its revisions)\n");
+		goto out;
+	}
 
 	gsl_set_error_handler_off(); /* a GSL domain error is a NAN, not an abort */
 	for (size_t i = 0; i < opt_metrics.n; i++) {
@@ -545,6 +602,7 @@ static int cmd_compare(struct cmd_ctx *ctx)
 			printf("FAIL: %s\n", c.problems.v[i]);
 	}
 out:
+	strv_free(&ran);
 	free(rows_of);
 	json_object_put(out);
 	json_object_put(rows);
@@ -555,6 +613,6 @@ out:
 
 const struct builtin builtin_compare = {
 	.name = "compare", .fn = cmd_compare, .options = options, .usage = usage,
-	.exit_help = exit_help,
+	.exit_help = exit_help, .flags = TREE_REVS,
 	.summary = "statistics between result sets; exit 1 on a regression or new failure",
 };
