@@ -246,6 +246,8 @@ struct json_object *result_to_json(const struct zd_result *r)
 	add_str(b, "qemu_cmdline", r->qemu_cmdline);
 	add_str(b, "pmem", r->pmem);
 	add_str(b, "medium", r->medium);
+	/* under the wall clock, guests sharing the machine share its noise too */
+	add_int(b, "guests", r->guests ? r->guests : 1);
 	json_object_object_add(o, "boot", b);
 	for (size_t i = 0; i < r->nr_samples; i++)
 		json_object_array_add(sa, sample_to_json(&r->samples[i]));
@@ -493,6 +495,12 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	r->kernel_cmdline = dupj(b, "kernel_cmdline");
 	r->qemu_cmdline = dupj(b, "qemu_cmdline");
 	r->pmem = dupj(b, "pmem");
+	{
+		struct json_object *g;
+
+		if (json_object_object_get_ex(b, "guests", &g) && json_object_get_int64(g) > 1)
+			r->guests = (unsigned int)json_object_get_int64(g);
+	}
 	r->medium = dupj(b, "medium");
 	if (json_object_object_get_ex(o, "samples", &a) && json_object_is_type(a, json_type_array)) {
 		/* NaN or inf would poison every statistic downstream: refuse */

@@ -75,6 +75,7 @@ struct zd_result {
 	/* boot */
 	char *backend, *accel, *clock, *kernel_cmdline, *qemu_cmdline, *pmem;
 	char *medium;	/* fsdax/ext4 | fsdax/xfs | devdax */
+	unsigned int guests; /* guests booted at once on the machine (run -j); 0 read as 1 */
 	char *guest_kernel; /* uname -r in the guest */
 	/* measurements */
 	struct zd_sample *samples;

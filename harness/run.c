@@ -8,6 +8,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <sys/wait.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,7 @@ struct variant_ctx {
 	const char *run_id, *run_dir, *accel;
 	const struct zd_image *img;
 	struct json_object *run_json;
+	unsigned int jobs;	/* guests booted at once (-j), >= 1 */
 };
 
 static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k,
@@ -174,17 +176,37 @@ static int write_results(const char *dir, struct zd_result *res, size_t n)
 	return 0;
 }
 
-static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
-		       struct zd_result *acc, unsigned int round)
+static int write_run_json(const struct variant_ctx *vc);
+
+/* The folder of one boot: the variant's, or with --interleave its boot<round>/. */
+static char *boot_dir(const struct variant_ctx *vc, const struct zd_kernel *k, unsigned int round)
+{
+	char *vdir = path_join(vc->run_dir, k->variant);
+	char *dir;
+
+	if (vc->rounds == 1)
+		return vdir;
+	dir = xasprintf("%s/boot%u", vdir, round);
+	free(vdir);
+	return dir;
+}
+
+/*
+ * One boot of one variant: plan, image, boot, verdict; its results go to
+ * the boot's folder as <workload>.json and what run.json keeps of the boot
+ * to boot.json there. Nothing else is touched, so boots can run in child
+ * processes side by side (-j) and collect_variant() reads them back.
+ * 0, or -1 when the boot could not start or its results not be written.
+ */
+static int boot_variant(const struct variant_ctx *vc, const struct zd_kernel *k, unsigned int round)
 {
 	const struct zd_config *c = vc->c;
 	size_t n = c->run_workloads.n;
-	char *vdir = path_join(vc->run_dir, k->variant);
-	char *dir = vc->rounds > 1 ? xasprintf("%s/boot%u", vdir, round) : xstrdup(vdir);
-	struct zd_result *res = vc->rounds > 1 ? xcalloc(n, sizeof(*res)) : acc;
+	char *dir = boot_dir(vc, k, round);
+	struct zd_result *res = xcalloc(n, sizeof(*res));
 	char *initrd = path_join(dir, "initrd.cpio"), *planp = path_join(dir, "plan.json");
 	char *con = path_join(dir, "console.log"), *resl = path_join(dir, "results.jsonl");
-	char *qlog = path_join(dir, vc->be->log_name);
+	char *qlog = path_join(dir, vc->be->log_name), *bj = path_join(dir, "boot.json");
 	struct json_object *plan = plan_json(c, vc->be, vc->run_id, k->variant, &k->facts);
 	struct boot_req req = {
 		.cfg = c, .variant = k->variant, .bzimage = k->bzimage, .initrd = initrd, .plan = planp,
@@ -194,13 +216,17 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	struct boot_out bo = { 0 };
 	struct classification cl = { 0 };
 	struct agent_report rep = { 0 };
-	int ret = 2;
+	struct json_object *b = NULL;
+	int ret = -1;
 
 	if (mkdir_p(dir, 0755)) {
 		zd_err("cannot create %s: %s", dir, strerror(errno));
 		goto out;
 	}
+	unlink(bj); /* a boot.json left from before would pass for this boot's */
 	init_results(vc, k, res);
+	for (size_t i = 0; i < n; i++)
+		res[i].guests = vc->jobs;
 	if (vc->rounds > 1) {
 		/* each of the alternating boots does its share of repetitions */
 		struct json_object *wa;
@@ -234,40 +260,26 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	}
 	if (write_results(dir, res, n))
 		goto out;
-	if (vc->rounds > 1) {
-		for (size_t i = 0; i < n; i++)
-			verdict_merge(&acc[i], &res[i]);
-		/* the merged result so far: a killed run keeps what it measured */
-		if (write_results(vdir, acc, n))
-			goto out;
-	}
-	{
-		struct json_object *boots, *b = json_object_new_object();
-
-		if (!json_object_object_get_ex(vc->run_json, "boots", &boots)) {
-			boots = json_object_new_array();
-			json_object_object_add(vc->run_json, "boots", boots);
-		}
-		json_object_object_add(b, "variant", json_object_new_string(k->variant));
-		json_object_object_add(b, "round", json_object_new_int(round));
-		json_object_object_add(b, "verdict", json_object_new_string(verdict_name(cl.verdict)));
-		json_object_object_add(b, "timeout", bo.timeout ? json_object_new_string(bo.timeout) : NULL);
-		json_object_object_add(b, "wall_secs", json_object_new_double(bo.wall_secs));
-		json_object_object_add(b, "boot_to_agent_secs", json_object_new_double(bo.boot_secs));
-		json_object_object_add(b, "qemu_exit", json_object_new_int(bo.exit_code));
-		json_object_array_add(boots, b);
-	}
+	b = json_object_new_object();
+	json_object_object_add(b, "variant", json_object_new_string(k->variant));
+	json_object_object_add(b, "round", json_object_new_int(round));
+	json_object_object_add(b, "verdict", json_object_new_string(verdict_name(cl.verdict)));
+	json_object_object_add(b, "timeout", bo.timeout ? json_object_new_string(bo.timeout) : NULL);
+	json_object_object_add(b, "wall_secs", json_object_new_double(bo.wall_secs));
+	json_object_object_add(b, "boot_to_agent_secs", json_object_new_double(bo.boot_secs));
+	json_object_object_add(b, "qemu_exit", json_object_new_int(bo.exit_code));
+	json_object_object_add(b, "guests", json_object_new_int(vc->jobs));
+	if (zd_json_write(bj, b))
+		goto out;
 	zd_info("%s: %s in %.1fs (boot to agent %.1fs)%s%s", k->variant,
 		verdict_name(cl.verdict), bo.wall_secs, bo.boot_secs,
 		bo.timeout ? ", timeout: " : "", bo.timeout ? bo.timeout : "");
 	ret = 0;
 out:
-	if (vc->rounds > 1) {
-		for (size_t i = 0; i < n; i++)
-			result_free(&res[i]);
-		free(res);
-	}
-	free(vdir);
+	for (size_t i = 0; i < n; i++)
+		result_free(&res[i]);
+	free(res);
+	json_object_put(b);
 	json_object_put(plan);
 	boot_out_free(&bo);
 	classification_free(&cl);
@@ -278,6 +290,125 @@ out:
 	free(con);
 	free(resl);
 	free(qlog);
+	free(bj);
+	return ret;
+}
+
+/*
+ * The boot's results, read back from its folder into acc (n workloads),
+ * merged with the earlier rounds' under --interleave (and the merge
+ * written to the variant folder: a killed run keeps what it measured);
+ * its boot.json appended to run.json's boots. 0, or -1 (reported).
+ */
+static int collect_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
+			   struct zd_result *acc, unsigned int round)
+{
+	size_t n = vc->c->run_workloads.n;
+	char *dir = boot_dir(vc, k, round), *bj = path_join(dir, "boot.json");
+	struct json_object *b = zd_json_read(bj), *boots;
+	int ret = -1;
+
+	if (!b) {
+		zd_err("%s: the boot of %s left no record", bj, k->variant);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *wl = vc->c->run_workloads.v[i];
+		char *p = xasprintf("%s/%s.json", dir, wl), *err = NULL;
+		struct zd_result r;
+		int e = result_read(p, &r, &err);
+
+		if (e)
+			zd_err("%s: %s", p, err ? err : "unreadable");
+		free(err);
+		free(p);
+		if (e)
+			goto out;
+		if (vc->rounds > 1) {
+			verdict_merge(&acc[i], &r);
+			result_free(&r);
+		} else {
+			result_free(&acc[i]);
+			acc[i] = r;
+		}
+	}
+	if (vc->rounds > 1) {
+		char *vdir = path_join(vc->run_dir, k->variant);
+		int e = write_results(vdir, acc, n);
+
+		free(vdir);
+		if (e)
+			goto out;
+	}
+	if (!json_object_object_get_ex(vc->run_json, "boots", &boots)) {
+		boots = json_object_new_array();
+		json_object_object_add(vc->run_json, "boots", boots);
+	}
+	json_object_array_add(boots, json_object_get(b));
+	ret = 0;
+out:
+	json_object_put(b);
+	free(dir);
+	free(bj);
+	return ret;
+}
+
+/*
+ * One round: every variant booted once, up to vc->jobs at a time, each
+ * boot in a child process of its own (a guest is a process anyway; the
+ * child only writes into its boot folder), then collected in variant
+ * order so the results and run.json do not depend on which finished
+ * first. With one job nothing is forked. 0, or -1: a boot could not start
+ * or be collected (the others still run to their end, and are recorded).
+ */
+static int run_round(struct variant_ctx *vc, const struct zd_kernel *ks, size_t nv,
+		     struct zd_result *res, unsigned int round)
+{
+	size_t nw = vc->c->run_workloads.n, next = 0, running = 0;
+	int ret = 0;
+
+	if (vc->jobs <= 1) {
+		for (size_t v = 0; v < nv; v++) {
+			if (boot_variant(vc, &ks[v], round) || collect_variant(vc, &ks[v], &res[v * nw], round))
+				return -1;
+			write_run_json(vc); /* after each boot: a killed run keeps it */
+		}
+		return 0;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	while (next < nv || running) {
+		int st;
+		pid_t pid;
+
+		if (next < nv && running < vc->jobs) {
+			pid = fork();
+			if (pid < 0) {
+				zd_err("fork: %s", strerror(errno));
+				ret = -1;
+				next = nv; /* start no more; wait for the running ones */
+				continue;
+			}
+			if (!pid)
+				_exit(boot_variant(vc, &ks[next], round) ? 1 : 0);
+			next++;
+			running++;
+			continue;
+		}
+		pid = waitpid(-1, &st, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		running--;
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			ret = -1; /* the boot said why; collected below as far as it got */
+	}
+	for (size_t v = 0; v < nv; v++)
+		if (collect_variant(vc, &ks[v], &res[v * nw], round))
+			ret = -1;
+	write_run_json(vc);
 	return ret;
 }
 
@@ -451,6 +582,27 @@ static int probe_accel(const struct variant_ctx *vc, const char *rd, const struc
 	return 0;
 }
 
+unsigned int run_default_jobs(const struct zd_config *c, bool kvm)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long long avail_kib = 0;
+	char *mi = read_file("/proc/meminfo", NULL), *p;
+	unsigned int n = (unsigned int)(cpus > 0 ? cpus : 1);
+
+	if (kvm && c->cpus > 1)
+		n /= c->cpus;
+	if (mi && (p = strstr(mi, "MemAvailable:")))
+		avail_kib = strtoull(p + strlen("MemAvailable:"), NULL, 10);
+	free(mi);
+	if (avail_kib) {
+		unsigned long long per = ((unsigned long long)c->mem_mib + 256) * 1024;
+
+		if (avail_kib / per < n)
+			n = (unsigned int)(avail_kib / per);
+	}
+	return n ? n : 1;
+}
+
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir)
 {
@@ -485,7 +637,16 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	if (note)
 		zd_info("%s", note);
 	vc.accel = accel;
+	/* one machine's kernel for the host backend; guests only for a backend that boots images */
+	vc.jobs = !(vc.be->flags & BE_NEEDS_IMAGE) ? 1
+		  : o->jobs ? o->jobs : run_default_jobs(c, !strcmp(accel, "kvm"));
+	if (vc.jobs > nv)
+		vc.jobs = nv ? (unsigned int)nv : 1;
+	if (vc.jobs > 1)
+		zd_info("%u guests at once (-j)%s", vc.jobs,
+			strcmp(c->clock, "icount") ? "; wall-clock figures share the machine" : "");
 	run_json_init(&vc, &src, vc.img, note);
+	json_object_object_add(vc.run_json, "guests", json_object_new_int(vc.jobs));
 	if (write_run_json(&vc))
 		goto out;
 	for (size_t v = 0; v < nv; v++) {
@@ -495,13 +656,9 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 		json_object_array_add(kernels, kernel_json(&ks[v]));
 	}
 	/* --interleave: base, patched, base, patched ... so drift hits all alike */
-	for (unsigned int round = 0; round < vc.rounds; round++) {
-		for (size_t v = 0; v < nv; v++) {
-			if (run_variant(&vc, &ks[v], &res[v * nw], round))
-				goto out;
-			write_run_json(&vc); /* after each boot: a killed run keeps it */
-		}
-	}
+	for (unsigned int round = 0; round < vc.rounds; round++)
+		if (run_round(&vc, ks, nv, res, round))
+			goto out;
 	/* a kernel failure anywhere outranks infrastructure trouble elsewhere */
 	for (size_t i = 0; i < nv * nw; i++) {
 		enum zd_verdict v = V_FAIL; /* an unknown verdict is no clean one */

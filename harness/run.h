@@ -15,6 +15,7 @@ struct run_opts {
 	const char *out_dir;	/* explicit run folder, else results_dir/<id> */
 	const char *reproducer;	/* the command line that reproduces this run */
 	unsigned int interleave; /* boots per variant, alternating (0, 1: one) */
+	unsigned int jobs;	/* guests at once (-j); 0: run_default_jobs() */
 	/* optional out: on a finished matrix, the results (moved in) */
 	struct run_set *out_set;
 	/* out: the stage a non-verdict exit came from */
@@ -33,6 +34,13 @@ struct run_opts {
  */
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
+/*
+ * How many guests to boot at once when -j is not given: one per online CPU
+ * (a TCG guest runs on one host thread; a KVM guest of [qemu] cpus vCPUs
+ * on that many), bounded by MemAvailable / ([qemu] memory_mib + 256 MiB of
+ * QEMU's own), at least 1. The host backend always runs one.
+ */
+unsigned int run_default_jobs(const struct zd_config *c, bool kvm);
 struct backend_ops;
 struct kfacts;
 /*
