@@ -56,7 +56,7 @@ struct truncpin {
 	struct daxbuf b;
 	int64_t hold_ms, wait_ms;
 	char slow_cfg[96];  /* configfs directory of the slow null_blk, "" if none */
-	char slow_dev[32];  /* /dev/nullbN */
+	char slow_dev[32];  /* /dev/zdbench-slow */
 	int dev_fd;
 };
 
@@ -93,7 +93,7 @@ static int cfg_write(const char *dir, const char *attr, const char *val, char *m
  */
 static int slow_dev_create(const struct wl_ctx *ctx, struct truncpin *tp, char *msg, size_t len)
 {
-	char val[160], idx[16] = "";
+	char val[32];
 	struct stat st;
 
 	if (stat(NULLB_DIR, &st) && !ctx->plan->host)
@@ -116,12 +116,8 @@ static int slow_dev_create(const struct wl_ctx *ctx, struct truncpin *tp, char *
 	    cfg_write(tp->slow_cfg, "memory_backed", "0", msg, len) ||
 	    cfg_write(tp->slow_cfg, "power", "1", msg, len))
 		return -1;
-	snprintf(val, sizeof(val), "%s/index", tp->slow_cfg);
-	if (read_file(val, idx, sizeof(idx)) <= 0 || atoi(idx) < 0) {
-		snprintf(msg, len, "read %s: no index", val);
-		return -1;
-	}
-	snprintf(tp->slow_dev, sizeof(tp->slow_dev), "/dev/nullb%d", atoi(idx));
+	/* 6.12 names a configfs null_blk's disk after its directory, not nullbN */
+	snprintf(tp->slow_dev, sizeof(tp->slow_dev), "/dev/%s", SLOW_NAME);
 	for (int i = 0; i < 200; i++) {
 		tp->dev_fd = open(tp->slow_dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
 		if (tp->dev_fd >= 0 || errno != ENOENT)
