@@ -92,10 +92,12 @@ static int prove(const struct wl_ctx *ctx, const struct mapcycle *mc, const stru
 	 * 2 MiB a fallback costs.
 	 */
 	if (mc->b.pmd)
-		ok = (uint64_t)faults >= want_pmd && (uint64_t)faults <= want_pmd + 4 * cycles + 8 &&
+		ok = (uint64_t)faults >= want_pmd &&
+		     (uint64_t)faults <= want_pmd + 4 * cycles + 8 &&
 		     (!tp || ((uint64_t)pmd == want_pmd && pte == 0));
 	else
-		ok = (uint64_t)faults >= want_pte && (!tp || ((uint64_t)pte == want_pte && pmd == 0));
+		ok = (uint64_t)faults >= want_pte &&
+		     (!tp || ((uint64_t)pte == want_pte && pmd == 0));
 	if (rep == 0 || (checked && !ok)) {
 		o = msg_new("mapping");
 		jadd_str(o, "workload", ctx->spec->name);

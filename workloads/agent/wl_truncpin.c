@@ -55,8 +55,8 @@
 struct truncpin {
 	struct daxbuf b;
 	int64_t hold_ms, wait_ms;
-	char slow_cfg[96];  /* configfs directory of the slow null_blk, "" if none */
-	char slow_dev[32];  /* /dev/zdbench-slow */
+	char slow_cfg[96]; /* configfs directory of the slow null_blk, "" if none */
+	char slow_dev[32]; /* /dev/zdbench-slow */
 	int dev_fd;
 };
 
@@ -99,8 +99,10 @@ static int slow_dev_create(const struct wl_ctx *ctx, struct truncpin *tp, char *
 	if (stat(NULLB_DIR, &st) && !ctx->plan->host)
 		mount("configfs", CONFIGFS, "configfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	if (stat(NULLB_DIR, &st)) {
-		snprintf(msg, len, "%s: %s (null_blk's configfs: CONFIG_BLK_DEV_NULL_BLK, configfs "
-			 "mounted on %s)", NULLB_DIR, strerror(errno), CONFIGFS);
+		snprintf(msg, len,
+			 "%s: %s (null_blk's configfs: CONFIG_BLK_DEV_NULL_BLK, configfs "
+			 "mounted on %s)",
+			 NULLB_DIR, strerror(errno), CONFIGFS);
 		return -1;
 	}
 	snprintf(tp->slow_cfg, sizeof(tp->slow_cfg), "%s/%s", NULLB_DIR, SLOW_NAME);
@@ -264,9 +266,11 @@ static int one_rep(const struct wl_ctx *ctx, struct truncpin *tp, int rep, char 
 	}
 	if (wait_pinned(tp, &p0, &pinned)) {
 		pthread_join(r.tid, NULL);
-		snprintf(msg, len, "rep %d: the O_DIRECT read from %s pinned %llu of %zu pages "
-			 "within hold_ms/2 (read returned %zd: %s)", rep, tp->slow_dev,
-			 (unsigned long long)pinned, tp->b.len / PAGE_SZ, r.ret, strerror(r.err));
+		snprintf(msg, len,
+			 "rep %d: the O_DIRECT read from %s pinned %llu of %zu pages "
+			 "within hold_ms/2 (read returned %zd: %s)",
+			 rep, tp->slow_dev, (unsigned long long)pinned, tp->b.len / PAGE_SZ, r.ret,
+			 strerror(r.err));
 		goto out_ts;
 	}
 	pid = fork();
@@ -313,16 +317,20 @@ static int one_rep(const struct wl_ctx *ctx, struct truncpin *tp, int rep, char 
 	emit(o);
 	if (!strcmp(outcome, "returned"))
 		emit_warning("workload %s rep %d: truncate returned while %llu pages were still "
-			     "pinned for DMA", ctx->spec->name, rep, (unsigned long long)pinned);
-	logmsg("truncpin %s rep %d: truncate %s after %.1f ms; the pin was held %.1f ms", ctx->spec->name,
-	       rep, outcome, exited ? (double)(ts->t_end - ts->t_start) / 1e6 : -1.0,
+			     "pinned for DMA",
+			     ctx->spec->name, rep, (unsigned long long)pinned);
+	logmsg("truncpin %s rep %d: truncate %s after %.1f ms; the pin was held %.1f ms",
+	       ctx->spec->name, rep, outcome,
+	       exited ? (double)(ts->t_end - ts->t_start) / 1e6 : -1.0,
 	       (double)(r.t_done - r.t_submit) / 1e6);
 	if (r.ret != (ssize_t)tp->b.len)
 		snprintf(msg, len, "rep %d: the pinning read returned %zd: %s", rep, r.ret,
 			 r.ret < 0 ? strerror(r.err) : "short read");
 	else if (!exited)
-		snprintf(msg, len, "rep %d: truncate had not returned %lld ms after the pin was "
-			 "released (killed)", rep, (long long)tp->wait_ms);
+		snprintf(msg, len,
+			 "rep %d: truncate had not returned %lld ms after the pin was "
+			 "released (killed)",
+			 rep, (long long)tp->wait_ms);
 	else if (ts->ret)
 		snprintf(msg, len, "rep %d: ftruncate: %s", rep, strerror(ts->err));
 	else if (stale)
@@ -355,8 +363,9 @@ static int truncpin_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	if (slow_dev_create(ctx, &tp, msg, len))
 		goto out;
 	logmsg("truncpin %s: %s mapping, %zu KiB pinned by a read from %s for %lld ms, "
-	       "truncate bounded at %lld ms after, %d reps", w->name, daxbuf_mapping_name(&tp.b),
-	       tp.b.len >> 10, tp.slow_dev, (long long)tp.hold_ms, (long long)tp.wait_ms, w->reps);
+	       "truncate bounded at %lld ms after, %d reps",
+	       w->name, daxbuf_mapping_name(&tp.b), tp.b.len >> 10, tp.slow_dev,
+	       (long long)tp.hold_ms, (long long)tp.wait_ms, w->reps);
 	for (rep = 0; rep < w->reps; rep++)
 		if (one_rep(ctx, &tp, rep, msg, len))
 			break;
