@@ -205,7 +205,8 @@ static void test_truncpin_waits_on_base(void **state)
 			/* it began with most of the hold left and ended just after the release */
 			assert_true(extra(s, "pin_left_at_truncate_ns") > HOLD_MS * 1e6 / 2);
 			assert_true(trunc > HOLD_MS * 1e6 / 2);
-			assert_true(after > -50e6 && after < 200e6);
+			/* woken by the unpin (+0.1 ms under icount; a shared host adds noise) */
+			assert_true(after > -50e6 && after < 1000e6);
 			assert_true(extra(s, "readback_stale_pages") == 0);
 			assert_true(extra(s, "kernel_warned") == 0);
 		}

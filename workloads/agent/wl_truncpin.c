@@ -51,6 +51,7 @@
 #define NULLB_DIR CONFIGFS "/nullb"
 #define SLOW_NAME "zdbench-slow"
 #define TAINT_WARN (1ULL << 9) /* TAINT_WARN: 'W' */
+#define PATTERN 0x5a
 
 struct truncpin {
 	struct daxbuf b;
@@ -195,32 +196,44 @@ static bool wait_child(pid_t pid, uint64_t deadline, int *status)
 	return false;
 }
 
-/* Grow the file back and read it through the file: pages whose bytes are not all 0. */
-static int64_t readback_stale(const struct truncpin *tp, char *msg, size_t len)
+/*
+ * Read the file through the file (not the mapping): its pages with a
+ * non-zero byte, or -1 with msg. Before the pin all must have the pattern
+ * (else the check after truncate could not see it come back); after
+ * truncate and growing the file back, none may.
+ */
+static int64_t nonzero_pages(const struct truncpin *tp, char *msg, size_t len)
 {
 	char *buf = malloc(PAGE_SZ);
-	int64_t stale = 0;
+	int64_t n = 0;
 
-	if (!buf || ftruncate(tp->b.fd, (off_t)tp->b.len)) {
-		snprintf(msg, len, "grow %s back: %s", tp->b.path, strerror(errno));
-		free(buf);
+	if (!buf) {
+		snprintf(msg, len, "out of memory");
 		return -1;
 	}
 	for (size_t off = 0; off < tp->b.len; off += PAGE_SZ) {
 		if (pread(tp->b.fd, buf, PAGE_SZ, (off_t)off) != (ssize_t)PAGE_SZ) {
-			snprintf(msg, len, "read back %s at %zu: %s", tp->b.path, off,
-				 strerror(errno));
+			snprintf(msg, len, "read %s at %zu: %s", tp->b.path, off, strerror(errno));
 			free(buf);
 			return -1;
 		}
 		for (size_t i = 0; i < PAGE_SZ; i++)
 			if (buf[i]) {
-				stale++;
+				n++;
 				break;
 			}
 	}
 	free(buf);
-	return stale;
+	return n;
+}
+
+static int64_t readback_stale(const struct truncpin *tp, char *msg, size_t len)
+{
+	if (ftruncate(tp->b.fd, (off_t)tp->b.len)) {
+		snprintf(msg, len, "grow %s back: %s", tp->b.path, strerror(errno));
+		return -1;
+	}
+	return nonzero_pages(tp, msg, len);
 }
 
 static const char *outcome_name(bool exited, uint64_t t_end, const struct reader *r)
@@ -249,8 +262,20 @@ static int one_rep(const struct wl_ctx *ctx, struct truncpin *tp, int rep, char 
 	int status = 0, ret = -1;
 	pid_t pid;
 
-	if (daxbuf_map(ctx, &tp->b, msg, len)) /* prefaulted: a pattern on every page */
+	if (daxbuf_map(ctx, &tp->b, msg, len))
 		return -1;
+	/* what must not come back after truncate (the prefault writes zeros) */
+	memset(tp->b.map, PATTERN, tp->b.len);
+	stale = nonzero_pages(tp, msg, len);
+	if (stale != (int64_t)(tp->b.len / PAGE_SZ)) {
+		if (stale >= 0)
+			snprintf(msg, len,
+				 "rep %d: the pattern written through the mapping reads "
+				 "back on %lld of %zu pages through the file",
+				 rep, (long long)stale, tp->b.len / PAGE_SZ);
+		goto out_buf;
+	}
+	stale = -1;
 	ts = mmap(NULL, sizeof(*ts), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (ts == MAP_FAILED) {
 		snprintf(msg, len, "mmap: %s", strerror(errno));
