@@ -162,6 +162,14 @@ static void workload_needs(struct sbuf *out, const struct zd_config *c, const ch
 
 		check(out, text, &nb, 1, who);
 	}
+	if (!strcmp(kind, "truncpin")) {
+		const struct need t[] = {
+			{ "CONFIG_BLK_DEV_NULL_BLK", "the slow device that holds the pin" },
+			{ "CONFIG_CONFIGFS_FS", "null_blk's configfs (/sys/kernel/config/nullb)" },
+		};
+
+		check(out, text, t, ARRAY_SIZE(t), who);
+	}
 	if (!strcmp(kind, "futex")) {
 		const struct need f = { "CONFIG_FUTEX", "futex(2)" };
 
