@@ -384,6 +384,7 @@ static void merge_one(const struct merge_opts *o, const char *hdir, const char *
 {
 	char *run_id, *machine, *why, hash[ZD_HASH_HEX], *source = path_abs(src);
 	char *mdir = NULL, *dst = NULL, *tmp = NULL;
+	const char *other = NULL;	/* a machine that ran a run of the same id */
 	bool done = false;
 
 	if (merge_check_run(src, o->machine, &run_id, &machine, hash, &why)) {
@@ -401,8 +402,7 @@ static void merge_one(const struct merge_opts *o, const char *hdir, const char *
 		if (strcmp(e->run_id, run_id))
 			continue;
 		if (strcmp(e->machine, machine)) {
-			printf("note: run id %s came from machines %s and %s: two runs, both kept (%s/%s/%s and %s)\n",
-			       run_id, e->machine, machine, o->out_dir, e->machine, run_id, dst);
+			other = e->machine;
 			continue;
 		}
 		if (!e->hash) {
@@ -456,6 +456,9 @@ static void merge_one(const struct merge_opts *o, const char *hdir, const char *
 		st->refused++;
 		goto out;
 	}
+	if (other) /* run ids are a time and a PID: two machines can draw the same */
+		printf("note: run id %s came from machines %s and %s: two runs, both kept (%s/%s/%s and %s)\n",
+		       run_id, other, machine, o->out_dir, other, run_id, dst);
 	ledger_add(l, run_id, machine, hash, source);
 	printf("merged %s: run %s of machine %s -> %s\n", src, run_id, machine, dst);
 	st->merged++;
