@@ -635,10 +635,29 @@ static void test_merge_usage(void **state)
 	free(root);
 }
 
+/* [general] machine: a name, since merge makes a folder of it */
+static void test_config_machine_label(void **state)
+{
+	struct zd_config *c = config_new();
+	char *all;
+
+	assert_int_not_equal(config_set(c, "general", "machine", "../lab 3", "lab.ini", 4), 0);
+	all = strv_join(&c->errors, "\n");
+	if (!strstr(all, "lab.ini:4") || !strstr(all, "key 'machine': '../lab 3'"))
+		fail_msg("expected lab.ini:4 and the key in: %s", all);
+	free(all);
+	assert_int_equal(config_set(c, "general", "machine", "lab3", "lab.ini", 5), 0);
+	assert_string_equal(c->machine, "lab3");
+	/* empty: unset, the machine's own id */
+	assert_int_equal(config_set(c, "general", "machine", "", "lab.ini", 6), 0);
+	config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_machine_probe),
+		cmocka_unit_test(test_config_machine_label),
 		cmocka_unit_test(test_result_machine),
 		cmocka_unit_test(test_merge_machines_twice),
 		cmocka_unit_test(test_same_run_id_two_machines),
