@@ -47,6 +47,14 @@ static int list_kind(const char *dir, mode_t kind, struct strv *out)
 	return 0;
 }
 
+/* A regular file itself, not a link to one: only those are hashed and copied. */
+static bool is_regular(const char *p)
+{
+	struct stat st;
+
+	return !lstat(p, &st) && S_ISREG(st.st_mode);
+}
+
 static bool is_result_file(const char *name)
 {
 	return str_ends(name, ".json") && strcmp(name, "plan.json") && strcmp(name, "run.json");
@@ -153,6 +161,9 @@ static int run_files(const char *dir, struct json_object *rj, const char *rjp,
 				*why = xasprintf("%s: missing: the run lists workload %s for variant %s (a half-uploaded run folder?)",
 						 p, wls.v[w], variants.v[v]);
 				bad = true;
+			} else if (!is_regular(p)) {
+				*why = xasprintf("%s: not a regular file", p);
+				bad = true;
 			}
 			free(f);
 			free(p);
@@ -193,6 +204,10 @@ int merge_check_run(const char *dir, const char *dflt_machine, char **run_id,
 	*run_id = *machine = *why = NULL;
 	if (!rj) {
 		*why = unreadable(rjp, errno);
+		goto out;
+	}
+	if (!is_regular(rjp)) {
+		*why = xasprintf("%s: not a regular file", rjp);
 		goto out;
 	}
 	s = jstr(rj, "schema");

@@ -402,6 +402,20 @@ static void test_half_uploaded(void **state)
 	free(p);
 	rm_rf(r);
 	free(r);
+	/* a result that is a link (to anything) is not the run's own file */
+	r = make_run(up, "lab1", "20261201-010000-1", 1.0, "complete");
+	p = xasprintf("%s/base/%s.json", r, WL);
+	{
+		char *elsewhere = path_join(root, "elsewhere.json");
+
+		assert_int_equal(rename(p, elsewhere), 0);
+		assert_int_equal(symlink(elsewhere, p), 0);
+		free(elsewhere);
+	}
+	expect_refused(out, r, "not a regular file");
+	free(p);
+	rm_rf(r);
+	free(r);
 	/* run.json never arrived: the parent folder's scan still finds the run */
 	r = make_run(up, "lab1", "20261201-010000-1", 1.0, "complete");
 	p = path_join(r, "run.json");
