@@ -436,17 +436,30 @@ int history_analyse(const char *project_dir, const char *hdir, bool pool,
 	{
 		struct sbuf plots = { 0 };
 
-		bool failed = false;
+		bool failed = false, unknown = false;
 
+		/* the named machines, in order of appearance */
 		for (size_t i = 0; i < n; i++) {
 			const char *m = history_doc_machine(docs[i]);
 			size_t j = 0;
 
+			if (!strcmp(m, ZD_MACHINE_UNKNOWN)) {
+				unknown = true;
+				continue;
+			}
 			while (j < machines.n && strcmp(machines.v[j], m))
 				j++;
 			if (j == machines.n)
 				strv_push(&machines, m);
 		}
+		/*
+		 * Nights that name no machine were written before machine ids:
+		 * in a history of one named machine they are its own (a lab's
+		 * nightly before the upgrade), so its series go on unbroken;
+		 * among several they are a series of their own.
+		 */
+		if (unknown && machines.n > 1)
+			strv_push(&machines, ZD_MACHINE_UNKNOWN);
 		if (pool || machines.n < 2) {
 			/* one machine (or --pool): the series as they are */
 			for (size_t i = 0; i < keys.n; i++)

@@ -36,7 +36,9 @@ const char *history_doc_machine(struct json_object *doc);
  * Change points (E-divisive) per series, new failures, trend plots,
  * index.html. When the documents name more than one machine, each series
  * is one machine's ("machine/variant/workload/metric", nights counted on
- * that machine) unless pool, which reads every night as one series. New
+ * that machine) unless pool, which reads every night as one series.
+ * Documents that name no machine belong to the one machine a history
+ * names otherwise, and are the series "unknown/..." beside several. New
  * failures are the last document's signatures no earlier one had, on any
  * machine.
  */

@@ -610,6 +610,45 @@ static void test_changepoints_per_machine(void **state)
 	free(h);
 }
 
+/*
+ * A lab's nightly history from before machine ids (no machine) goes on
+ * with the same machine's named nights: one series, its step found where
+ * it is (night 25), not split at the upgrade (night 20).
+ */
+static void test_changepoints_across_upgrade(void **state)
+{
+	char *h = tmpdir(), *per;
+
+	for (int i = 0; i < 40; i++) {
+		if (i < 20) { /* written before machine ids: no "machine" */
+			struct run_set rs;
+			char *id = xasprintf("2026%04d-000000-1", i);
+			struct json_object *doc;
+
+			assert_int_equal(run_set_load(A, &rs), 0);
+			for (size_t s = 0; s < rs.res[0].nr_samples; s++)
+				rs.res[0].samples[s].ns_per_page *= 1 + 0.0002 * ((i * 7 + s) % 5);
+			doc = history_doc(&rs, id, "abc", 1790000000L + 86400L * i);
+			json_object_object_del(doc, "machine");
+			assert_int_equal(history_append(h, id, doc), 0);
+			json_object_put(doc);
+			run_set_free(&rs);
+			free(id);
+		} else {
+			night(h, i, "lab1", i >= 25 ? 1.05 : 1.0);
+		}
+	}
+	per = cps(h, false);
+	print_message("%s", per);
+	if (!strstr(per, "base/" WL "/ns_per_page: night 25 "))
+		fail_msg("expected the step at night 25 on one series, got:\n%s", per);
+	if (strstr(per, "lab1/") || strstr(per, "unknown/"))
+		fail_msg("the series was split at the upgrade:\n%s", per);
+	free(per);
+	rm_rf(h);
+	free(h);
+}
+
 static int do_merge_cli(void *arg)
 {
 	char **argv = arg;
@@ -681,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_compare_refuses_machines),
 		cmocka_unit_test(test_changepoints_not_invented),
 		cmocka_unit_test(test_changepoints_per_machine),
+		cmocka_unit_test(test_changepoints_across_upgrade),
 		cmocka_unit_test(test_merge_usage),
 	};
 
