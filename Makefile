@@ -105,11 +105,11 @@ clean:
 
 # libFuzzer targets (clang, ASan, UBSan): the console classifier, seeded
 # with tests/data/console; the config reader, the result reader, the
-# history reader and the bisect state reader, seeded with the files of
-# tests/fuzz/seeds/NAME. `make fuzz` runs each for FUZZ_SECONDS;
+# history reader, the bisect state reader and merge's run folder check,
+# seeded with the files of tests/fuzz/seeds/NAME. `make fuzz` runs each for FUZZ_SECONDS;
 # docs/fuzzing.md records how long each ran clean.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := classify config result history bisect_state
+FUZZ_TARGETS := classify config result history bisect_state merge
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
 	-Iworkloads -Iharness -Iharness/backend -Iharness/builtin \
 	-DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))

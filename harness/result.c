@@ -38,7 +38,7 @@ static void counters_free(struct zd_sample *s)
 void result_free(struct zd_result *r)
 {
 	char **strs[] = {
-		&r->run_id, &r->variant, &r->workload, &r->kind, &r->commit, &r->kernel_key, &r->config_hash,
+		&r->run_id, &r->variant, &r->workload, &r->machine, &r->kind, &r->commit, &r->kernel_key, &r->config_hash,
 		&r->compiler, &r->patches_hash, &r->backend, &r->accel, &r->clock,
 		&r->kernel_cmdline, &r->qemu_cmdline, &r->pmem, &r->medium, &r->guest_kernel,
 		&r->verdict, &r->timeout, &r->msg, &r->reproducer,
@@ -217,6 +217,8 @@ struct json_object *result_to_json(const struct zd_result *r)
 	add_str(o, "schema", ZD_RESULT_SCHEMA);
 	add_str(o, "run_id", r->run_id);
 	add_str(o, "variant", r->variant);
+	if (r->machine)
+		add_str(o, "machine", r->machine);
 	add_str(wl, "name", r->workload);
 	add_str(wl, "kind", r->kind);
 	for (size_t i = 0; i < r->param_keys.n; i++) {
@@ -465,6 +467,7 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	}
 	r->run_id = dupj(o, "run_id");
 	r->variant = dupj(o, "variant");
+	r->machine = dupj(o, "machine");
 	json_object_object_get_ex(o, "workload", &wl);
 	json_object_object_get_ex(wl, "params", &params);
 	r->workload = dupj(wl, "name");
@@ -606,6 +609,11 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	if (!is_name(r->variant) || !is_name(r->workload)) {
 		*err = xasprintf("variant '%s', workload '%s': %s", r->variant, r->workload,
 				 ZD_NAME_RULE);
+		return -1;
+	}
+	/* merge makes a folder of it */
+	if (r->machine && !is_name(r->machine)) {
+		*err = xasprintf("machine '%s': %s", r->machine, ZD_NAME_RULE);
 		return -1;
 	}
 	{

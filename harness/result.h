@@ -67,6 +67,7 @@ struct zd_phase {
 
 struct zd_result {
 	char *run_id, *variant, *workload, *kind;
+	char *machine;	/* machine.h's id; NULL in results older than it */
 	/* workload parameters as run (defaults filled in) */
 	struct strv param_keys, param_vals;
 	/* kernel */

@@ -22,6 +22,7 @@
 #include "harvest.h"
 #include "image.h"
 #include "ksrc.h"
+#include "machine.h"
 #include "metric.h"
 #include "stats.h"
 #include "util.h"
@@ -105,7 +106,11 @@ void print_summary(FILE *f, struct zd_result *res, size_t n)
 	}
 }
 
-static void host_info(struct json_object *run)
+/*
+ * The host (uname, CPUs) and the machine's identity (machine.h): the id
+ * each result carries is vc's machine.
+ */
+static void host_info(struct json_object *run, const struct zd_machine *m)
 {
 	struct utsname u;
 	struct json_object *h = json_object_new_object();
@@ -116,6 +121,7 @@ static void host_info(struct json_object *run)
 	}
 	json_object_object_add(h, "cpus", json_object_new_int(sysconf(_SC_NPROCESSORS_ONLN)));
 	json_object_object_add(run, "host", h);
+	json_object_object_add(run, "machine", machine_json(m));
 }
 
 struct variant_ctx {
@@ -127,6 +133,7 @@ struct variant_ctx {
 	const struct zd_image *img;
 	struct json_object *run_json;
 	unsigned int jobs;	/* guests booted at once (-j), >= 1 */
+	struct zd_machine machine;	/* where this run measures */
 };
 
 static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k,
@@ -141,6 +148,7 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 
 		result_init(r);
 		r->run_id = xstrdup(vc->run_id);
+		r->machine = xstrdup(vc->machine.id);
 		r->variant = xstrdup(k->variant);
 		r->workload = xstrdup(w->name);
 		r->kind = xstrdup(w->kind);
@@ -443,7 +451,7 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(r, "run_id", json_object_new_string(vc->run_id));
 	json_object_object_add(r, "status", json_object_new_string("running"));
 	json_object_object_add(r, "started", json_object_new_int64(time(NULL)));
-	host_info(r);
+	host_info(r, &vc->machine);
 	json_object_object_add(r, "kernel_tree", json_object_new_string(s->tree ? s->tree : ""));
 	json_object_object_add(r, "kernel_base", json_object_new_string(s->base ? s->base : ""));
 	json_object_object_add(r, "kernel_describe",
@@ -466,6 +474,13 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(r, "reproducer",
 			       json_object_new_string(vc->o->reproducer ? vc->o->reproducer : ""));
 	json_object_object_add(r, "kernels", json_object_new_array());
+	{ /* with kernels, what a complete run folder holds (merge checks it) */
+		struct json_object *wa = json_object_new_array();
+
+		for (size_t i = 0; i < c->run_workloads.n; i++)
+			json_object_array_add(wa, json_object_new_string(c->run_workloads.v[i]));
+		json_object_object_add(r, "workloads", wa);
+	}
 	vc->run_json = r;
 	free(cmdline);
 }
@@ -625,6 +640,13 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 		ret = ZD_EXIT_USAGE;
 		goto out;
 	}
+	{ /* the pmem kind is the plan's pmem_mode: the backend says it once */
+		struct json_object *pf = json_object_new_object();
+
+		vc.be->plan_fields(c, pf);
+		machine_probe(c->machine, vc.be->name, jstr(pf, "pmem_mode"), &vc.machine);
+		json_object_put(pf);
+	}
 	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
 	vc.run_id = run_id;
 	vc.run_dir = rd;
@@ -693,6 +715,7 @@ out:
 	ksrc_free(&src);
 	image_free(&img);
 	json_object_put(vc.run_json);
+	machine_free(&vc.machine);
 	free(run_id);
 	free(accel);
 	free(note);

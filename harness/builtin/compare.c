@@ -18,6 +18,7 @@
 
 #include "builtin.h"
 #include "exitcode.h"
+#include "machine.h"
 #include "metric.h"
 #include "result.h"
 #include "run.h"
@@ -42,14 +43,18 @@ static const char usage[] =
 	"read against the first. --threshold: the smallest change that counts\n"
 	"(5% or 0.05; default 0); --alpha: significance level in (0, 0.5]\n"
 	"(default 0.05); --metric: compare only these (default: every metric of\n"
-	"the table the results carry; also counter.NAME, extra.NAME).\n";
+	"the table the results carry; also counter.NAME, extra.NAME).\n"
+	"Sides measured on different machines (each result's machine, see\n"
+	"docs/results.md) are refused unless --pool: a difference between two\n"
+	"machines is no regression of a kernel.\n";
 
 static const char exit_help[] =
 	"Exit: 0 no significant regression beyond the threshold and no new\n"
 	"failure; 1 a regression, a new failure signature or failing verdict on\n"
-	"a later side, or a later side with no samples; 2 usage error or a\n"
-	"folder that holds no results; with --tree, also the run's own exit\n"
-	"when it produced no result to compare (2 usage, 3 infrastructure).\n";
+	"a later side, or a later side with no samples; 2 usage error, a\n"
+	"folder that holds no results, or sides from different machines\n"
+	"without --pool; with --tree, also the run's own exit when it produced\n"
+	"no result to compare (2 usage, 3 infrastructure).\n";
 
 /* One column: one variant of one loaded run set. */
 struct side {
@@ -114,7 +119,7 @@ static void label_sides(struct compare *c, char **specs)
  * The option variables hold what the command line said; cmd_compare
  * applies the defaults (alpha 0.05, threshold 0, every metric).
  */
-static bool opt_json;
+static bool opt_json, opt_pool;
 static double opt_alpha = NAN, opt_threshold = NAN;
 static struct strv opt_metrics;
 
@@ -150,6 +155,7 @@ static const struct option_desc options[] = {
 		     "the smallest change that counts (5% or 0.05; default 0)"),
 	OPT_CALLBACK(0, "alpha", &opt_alpha, "A", alpha_cb, "significance level in (0, 0.5] (default 0.05)"),
 	OPT_STRV(0, "metric", &opt_metrics, "NAME", "compare only this metric (repeatable)"),
+	OPT_BOOL(0, "pool", &opt_pool, "read sides from different machines against each other"),
 	OPT_END(),
 };
 
@@ -477,6 +483,50 @@ static int run_revisions(struct cmd_ctx *ctx, struct strv *sides)
 	return 0;
 }
 
+/*
+ * Whether the sets may be read against each other: all from one machine,
+ * or --pool. Sets that name no machine (results older than machine ids)
+ * cannot be checked: a note says so. 0, or -1 after naming the machines.
+ */
+static int same_machine(const struct run_set *sets, size_t n, char **specs, bool pool)
+{
+	const char *first = NULL, *unknown = NULL;
+	size_t fi = 0;
+	struct strv names = { 0 };
+	int ret = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *m = run_set_machine(&sets[i]);
+
+		if (!strcmp(m, ZD_MACHINE_UNKNOWN)) {
+			unknown = specs[i];
+			continue;
+		}
+		strv_pushf(&names, "%s (%s)", specs[i], m);
+		if (!first) {
+			first = m;
+			fi = i;
+		} else if (strcmp(m, first) && !ret) {
+			ret = -1;
+			if (!pool)
+				zd_err("%s was measured on machine %s, %s on machine %s: samples of different machines are not read against each other (--pool to compare them anyway)",
+				       specs[fi], first, specs[i], m);
+		}
+	}
+	if (ret && pool) {
+		char *j = strv_join(&names, ", ");
+
+		fprintf(stderr, "zdbench compare: note: --pool: comparing across machines: %s\n", j);
+		free(j);
+		ret = 0;
+	}
+	if (unknown && n > 1 && !ret)
+		fprintf(stderr, "zdbench compare: note: %s names no machine (results older than machine ids): not checked against the other sides'\n",
+			unknown);
+	strv_free(&names);
+	return ret;
+}
+
 static int cmd_compare(struct cmd_ctx *ctx)
 {
 	size_t *rows_of = NULL;
@@ -527,6 +577,8 @@ static int cmd_compare(struct cmd_ctx *ctx)
 		zd_err("compare needs two sides at least; %s holds one variant", specs.v[0]);
 		goto out;
 	}
+	if (same_machine(c.sets, c.nr_sets, specs.v, opt_pool))
+		goto out;
 	label_sides(&c, specs.v);
 	if (!c.nr_metrics) {
 		c.metrics = xmalloc(zd_nr_metrics * sizeof(*c.metrics));
@@ -580,6 +632,8 @@ static int cmd_compare(struct cmd_ctx *ctx)
 			json_object_object_add(so, "label", json_object_new_string(c.sides[k].label));
 			json_object_object_add(so, "dir", json_object_new_string(c.sides[k].rs->dir));
 			json_object_object_add(so, "variant", json_object_new_string(c.sides[k].variant));
+			json_object_object_add(so, "machine",
+					       json_object_new_string(run_set_machine(c.sides[k].rs)));
 			json_object_array_add(sides, so);
 		}
 		for (size_t i = 0; i < c.problems.n; i++)
