@@ -96,6 +96,7 @@ bench: all
 	scripts/bench-media.sh
 	scripts/bench-bisect.sh
 	scripts/bench-byo.sh
+	scripts/bench-jobs.sh
 
 format:
 	clang-format -i harness/*.[ch] harness/*/*.[ch] workloads/agent/*.c workloads/agent/*.h tests/*/*.c

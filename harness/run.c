@@ -225,6 +225,7 @@ static int boot_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	struct classification cl = { 0 };
 	struct agent_report rep = { 0 };
 	struct json_object *b = NULL;
+	double started = 0; /* epoch seconds: -j boots overlap, run.json shows it */
 	int ret = -1;
 
 	if (mkdir_p(dir, 0755)) {
@@ -257,6 +258,12 @@ static int boot_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 		zd_info("%s", line);
 		free(line);
 	}
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		started = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	}
 	if (vc->be->boot(&req, &bo) && bo.start_failed)
 		goto out;
 	unlink(initrd); /* a copy of the cached image: plan.json is kept */
@@ -273,6 +280,7 @@ static int boot_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	json_object_object_add(b, "round", json_object_new_int(round));
 	json_object_object_add(b, "verdict", json_object_new_string(verdict_name(cl.verdict)));
 	json_object_object_add(b, "timeout", bo.timeout ? json_object_new_string(bo.timeout) : NULL);
+	json_object_object_add(b, "started", json_object_new_double(started));
 	json_object_object_add(b, "wall_secs", json_object_new_double(bo.wall_secs));
 	json_object_object_add(b, "boot_to_agent_secs", json_object_new_double(bo.boot_secs));
 	json_object_object_add(b, "qemu_exit", json_object_new_int(bo.exit_code));
