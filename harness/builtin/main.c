@@ -17,6 +17,7 @@ static const struct builtin *const commands[] = {
 	&builtin_gc,
 	&builtin_compare,
 	&builtin_plot,
+	&builtin_report,
 	&builtin_nightly,
 	&builtin_bisect,
 	&builtin_bisect_run,

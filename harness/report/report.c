@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "stats.h"
 #include "util.h"
 #include "verdict.h"
@@ -125,6 +126,14 @@ void report_count(const struct run_set *rs, struct report_counts *c)
 			break;
 		}
 	free(pts);
+}
+
+int report_exit(const struct run_set *rs)
+{
+	struct report_counts c;
+
+	report_count(rs, &c);
+	return c.failed ? ZD_EXIT_KERNEL : c.skipped ? ZD_EXIT_INFRA : ZD_EXIT_CLEAN;
 }
 
 double report_median(const struct zd_metric *m, const struct zd_result *r, size_t *n)

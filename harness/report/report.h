@@ -65,6 +65,12 @@ struct report_counts {
 void report_count(const struct run_set *rs, struct report_counts *c);
 
 /*
+ * The exit status (exitcode.h) the outcomes of rs mean, as a run's: 1 if a
+ * point failed, else 3 if one was skipped (infra), else 0.
+ */
+int report_exit(const struct run_set *rs);
+
+/*
  * rs's test points in report order (variant by variant, each in the run
  * set's workload order; a variant without a workload has no point for it),
  * as a new array of pointers into rs (caller frees; NULL when none).
