@@ -51,12 +51,11 @@ static const struct option_desc options[] = {
 static int write_report(const struct report_ops *ops, struct run_set *rs, const char *run_dir,
 			int ret)
 {
-	struct run_set disk;
+	struct run_set disk = { 0 };
 
 	if (!rs->n) {
 		if (!run_dir || !is_dir(run_dir) || run_set_load(run_dir, &disk)) {
-			if (run_dir)
-				run_set_free(&disk);
+			run_set_free(&disk);
 			fprintf(stderr, "zdbench run: no %s report: the run left no results\n", ops->name);
 			return zd_exit_worse(ret, ZD_EXIT_INFRA);
 		}
