@@ -3,8 +3,9 @@
  * Report formats, each read back by a real parser of that format: KTAP by
  * the kernel's own kunit_parser.py (extracted from the Debian
  * linux-source-6.12 tarball at test time), JUnit XML by python3-junitparser
- * and xmllint, the JSON summary by json-c; lkp stats line by line against
- * lkp's "key: value" shape. The fixture is a results folder with every
+ * and xmllint (well-formed, and valid against tests/data/junit/junit.xsd),
+ * the JSON summary by json-c; lkp stats line by line against lkp's
+ * "key: value" shape. The fixture is a results folder with every
  * outcome (pass, fail, hang, crash, clean-but-not-ok, infra) and hostile
  * text: markup, "]]>", newlines, "not ok" and "# SKIP" inside messages and
  * console lines, which must change neither the parsed counts nor the file's
@@ -32,6 +33,7 @@
 #define TEMPLATE "tests/data/results/icount-a/base/odirect-read-pte.json"
 #define PY "/usr/bin/python3" /* Debian's: python3-junitparser is installed for it */
 #define KSRC_TAR "/usr/src/linux-source-6.12.tar.xz"
+#define JUNIT_XSD "tests/data/junit/junit.xsd"
 
 /* What a console or a message may hold, aimed at every format at once. */
 #define HOSTILE "evil <b>&amp;</b> ]]> \"q\" 'a' </failure><testcase name=\"x\">\n" \
@@ -224,16 +226,36 @@ static void test_ktap(void **state)
 	free(file);
 }
 
-static void test_junit(void **state)
+/* Well-formed XML, valid against the JUnit shape runners read (tests/data/junit/junit.xsd). */
+static void assert_xml_valid(const char *file)
 {
-	char *file = render("junit"), *cmd, *out;
+	char *cmd, *out;
 
 	need_tool("/usr/bin/xmllint", "libxml2-utils");
-	cmd = xasprintf("xmllint --noout '%s' 2>&1", file);
+	cmd = xasprintf("xmllint --noout --schema " JUNIT_XSD " '%s' 2>&1", file);
 	if (capture(cmd, &out))
 		fail_msg("xmllint refuses %s:\n%s", file, out);
 	free(out);
 	free(cmd);
+}
+
+#define BAD_JUNIT "<?xml version=\"1.0\"?>\n<testsuites><testsuite name=\"b\" tests=\"-1\" " \
+	"failures=\"0\" errors=\"0\"/></testsuites>\n"
+
+static void test_junit(void **state)
+{
+	char *file = render("junit"), *cmd, *out;
+
+	char *bad = path_join(tmp, "bad.xml");
+
+	assert_xml_valid(file);
+	/* the schema is read: a report with a negative count is refused */
+	assert_int_equal(write_file_atomic(bad, BAD_JUNIT, strlen(BAD_JUNIT)), 0);
+	cmd = xasprintf("xmllint --noout --schema " JUNIT_XSD " '%s' 2>&1", bad);
+	assert_int_not_equal(capture(cmd, &out), 0);
+	free(out);
+	free(cmd);
+	free(bad);
 	need_tool(PY, "python3");
 	cmd = xasprintf(PY " tests/tools/junit-counts.py '%s' 2>&1", file);
 	if (capture(cmd, &out))
@@ -346,12 +368,7 @@ static void test_hostile_names(void **state)
 	assert_int_equal(report_write(&report_ktap, &rs, k), 0);
 	assert_int_equal(report_write(&report_junit, &rs, x), 0);
 	assert_ktap_counts(k, N_PASSED, N_FAILED, N_SKIPPED);
-	need_tool("/usr/bin/xmllint", "libxml2-utils");
-	cmd = xasprintf("xmllint --noout '%s' 2>&1", x);
-	if (capture(cmd, &out))
-		fail_msg("xmllint refuses %s:\n%s", x, out);
-	free(out);
-	free(cmd);
+	assert_xml_valid(x);
 	cmd = xasprintf(PY " tests/tools/junit-counts.py '%s' 2>&1", x);
 	assert_int_equal(capture(cmd, &out), 0);
 	if (!strstr(out, "counts tests 8 passed 2 failed 4 skipped 2 errors 0 suites 2\n"))
