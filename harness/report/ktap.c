@@ -47,7 +47,7 @@ static const char *const stop_markers[] = {
 static void defuse_markers(struct sbuf *sb, size_t from)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(stop_markers); i++) {
-		const char *m = stop_markers[i], *colon = strchr(m, ':') ? strchr(m, ':') : m + strlen(m) - 1;
+		const char *m = stop_markers[i], *colon = strchr(m, ':'); /* each has one */
 		char *hit;
 
 		while ((hit = strstr(sb->buf + from, m))) {
