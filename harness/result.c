@@ -71,6 +71,7 @@ void result_free(struct zd_result *r)
 		free(f->text);
 		free(f->msg);
 		free(f->stack);
+		free(f->lkp_key);
 	}
 	free(r->findings);
 	for (size_t i = 0; i < r->nr_phases; i++)
@@ -296,6 +297,7 @@ struct json_object *result_to_json(const struct zd_result *r)
 			add_str(fo, "text", f->text);
 			add_str(fo, "message", f->msg);
 			add_str(fo, "stack", f->stack);
+			add_str(fo, "lkp_key", f->lkp_key);
 			json_object_array_add(fa, fo);
 		}
 		json_object_object_add(o, "findings", fa);
@@ -576,6 +578,7 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 			f->text = dupj(fo, "text");
 			f->msg = dupj(fo, "message");
 			f->stack = dupj(fo, "stack");
+			f->lkp_key = dupj(fo, "lkp_key");
 			f->line = jint(fo, "line", 0);
 		}
 	if (json_object_object_get_ex(o, "phases", &a) && json_object_is_type(a, json_type_array))

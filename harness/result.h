@@ -54,6 +54,7 @@ struct zd_check {
 /* A console finding, as the classifier saw it. */
 struct zd_finding {
 	char *cls, *key, *phase, *text, *msg, *stack;
+	char *lkp_key;	/* the classifier's lkp-tests name ("dmesg...."), or NULL (older results) */
 	unsigned long line;
 };
 

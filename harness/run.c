@@ -702,8 +702,8 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	json_object_object_add(vc.run_json, "finished", json_object_new_int64(time(NULL)));
 	if (write_run_json(&vc))
 		goto out;
-	print_summary(stdout, res, nv * nw);
-	printf("\nresults: %s\n", rd);
+	print_summary(o->summary_out ? o->summary_out : stdout, res, nv * nw);
+	fprintf(o->summary_out ? o->summary_out : stdout, "\nresults: %s\n", rd);
 	if (o->out_set) { /* hand the results over, as a loader would group them */
 		run_set_init(o->out_set, rd);
 		for (size_t i = 0; i < nv * nw; i++)

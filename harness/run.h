@@ -16,6 +16,8 @@ struct run_opts {
 	const char *reproducer;	/* the command line that reproduces this run */
 	unsigned int interleave; /* boots per variant, alternating (0, 1: one) */
 	unsigned int jobs;	/* guests at once (-j); 0: run_default_jobs() */
+	/* where the summary table goes: NULL stdout (stderr when a report takes stdout) */
+	FILE *summary_out;
 	/* optional out: on a finished matrix, the results (moved in) */
 	struct run_set *out_set;
 	/* out: the stage a non-verdict exit came from */

@@ -81,6 +81,6 @@ char *project_dir(void);
 extern const struct builtin builtin_run, builtin_build, builtin_boot, builtin_source,
 	builtin_compare, builtin_plot, builtin_merge, builtin_nightly, builtin_bisect,
 	builtin_bisect_run, builtin_check_log, builtin_workloads, builtin_config,
-	builtin_kernels, builtin_gc;
+	builtin_kernels, builtin_gc, builtin_report;
 
 #endif

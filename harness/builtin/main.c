@@ -18,6 +18,7 @@ static const struct builtin *const commands[] = {
 	&builtin_compare,
 	&builtin_plot,
 	&builtin_merge,
+	&builtin_report,
 	&builtin_nightly,
 	&builtin_bisect,
 	&builtin_bisect_run,
