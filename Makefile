@@ -13,16 +13,17 @@ endif
 # CFLAGS is the user's (make CFLAGS=-O1 replaces it whole); what every
 # build needs is in ZD_CFLAGS, which the command line does not touch.
 CFLAGS ?= -O2 -g
-ZD_CFLAGS := -std=c11 -Iworkloads -Iharness -Iharness/backend -Iharness/builtin $(WARN) -DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+ZD_CFLAGS := -std=c11 -Iworkloads -Iharness -Iharness/backend -Iharness/builtin -Iharness/report $(WARN) -DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
 ALL_CFLAGS = $(ZD_CFLAGS) $(CFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS)) -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-# harness/: the library; harness/backend/: the boot backends; harness/builtin/:
-# one file per command (git's builtin/), main.c holds the command table.
-HARNESS_SRCS := $(wildcard harness/*.c harness/backend/*.c) \
+# harness/: the library; harness/backend/: the boot backends; harness/report/:
+# the report formats; harness/builtin/: one file per command (git's
+# builtin/), main.c holds the command table.
+HARNESS_SRCS := $(wildcard harness/*.c harness/backend/*.c harness/report/*.c) \
 	$(filter-out harness/builtin/main.c,$(wildcard harness/builtin/*.c))
-HARNESS_HDRS := $(wildcard harness/*.h harness/backend/*.h harness/builtin/*.h)
+HARNESS_HDRS := $(wildcard harness/*.h harness/backend/*.h harness/builtin/*.h harness/report/*.h)
 HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(BUILD)/harness/%.o) $(BUILD)/harness/config_blob.o \
 	$(BUILD)/workloads/kinds.o $(BUILD)/workloads/ndctl.o $(BUILD)/workloads/media.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -95,6 +96,8 @@ bench: all
 	scripts/bench-workloads.sh
 	scripts/bench-media.sh
 	scripts/bench-bisect.sh
+	scripts/bench-byo.sh
+	scripts/bench-jobs.sh
 
 format:
 	clang-format -i harness/*.[ch] harness/*/*.[ch] workloads/agent/*.c workloads/agent/*.h tests/*/*.c
@@ -104,11 +107,11 @@ clean:
 
 # libFuzzer targets (clang, ASan, UBSan): the console classifier, seeded
 # with tests/data/console; the config reader, the result reader, the
-# history reader and the bisect state reader, seeded with the files of
-# tests/fuzz/seeds/NAME. `make fuzz` runs each for FUZZ_SECONDS;
+# history reader, the bisect state reader and merge's run folder check,
+# seeded with the files of tests/fuzz/seeds/NAME. `make fuzz` runs each for FUZZ_SECONDS;
 # docs/fuzzing.md records how long each ran clean.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := classify config result history bisect_state
+FUZZ_TARGETS := classify config result history bisect_state merge
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
 	-Iworkloads -Iharness -Iharness/backend -Iharness/builtin \
 	-DZDBENCH_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))

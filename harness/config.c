@@ -31,6 +31,7 @@ static const struct config_key wl_keys[] = {
 static const struct config_key keys[] = {
 	{ "general", "cache_dir", K_STR, C(cache_dir) },
 	{ "general", "results_dir", K_STR, C(results_dir) },
+	{ "general", "machine", K_STR, C(machine), .names = true },
 	{ "kernel", "source", K_ENUM, C(source), src_choices },
 	{ "kernel", "tarball", K_STR, C(tarball) },
 	{ "kernel", "tree", K_STR, C(tree) },
@@ -378,6 +379,10 @@ static int set_value(struct zd_config *c, const struct config_key *k, char *base
 		return ret;
 	}
 	case K_STR:
+		/* a machine label becomes a folder name when results are merged */
+		if (k->names && *value && !is_name(value))
+			return fail(c, origin, line, "key '%s': '%s': %s", k->key, value,
+				    ZD_NAME_RULE);
 	store:
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);

@@ -57,6 +57,7 @@ struct zd_config {
 	/* [general] */
 	char *cache_dir;
 	char *results_dir;
+	char *machine;		/* [general] machine: this machine's label, or "" (machine.h) */
 	char *project_dir;	/* where kernels/ and workloads/ live */
 	/* [kernel] */
 	char *source;		/* debian | tree */
@@ -130,7 +131,7 @@ struct config_key {
 	size_t off;		/* offsetof(struct zd_config, field) */
 	const char *const *choices; /* K_ENUM, ends with NULL */
 	unsigned int min, max;	    /* K_UINT */
-	bool names;		    /* K_LIST: every entry is_name() (file names) */
+	bool names;		    /* K_LIST: every entry is_name(); K_STR: empty or is_name() */
 };
 
 struct zd_config *config_new(void);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "changepoint.h"
+#include "machine.h"
 #include "plot.h"
 #include "metric.h"
 #include "result.h"
@@ -32,6 +33,7 @@ struct json_object *history_doc(const struct run_set *rs, const char *run_id,
 	json_object_object_add(d, "run_id", json_object_new_string(run_id));
 	json_object_object_add(d, "time", json_object_new_int64(when));
 	json_object_object_add(d, "commit", json_object_new_string(commit ? commit : ""));
+	json_object_object_add(d, "machine", json_object_new_string(run_set_machine(rs)));
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct zd_result *r = &rs->res[i];
 		struct json_object *ro = json_object_new_object();
@@ -105,6 +107,10 @@ static const char *doc_shape_error(struct json_object *o)
 		return "schema is not " HISTORY_SCHEMA;
 	if (!jstr(o, "run_id"))
 		return "run_id is not a string";
+	/* absent in documents older than machine ids: read as "unknown" */
+	if (json_object_object_get_ex(o, "machine", &v) &&
+	    (!jstr(o, "machine") || !is_name(jstr(o, "machine"))))
+		return "machine is not a name";
 	if (!json_object_object_get_ex(o, "time", &v) || !json_object_is_type(v, json_type_int))
 		return "time is not an integer";
 	if (!json_object_object_get_ex(o, "series", &series) ||
@@ -254,19 +260,28 @@ static void date_of(long t, char *buf, size_t n)
  */
 #define CP_SETTLE 6
 
+const char *history_doc_machine(struct json_object *doc)
+{
+	const char *m = jstr(doc, "machine");
+
+	return m ? m : ZD_MACHINE_UNKNOWN;
+}
+
 /*
- * One series: values over the nights that have it, change points, a plot.
- * -1 (said) when its data or plot could not be written.
+ * One series: values over the nights of docs that have key, change points,
+ * a plot, all under label (the key, or "machine/key" for one machine's
+ * nights). Nothing when no night has it. -1 (said) when its data or plot
+ * could not be written.
  */
 static int analyse_series(const char *project_dir, const char *pdir,
 			   struct json_object **docs, size_t n, const char *key,
-			   struct hist_report *rep, struct sbuf *html)
+			   const char *label, struct hist_report *rep, struct sbuf *html)
 {
 	int ret = 0;
 	double *x = xcalloc(n + 1, sizeof(double));
 	size_t *night = xcalloc(n + 1, sizeof(size_t)), m = 0, cps[16], nc;
 	struct sbuf data = { 0 }, cpd = { 0 };
-	char *name = plot_file_name(key), *dpath, *cpath, *out;
+	char *name = plot_file_name(label), *dpath, *cpath, *out;
 	struct strv vars = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
@@ -281,6 +296,13 @@ static int analyse_series(const char *project_dir, const char *pdir,
 		date_of(jint(docs[i], "time", 0), date, sizeof(date));
 		sbuf_addf(&data, "%zu\t%s\t%.4f\n", i, date, x[m]);
 		m++;
+	}
+	if (!m) {
+		free(name);
+		free(x);
+		free(night);
+		sbuf_free(&data);
+		return 0;
 	}
 	nc = m >= 10 ? edivisive(x, m, NULL, cps, 16) : 0;
 	/*
@@ -308,7 +330,7 @@ static int analyse_series(const char *project_dir, const char *pdir,
 				old_cp = (m - 1) - prev[j] >= CP_SETTLE &&
 					 prev[j] + 1 >= cps[c] && prev[j] <= cps[c] + 1;
 			if (!old_cp)
-				strv_pushf(&rep->new_changes, "%s: night %zu", key, night[cps[c]]);
+				strv_pushf(&rep->new_changes, "%s: night %zu", label, night[cps[c]]);
 		}
 	}
 	for (size_t c = 0; c < nc; c++) {
@@ -318,7 +340,7 @@ static int analyse_series(const char *project_dir, const char *pdir,
 		char date[32];
 
 		date_of(jint(docs[night[cps[c]]], "time", 0), date, sizeof(date));
-		strv_pushf(&rep->changes, "%s: night %zu (%s, %s): %.1f -> %.1f (%+.2f%%)", key,
+		strv_pushf(&rep->changes, "%s: night %zu (%s, %s): %.1f -> %.1f (%+.2f%%)", label,
 			   night[cps[c]], date, jstr(docs[night[cps[c]]], "run_id"), before,
 			   after, 100 * (after - before) / before);
 		sbuf_addf(&cpd, "%zu\t%.4f\n", night[cps[c]], x[cps[c]]);
@@ -339,7 +361,7 @@ static int analyse_series(const char *project_dir, const char *pdir,
 	strv_push(&vars, "out");
 	strv_push(&vars, out);
 	strv_push(&vars, "title");
-	strv_pushf(&vars, "%s (%zu nights, %zu change points)", key, m, nc);
+	strv_pushf(&vars, "%s (%zu nights, %zu change points)", label, m, nc);
 	strv_push(&vars, "ylabel");
 	{ /* the key ends in the metric's name */
 		const char *mn = strrchr(key, '/');
@@ -353,7 +375,7 @@ static int analyse_series(const char *project_dir, const char *pdir,
 	if (m && gnuplot(project_dir, "trend", &vars)) {
 		ret = -1; /* gnuplot() said why */
 	} else if (m) {
-		char *ek = html_escape(key);
+		char *ek = html_escape(label);
 
 		sbuf_addf(html, "<h3>%s</h3><p><a href=\"plots/%s.svg\"><img src=\"plots/%s.png\" alt=\"%s\"></a></p>\n",
 			  ek, name, name, ek);
@@ -371,8 +393,10 @@ static int analyse_series(const char *project_dir, const char *pdir,
 	return ret;
 }
 
-int history_analyse(const char *project_dir, const char *hdir, struct hist_report *rep)
+int history_analyse(const char *project_dir, const char *hdir, bool pool,
+		    struct hist_report *rep)
 {
+	struct strv machines = { 0 };
 	struct json_object **docs;
 	struct strv keys = { 0 };
 	struct sbuf html = { 0 };
@@ -412,10 +436,59 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 	{
 		struct sbuf plots = { 0 };
 
-		bool failed = false;
+		bool failed = false, unknown = false;
 
-		for (size_t i = 0; i < keys.n; i++)
-			failed |= analyse_series(project_dir, pdir, docs, n, keys.v[i], rep, &plots) != 0;
+		/* the named machines, in order of appearance */
+		for (size_t i = 0; i < n; i++) {
+			const char *m = history_doc_machine(docs[i]);
+			size_t j = 0;
+
+			if (!strcmp(m, ZD_MACHINE_UNKNOWN)) {
+				unknown = true;
+				continue;
+			}
+			while (j < machines.n && strcmp(machines.v[j], m))
+				j++;
+			if (j == machines.n)
+				strv_push(&machines, m);
+		}
+		/*
+		 * Nights that name no machine were written before machine ids:
+		 * in a history of one named machine they are its own (a lab's
+		 * nightly before the upgrade), so its series go on unbroken;
+		 * among several they are a series of their own.
+		 */
+		if (unknown && machines.n > 1)
+			strv_push(&machines, ZD_MACHINE_UNKNOWN);
+		if (pool || machines.n < 2) {
+			/* one machine (or --pool): the series as they are */
+			for (size_t i = 0; i < keys.n; i++)
+				failed |= analyse_series(project_dir, pdir, docs, n, keys.v[i],
+							 keys.v[i], rep, &plots) != 0;
+		} else {
+			/*
+			 * Several machines: a change point is a change of one
+			 * machine's figures, so each series is one machine's
+			 * nights, named machine/key, its nights counted on it.
+			 */
+			struct json_object **md = xcalloc(n, sizeof(*md));
+
+			for (size_t k = 0; k < machines.n; k++) {
+				size_t mn = 0;
+
+				for (size_t i = 0; i < n; i++)
+					if (!strcmp(history_doc_machine(docs[i]), machines.v[k]))
+						md[mn++] = docs[i];
+				for (size_t i = 0; i < keys.n; i++) {
+					char *label = xasprintf("%s/%s", machines.v[k], keys.v[i]);
+
+					failed |= analyse_series(project_dir, pdir, md, mn, keys.v[i],
+								 label, rep, &plots) != 0;
+					free(label);
+				}
+			}
+			free(md);
+		}
 		/* a report with plots missing (a full disk) is not written: no partial output */
 		if (failed) {
 			sbuf_free(&plots);
@@ -450,6 +523,7 @@ int history_analyse(const char *project_dir, const char *hdir, struct hist_repor
 		zd_err("cannot write %s: %s", index, strerror(errno));
 out:
 	history_free(docs, n);
+	strv_free(&machines);
 	strv_free(&keys);
 	sbuf_free(&html);
 	free(pdir);

@@ -3,13 +3,17 @@
 #define ZD_HISTORY_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 
 #include "runset.h"
 
 /*
  * Nightly history: results/history/<run-id>.json, one document per run
  * ("zdbench.history/1"), never rewritten. Series are keyed
- * variant/workload/metric.
+ * variant/workload/metric; each document names the machine its run
+ * measured on ("machine", machine.h; absent in older ones: "unknown").
+ * zdbench merge writes documents of the same shape as <run-id>@<machine>.json
+ * with "content_sha256" and "source" besides (merge.h).
  */
 struct json_object *history_doc(const struct run_set *rs, const char *run_id,
 				const char *commit, long when);
@@ -26,8 +30,19 @@ struct hist_report {
 	size_t nights;
 };
 
-/* Change points (E-divisive) per series, new failures, trend plots, index.html. */
-int history_analyse(const char *project_dir, const char *hdir,
+/* A document's machine id, "unknown" when it names none. */
+const char *history_doc_machine(struct json_object *doc);
+/*
+ * Change points (E-divisive) per series, new failures, trend plots,
+ * index.html. When the documents name more than one machine, each series
+ * is one machine's ("machine/variant/workload/metric", nights counted on
+ * that machine) unless pool, which reads every night as one series.
+ * Documents that name no machine belong to the one machine a history
+ * names otherwise, and are the series "unknown/..." beside several. New
+ * failures are the last document's signatures no earlier one had, on any
+ * machine.
+ */
+int history_analyse(const char *project_dir, const char *hdir, bool pool,
 		    struct hist_report *rep);
 void hist_report_free(struct hist_report *rep);
 

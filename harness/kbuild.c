@@ -673,6 +673,56 @@ static char *patches_sha(const struct zd_list *patches)
 	return xstrdup(hex);
 }
 
+/*
+ * Options the fragments asked for that olddefconfig dropped (missing:
+ * config_verify's "CONFIG_X=y (got unset), ..."). An option this tree's
+ * Kconfig does not declare at all (a kernel older than the fragment, e.g.
+ * an option added after 6.1) is no reason to stop while no workload of the
+ * plan needs it (kconfig_missing): said, and the build goes on (0). An
+ * option that exists but whose dependencies are not met, or one the plan
+ * needs, is an error (ZD_EXIT_USAGE, -1), each option named with which.
+ */
+static int explain_dropped(const struct zd_config *c, const char *src, const char *dotconfig,
+			   const char *missing)
+{
+	struct sbuf absent = { 0 }, dropped = { 0 };
+	char *list = xstrdup(missing), *text, *need;
+	bool bad;
+
+	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+		char *sym = trim(tok), *eq = strchr(sym, '=');
+		char *name;
+
+		if (eq)
+			*eq = 0;
+		name = str_starts(sym, "CONFIG_") ? sym + 7 : sym;
+		if (kconfig_declares(src, name) == 0)
+			sbuf_addf(&absent, "%s%s", absent.len ? ", " : "", sym);
+		else
+			sbuf_addf(&dropped, "%s%s", dropped.len ? ", " : "", sym);
+	}
+	free(list);
+	text = read_file(dotconfig, NULL);
+	need = text ? kconfig_missing(c, text) : xstrdup("(cannot read the .config)");
+	free(text);
+	if (absent.len)
+		zd_info("this kernel's Kconfig has no %s (newer than this kernel?)%s", absent.buf,
+			dropped.len || need ? "" : ": no workload of the plan needs them, the build goes on");
+	if (dropped.len)
+		zd_err("Kconfig dropped requested options (their dependencies are not met): %s",
+		       dropped.buf);
+	if (need)
+		zd_err("the plan needs what this .config lacks:\n%s", need);
+	bad = dropped.len || need;
+	sbuf_free(&absent);
+	sbuf_free(&dropped);
+	free(need);
+	if (!bad)
+		return 0;
+	build_fail = ZD_EXIT_USAGE; /* the fragments ask for what Kconfig refuses */
+	return -1;
+}
+
 static int configure(const struct zd_config *c, const char *src,
 		     const char *bdir, const struct zd_list *frags,
 		     const char *log)
@@ -704,11 +754,8 @@ static int configure(const struct zd_config *c, const char *src,
 	    run_make(c, src, bdir, "olddefconfig", log, NULL, 600))
 		goto out;
 	ret = config_verify(dotconfig, &syms, &vals, &missing);
-	if (ret > 0) {
-		zd_err("Kconfig dropped requested options (check their dependencies): %s",
-		       missing);
-		build_fail = ZD_EXIT_USAGE; /* the fragments ask for what Kconfig refuses */
-	}
+	if (ret > 0)
+		ret = explain_dropped(c, src, dotconfig, missing);
 	ret = ret ? -1 : 0;
 out:
 	strv_free(&syms);
@@ -1168,6 +1215,17 @@ int kbuild_variant(const struct zd_config *c, const struct zd_ksrc *s0,
 		zd_info("kernel %s: built in %.0fs (key %.12s)", variant,
 			k->build_secs, key);
 out:
+	if (!ret && v.kind == VK_PREBUILT) {
+		char *cfg = path_join(k->dir, "config");
+
+		kfacts_from_config(cfg, &k->facts);
+		free(cfg);
+	} else if (!ret) {
+		/* HEAD with edits: the work tree's files are what was built */
+		bool worktree = !strcmp(variant, ZD_VARIANT_HEAD) && s->dirty_hash && *s->dirty_hash;
+
+		kfacts_from_tree(s->tree, worktree ? NULL : k->commit, &k->facts);
+	}
 	k->fail_exit = ret ? build_fail : ZD_EXIT_CLEAN;
 	if (lockfd >= 0)
 		close(lockfd); /* releases the flock */

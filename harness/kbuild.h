@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "exitcode.h"
+#include "kfacts.h"
 #include "ksrc.h"
 #include "util.h"
 
@@ -23,6 +24,7 @@ struct zd_kernel {
 	char *patches_hash;
 	const char *kind;  /* meta.json "kind": "build" (NULL) or "prebuilt" */
 	bool cached;	   /* no make ran */
+	struct kfacts facts; /* read from its sources (kfacts.h), set when built or cached */
 	double build_secs;
 	/* when kbuild_variant failed: whose fault (exitcode.h), see kbuild_exit */
 	int fail_exit;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "git.h"
 #include "util.h"
 
 /* The value of CONFIG_sym in .config text: "y", "m", ..., or NULL (unset). */
@@ -161,6 +162,14 @@ static void workload_needs(struct sbuf *out, const struct zd_config *c, const ch
 
 		check(out, text, &nb, 1, who);
 	}
+	if (!strcmp(kind, "truncpin")) {
+		const struct need t[] = {
+			{ "CONFIG_BLK_DEV_NULL_BLK", "the slow device that holds the pin" },
+			{ "CONFIG_CONFIGFS_FS", "null_blk's configfs (/sys/kernel/config/nullb)" },
+		};
+
+		check(out, text, t, ARRAY_SIZE(t), who);
+	}
 	if (!strcmp(kind, "futex")) {
 		const struct need f = { "CONFIG_FUTEX", "futex(2)" };
 
@@ -205,4 +214,23 @@ char *kconfig_missing(const struct zd_config *c, const char *text)
 		check(&out, text, &n, 1, "[qemu] pmem = nvdimm/file");
 	}
 	return out.len ? sbuf_detach(&out, NULL) : NULL;
+}
+
+int kconfig_declares(const char *src, const char *sym)
+{
+	char *re = xasprintf("^[[:space:]]*(menu)?config[[:space:]]+%s[[:space:]]*$", sym);
+	char *args[] = { "grep", "-q", "-E", re, "--", "*Kconfig*", NULL };
+	char *top = NULL;
+	char *targs[] = { "rev-parse", "--show-toplevel", NULL };
+	int ret;
+
+	/* git grep exits 1 both for "no match" and "not a repository": ask first */
+	if (git_run(src, targs, &top, 60)) {
+		free(re);
+		return -1;
+	}
+	free(top);
+	ret = git_run(src, args, NULL, 120) ? 0 : 1;
+	free(re);
+	return ret;
 }

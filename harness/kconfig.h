@@ -27,5 +27,13 @@ int kconfig_check_arch(const char *path, bool built);
  * or the agent uses.
  */
 char *kconfig_missing(const struct zd_config *c, const char *text);
+/*
+ * Does the kernel tree at src (a git work tree) declare `config SYM` (or
+ * `menuconfig SYM`; sym without CONFIG_) in one of its Kconfig files?
+ * 1 yes, 0 no, -1 cannot tell (not a git tree). An option a fragment asks
+ * for that an older kernel does not have is told apart from one whose
+ * dependencies are not met by this.
+ */
+int kconfig_declares(const char *src, const char *sym);
 
 #endif

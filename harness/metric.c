@@ -71,6 +71,8 @@ const struct zd_metric zd_metrics[] = {
 	{ "elapsed_ns", "ns", "time of the measured loop", false, m_elapsed_ns },
 	{ "get_ns_per_page", "ns", "gup_test: the kernel's pin time per page", false, m_get_ns },
 	{ "put_ns_per_page", "ns", "gup_test: the kernel's unpin time per page", false, m_put_ns },
+	{ "fault_ns_per_page", "ns", "mapcycle: fault-in time per page of a fresh mapping", false, m_extra, "fault_ns_per_page" },
+	{ "zap_ns_per_page", "ns", "mapcycle: munmap (zap) time per page", false, m_extra, "zap_ns_per_page" },
 	{ "fio_bw", "B/s", "fio: bytes per second of job runtime", true, m_fio_bw },
 	{ "fio_iops", "IO/s", "fio: I/Os per second of job runtime", true, m_fio_iops },
 	{ "fio_lat_mean_ns", "ns", "fio: mean completion latency", false, m_fio_lat_mean },

@@ -38,7 +38,7 @@ static void counters_free(struct zd_sample *s)
 void result_free(struct zd_result *r)
 {
 	char **strs[] = {
-		&r->run_id, &r->variant, &r->workload, &r->kind, &r->commit, &r->kernel_key, &r->config_hash,
+		&r->run_id, &r->variant, &r->workload, &r->machine, &r->kind, &r->commit, &r->kernel_key, &r->config_hash,
 		&r->compiler, &r->patches_hash, &r->backend, &r->accel, &r->clock,
 		&r->kernel_cmdline, &r->qemu_cmdline, &r->pmem, &r->medium, &r->guest_kernel,
 		&r->verdict, &r->timeout, &r->msg, &r->reproducer,
@@ -57,6 +57,8 @@ void result_free(struct zd_result *r)
 	strv_free(&r->signatures);
 	free(r->sig_boots);
 	strv_free(&r->pgmap_refs);
+	if (r->kernel_facts)
+		json_object_put(r->kernel_facts);
 	strv_free(&r->holds);
 	strv_free(&r->param_keys);
 	strv_free(&r->param_vals);
@@ -69,6 +71,7 @@ void result_free(struct zd_result *r)
 		free(f->text);
 		free(f->msg);
 		free(f->stack);
+		free(f->lkp_key);
 	}
 	free(r->findings);
 	for (size_t i = 0; i < r->nr_phases; i++)
@@ -215,6 +218,8 @@ struct json_object *result_to_json(const struct zd_result *r)
 	add_str(o, "schema", ZD_RESULT_SCHEMA);
 	add_str(o, "run_id", r->run_id);
 	add_str(o, "variant", r->variant);
+	if (r->machine)
+		add_str(o, "machine", r->machine);
 	add_str(wl, "name", r->workload);
 	add_str(wl, "kind", r->kind);
 	for (size_t i = 0; i < r->param_keys.n; i++) {
@@ -234,6 +239,8 @@ struct json_object *result_to_json(const struct zd_result *r)
 	add_str(k, "compiler", r->compiler);
 	add_str(k, "patches_sha256", r->patches_hash);
 	add_str(k, "release", r->guest_kernel);
+	if (r->kernel_facts)
+		json_object_object_add(k, "facts", json_object_get(r->kernel_facts));
 	json_object_object_add(o, "kernel", k);
 	add_str(b, "backend", r->backend);
 	add_str(b, "accel", r->accel);
@@ -242,6 +249,8 @@ struct json_object *result_to_json(const struct zd_result *r)
 	add_str(b, "qemu_cmdline", r->qemu_cmdline);
 	add_str(b, "pmem", r->pmem);
 	add_str(b, "medium", r->medium);
+	/* under the wall clock, guests sharing the machine share its noise too */
+	add_int(b, "guests", r->guests ? r->guests : 1);
 	json_object_object_add(o, "boot", b);
 	for (size_t i = 0; i < r->nr_samples; i++)
 		json_object_array_add(sa, sample_to_json(&r->samples[i]));
@@ -288,6 +297,7 @@ struct json_object *result_to_json(const struct zd_result *r)
 			add_str(fo, "text", f->text);
 			add_str(fo, "message", f->msg);
 			add_str(fo, "stack", f->stack);
+			add_str(fo, "lkp_key", f->lkp_key);
 			json_object_array_add(fa, fo);
 		}
 		json_object_object_add(o, "findings", fa);
@@ -312,6 +322,7 @@ struct json_object *result_to_json(const struct zd_result *r)
 			json_object_array_add(pa, pr ? pr : json_object_new_string(r->pgmap_refs.v[i]));
 		}
 		json_object_object_add(o, "pgmap_refs", pa);
+		json_object_object_add(o, "proofs", result_proofs(r));
 		/* only where a workload held pages: other results stay as they were */
 		if (r->holds.n) {
 			pa = json_object_new_array();
@@ -324,6 +335,45 @@ struct json_object *result_to_json(const struct zd_result *r)
 		}
 	}
 	add_str(o, "reproducer", r->reproducer);
+	return o;
+}
+
+/*
+ * What the result could prove and what it could not, in words: derived from
+ * the result (never read back), so an older result gets them too. A proof
+ * not made is not a failure: a kernel without fs_dax tracepoints, FOLL_GET
+ * references (6.1's O_DIRECT, GUP-fast), a kernel without zdbench's
+ * pgmap_refs file (any kernel but the shipped variants).
+ */
+struct json_object *result_proofs(const struct zd_result *r)
+{
+	struct json_object *o = json_object_new_object();
+	const struct zd_check *map = NULL;
+	int64_t acq = 0, rel = 0;
+
+	for (size_t i = 0; i < r->nr_checks; i++)
+		if (!strcmp(r->checks[i].name, "dax_mapping"))
+			map = &r->checks[i];
+	for (size_t i = 0; i < r->nr_samples; i++) {
+		acq += r->samples[i].pin_acquired;
+		rel += r->samples[i].pin_released;
+	}
+	add_str(o, "mapping", map ? (map->ok ? "made: the fs_dax fault tracepoints show it"
+					     : "failed: the fs_dax fault tracepoints contradict it")
+				  : "not made: no fs_dax fault tracepoints (devdax, anon, or no ftrace)");
+	if (acq) {
+		char *t = xasprintf("made: %llu pins acquired, %llu released (FOLL_PIN, /proc/vmstat)",
+				    (unsigned long long)acq, (unsigned long long)rel);
+
+		add_str(o, "references", t);
+		free(t);
+	} else {
+		add_str(o, "references",
+			r->nr_samples ? "not made: no pins taken; FOLL_GET page references are not counted by the kernel"
+				      : "not made: no sample");
+	}
+	add_str(o, "pgmap_refs", r->pgmap_refs.n ? "made: the kernel's pgmap_refs file was read"
+						 : "not measured: no /sys/kernel/debug/pgmap_refs in this kernel (only zdbench's variant kernels have it)");
 	return o;
 }
 
@@ -419,6 +469,7 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	}
 	r->run_id = dupj(o, "run_id");
 	r->variant = dupj(o, "variant");
+	r->machine = dupj(o, "machine");
 	json_object_object_get_ex(o, "workload", &wl);
 	json_object_object_get_ex(wl, "params", &params);
 	r->workload = dupj(wl, "name");
@@ -436,6 +487,12 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	r->compiler = dupj(k, "compiler");
 	r->patches_hash = dupj(k, "patches_sha256");
 	r->guest_kernel = dupj(k, "release");
+	{
+		struct json_object *kf;
+
+		if (json_object_object_get_ex(k, "facts", &kf) && json_object_is_type(kf, json_type_object))
+			r->kernel_facts = json_object_get(kf);
+	}
 	json_object_object_get_ex(o, "boot", &b);
 	r->backend = dupj(b, "backend");
 	r->accel = dupj(b, "accel");
@@ -443,6 +500,12 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	r->kernel_cmdline = dupj(b, "kernel_cmdline");
 	r->qemu_cmdline = dupj(b, "qemu_cmdline");
 	r->pmem = dupj(b, "pmem");
+	{
+		struct json_object *g;
+
+		if (json_object_object_get_ex(b, "guests", &g) && json_object_get_int64(g) > 1)
+			r->guests = (unsigned int)json_object_get_int64(g);
+	}
 	r->medium = dupj(b, "medium");
 	if (json_object_object_get_ex(o, "samples", &a) && json_object_is_type(a, json_type_array)) {
 		/* NaN or inf would poison every statistic downstream: refuse */
@@ -515,6 +578,7 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 			f->text = dupj(fo, "text");
 			f->msg = dupj(fo, "message");
 			f->stack = dupj(fo, "stack");
+			f->lkp_key = dupj(fo, "lkp_key");
 			f->line = jint(fo, "line", 0);
 		}
 	if (json_object_object_get_ex(o, "phases", &a) && json_object_is_type(a, json_type_array))
@@ -548,6 +612,11 @@ int result_from_json(struct json_object *o, struct zd_result *r, char **err)
 	if (!is_name(r->variant) || !is_name(r->workload)) {
 		*err = xasprintf("variant '%s', workload '%s': %s", r->variant, r->workload,
 				 ZD_NAME_RULE);
+		return -1;
+	}
+	/* merge makes a folder of it */
+	if (r->machine && !is_name(r->machine)) {
+		*err = xasprintf("machine '%s': %s", r->machine, ZD_NAME_RULE);
 		return -1;
 	}
 	{

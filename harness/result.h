@@ -54,6 +54,7 @@ struct zd_check {
 /* A console finding, as the classifier saw it. */
 struct zd_finding {
 	char *cls, *key, *phase, *text, *msg, *stack;
+	char *lkp_key;	/* the classifier's lkp-tests name ("dmesg...."), or NULL (older results) */
 	unsigned long line;
 };
 
@@ -67,13 +68,16 @@ struct zd_phase {
 
 struct zd_result {
 	char *run_id, *variant, *workload, *kind;
+	char *machine;	/* machine.h's id; NULL in results older than it */
 	/* workload parameters as run (defaults filled in) */
 	struct strv param_keys, param_vals;
 	/* kernel */
 	char *commit, *kernel_key, *config_hash, *compiler, *patches_hash;
+	struct json_object *kernel_facts; /* kfacts_json() of the kernel, or NULL (older results) */
 	/* boot */
 	char *backend, *accel, *clock, *kernel_cmdline, *qemu_cmdline, *pmem;
 	char *medium;	/* fsdax/ext4 | fsdax/xfs | devdax */
+	unsigned int guests; /* guests booted at once on the machine (run -j); 0 read as 1 */
 	char *guest_kernel; /* uname -r in the guest */
 	/* measurements */
 	struct zd_sample *samples;
@@ -105,6 +109,8 @@ struct zd_result {
 };
 
 void result_init(struct zd_result *r);
+/* The "proofs" object of a result: mapping, references, pgmap_refs, each "made: …", "failed: …" or "not made/measured: …" (a new object). */
+struct json_object *result_proofs(const struct zd_result *r);
 const char *result_param(const struct zd_result *r, const char *key);
 struct zd_finding *result_add_finding(struct zd_result *r);
 struct zd_phase *result_add_phase(struct zd_result *r, const char *name);

@@ -8,6 +8,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <sys/wait.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "harvest.h"
 #include "image.h"
 #include "ksrc.h"
+#include "machine.h"
 #include "metric.h"
 #include "stats.h"
 #include "util.h"
@@ -28,7 +30,7 @@
 #include "wlkind.h"
 
 struct json_object *plan_json(const struct zd_config *c, const struct backend_ops *be,
-			      const char *run_id, const char *variant)
+			      const char *run_id, const char *variant, const struct kfacts *kf)
 {
 	struct json_object *p = json_object_new_object();
 	struct json_object *wa = json_object_new_array();
@@ -60,6 +62,9 @@ struct json_object *plan_json(const struct zd_config *c, const struct backend_op
 		json_object_array_add(wa, wo);
 	}
 	json_object_object_add(p, "workloads", wa);
+	/* what the kernel does that the workloads' proofs depend on */
+	if (kf)
+		json_object_object_add(p, "kernel", kfacts_json(kf));
 	return p;
 }
 
@@ -101,7 +106,11 @@ void print_summary(FILE *f, struct zd_result *res, size_t n)
 	}
 }
 
-static void host_info(struct json_object *run)
+/*
+ * The host (uname, CPUs) and the machine's identity (machine.h): the id
+ * each result carries is vc's machine.
+ */
+static void host_info(struct json_object *run, const struct zd_machine *m)
 {
 	struct utsname u;
 	struct json_object *h = json_object_new_object();
@@ -112,6 +121,7 @@ static void host_info(struct json_object *run)
 	}
 	json_object_object_add(h, "cpus", json_object_new_int(sysconf(_SC_NPROCESSORS_ONLN)));
 	json_object_object_add(run, "host", h);
+	json_object_object_add(run, "machine", machine_json(m));
 }
 
 struct variant_ctx {
@@ -122,6 +132,8 @@ struct variant_ctx {
 	const char *run_id, *run_dir, *accel;
 	const struct zd_image *img;
 	struct json_object *run_json;
+	unsigned int jobs;	/* guests booted at once (-j), >= 1 */
+	struct zd_machine machine;	/* where this run measures */
 };
 
 static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k,
@@ -136,6 +148,7 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 
 		result_init(r);
 		r->run_id = xstrdup(vc->run_id);
+		r->machine = xstrdup(vc->machine.id);
 		r->variant = xstrdup(k->variant);
 		r->workload = xstrdup(w->name);
 		r->kind = xstrdup(w->kind);
@@ -148,6 +161,7 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 		r->config_hash = xstrdup(k->config_hash);
 		r->compiler = xstrdup(k->compiler);
 		r->patches_hash = xstrdup(k->patches_hash);
+		r->kernel_facts = kfacts_json(&k->facts);
 		r->backend = xstrdup(vc->be->name);
 		r->accel = xstrdup(vc->accel);
 		r->clock = xstrdup(c->clock);
@@ -170,18 +184,38 @@ static int write_results(const char *dir, struct zd_result *res, size_t n)
 	return 0;
 }
 
-static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
-		       struct zd_result *acc, unsigned int round)
+static int write_run_json(const struct variant_ctx *vc);
+
+/* The folder of one boot: the variant's, or with --interleave its boot<round>/. */
+static char *boot_dir(const struct variant_ctx *vc, const struct zd_kernel *k, unsigned int round)
+{
+	char *vdir = path_join(vc->run_dir, k->variant);
+	char *dir;
+
+	if (vc->rounds == 1)
+		return vdir;
+	dir = xasprintf("%s/boot%u", vdir, round);
+	free(vdir);
+	return dir;
+}
+
+/*
+ * One boot of one variant: plan, image, boot, verdict; its results go to
+ * the boot's folder as <workload>.json and what run.json keeps of the boot
+ * to boot.json there. Nothing else is touched, so boots can run in child
+ * processes side by side (-j) and collect_variant() reads them back.
+ * 0, or -1 when the boot could not start or its results not be written.
+ */
+static int boot_variant(const struct variant_ctx *vc, const struct zd_kernel *k, unsigned int round)
 {
 	const struct zd_config *c = vc->c;
 	size_t n = c->run_workloads.n;
-	char *vdir = path_join(vc->run_dir, k->variant);
-	char *dir = vc->rounds > 1 ? xasprintf("%s/boot%u", vdir, round) : xstrdup(vdir);
-	struct zd_result *res = vc->rounds > 1 ? xcalloc(n, sizeof(*res)) : acc;
+	char *dir = boot_dir(vc, k, round);
+	struct zd_result *res = xcalloc(n, sizeof(*res));
 	char *initrd = path_join(dir, "initrd.cpio"), *planp = path_join(dir, "plan.json");
 	char *con = path_join(dir, "console.log"), *resl = path_join(dir, "results.jsonl");
-	char *qlog = path_join(dir, vc->be->log_name);
-	struct json_object *plan = plan_json(c, vc->be, vc->run_id, k->variant);
+	char *qlog = path_join(dir, vc->be->log_name), *bj = path_join(dir, "boot.json");
+	struct json_object *plan = plan_json(c, vc->be, vc->run_id, k->variant, &k->facts);
 	struct boot_req req = {
 		.cfg = c, .variant = k->variant, .bzimage = k->bzimage, .initrd = initrd, .plan = planp,
 		.console_log = con, .results_log = resl, .qemu_log = qlog,
@@ -190,13 +224,18 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	struct boot_out bo = { 0 };
 	struct classification cl = { 0 };
 	struct agent_report rep = { 0 };
-	int ret = 2;
+	struct json_object *b = NULL;
+	double started = 0; /* epoch seconds: -j boots overlap, run.json shows it */
+	int ret = -1;
 
 	if (mkdir_p(dir, 0755)) {
 		zd_err("cannot create %s: %s", dir, strerror(errno));
 		goto out;
 	}
+	unlink(bj); /* a boot.json left from before would pass for this boot's */
 	init_results(vc, k, res);
+	for (size_t i = 0; i < n; i++)
+		res[i].guests = vc->jobs;
 	if (vc->rounds > 1) {
 		/* each of the alternating boots does its share of repetitions */
 		struct json_object *wa;
@@ -219,6 +258,12 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 		zd_info("%s", line);
 		free(line);
 	}
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		started = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	}
 	if (vc->be->boot(&req, &bo) && bo.start_failed)
 		goto out;
 	unlink(initrd); /* a copy of the cached image: plan.json is kept */
@@ -230,40 +275,27 @@ static int run_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	}
 	if (write_results(dir, res, n))
 		goto out;
-	if (vc->rounds > 1) {
-		for (size_t i = 0; i < n; i++)
-			verdict_merge(&acc[i], &res[i]);
-		/* the merged result so far: a killed run keeps what it measured */
-		if (write_results(vdir, acc, n))
-			goto out;
-	}
-	{
-		struct json_object *boots, *b = json_object_new_object();
-
-		if (!json_object_object_get_ex(vc->run_json, "boots", &boots)) {
-			boots = json_object_new_array();
-			json_object_object_add(vc->run_json, "boots", boots);
-		}
-		json_object_object_add(b, "variant", json_object_new_string(k->variant));
-		json_object_object_add(b, "round", json_object_new_int(round));
-		json_object_object_add(b, "verdict", json_object_new_string(verdict_name(cl.verdict)));
-		json_object_object_add(b, "timeout", bo.timeout ? json_object_new_string(bo.timeout) : NULL);
-		json_object_object_add(b, "wall_secs", json_object_new_double(bo.wall_secs));
-		json_object_object_add(b, "boot_to_agent_secs", json_object_new_double(bo.boot_secs));
-		json_object_object_add(b, "qemu_exit", json_object_new_int(bo.exit_code));
-		json_object_array_add(boots, b);
-	}
+	b = json_object_new_object();
+	json_object_object_add(b, "variant", json_object_new_string(k->variant));
+	json_object_object_add(b, "round", json_object_new_int(round));
+	json_object_object_add(b, "verdict", json_object_new_string(verdict_name(cl.verdict)));
+	json_object_object_add(b, "timeout", bo.timeout ? json_object_new_string(bo.timeout) : NULL);
+	json_object_object_add(b, "started", json_object_new_double(started));
+	json_object_object_add(b, "wall_secs", json_object_new_double(bo.wall_secs));
+	json_object_object_add(b, "boot_to_agent_secs", json_object_new_double(bo.boot_secs));
+	json_object_object_add(b, "qemu_exit", json_object_new_int(bo.exit_code));
+	json_object_object_add(b, "guests", json_object_new_int(vc->jobs));
+	if (zd_json_write(bj, b))
+		goto out;
 	zd_info("%s: %s in %.1fs (boot to agent %.1fs)%s%s", k->variant,
 		verdict_name(cl.verdict), bo.wall_secs, bo.boot_secs,
 		bo.timeout ? ", timeout: " : "", bo.timeout ? bo.timeout : "");
 	ret = 0;
 out:
-	if (vc->rounds > 1) {
-		for (size_t i = 0; i < n; i++)
-			result_free(&res[i]);
-		free(res);
-	}
-	free(vdir);
+	for (size_t i = 0; i < n; i++)
+		result_free(&res[i]);
+	free(res);
+	json_object_put(b);
 	json_object_put(plan);
 	boot_out_free(&bo);
 	classification_free(&cl);
@@ -274,6 +306,125 @@ out:
 	free(con);
 	free(resl);
 	free(qlog);
+	free(bj);
+	return ret;
+}
+
+/*
+ * The boot's results, read back from its folder into acc (n workloads),
+ * merged with the earlier rounds' under --interleave (and the merge
+ * written to the variant folder: a killed run keeps what it measured);
+ * its boot.json appended to run.json's boots. 0, or -1 (reported).
+ */
+static int collect_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
+			   struct zd_result *acc, unsigned int round)
+{
+	size_t n = vc->c->run_workloads.n;
+	char *dir = boot_dir(vc, k, round), *bj = path_join(dir, "boot.json");
+	struct json_object *b = zd_json_read(bj), *boots;
+	int ret = -1;
+
+	if (!b) {
+		zd_err("%s: the boot of %s left no record", bj, k->variant);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *wl = vc->c->run_workloads.v[i];
+		char *p = xasprintf("%s/%s.json", dir, wl), *err = NULL;
+		struct zd_result r;
+		int e = result_read(p, &r, &err);
+
+		if (e)
+			zd_err("%s: %s", p, err ? err : "unreadable");
+		free(err);
+		free(p);
+		if (e)
+			goto out;
+		if (vc->rounds > 1) {
+			verdict_merge(&acc[i], &r);
+			result_free(&r);
+		} else {
+			result_free(&acc[i]);
+			acc[i] = r;
+		}
+	}
+	if (vc->rounds > 1) {
+		char *vdir = path_join(vc->run_dir, k->variant);
+		int e = write_results(vdir, acc, n);
+
+		free(vdir);
+		if (e)
+			goto out;
+	}
+	if (!json_object_object_get_ex(vc->run_json, "boots", &boots)) {
+		boots = json_object_new_array();
+		json_object_object_add(vc->run_json, "boots", boots);
+	}
+	json_object_array_add(boots, json_object_get(b));
+	ret = 0;
+out:
+	json_object_put(b);
+	free(dir);
+	free(bj);
+	return ret;
+}
+
+/*
+ * One round: every variant booted once, up to vc->jobs at a time, each
+ * boot in a child process of its own (a guest is a process anyway; the
+ * child only writes into its boot folder), then collected in variant
+ * order so the results and run.json do not depend on which finished
+ * first. With one job nothing is forked. 0, or -1: a boot could not start
+ * or be collected (the others still run to their end, and are recorded).
+ */
+static int run_round(struct variant_ctx *vc, const struct zd_kernel *ks, size_t nv,
+		     struct zd_result *res, unsigned int round)
+{
+	size_t nw = vc->c->run_workloads.n, next = 0, running = 0;
+	int ret = 0;
+
+	if (vc->jobs <= 1) {
+		for (size_t v = 0; v < nv; v++) {
+			if (boot_variant(vc, &ks[v], round) || collect_variant(vc, &ks[v], &res[v * nw], round))
+				return -1;
+			write_run_json(vc); /* after each boot: a killed run keeps it */
+		}
+		return 0;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	while (next < nv || running) {
+		int st;
+		pid_t pid;
+
+		if (next < nv && running < vc->jobs) {
+			pid = fork();
+			if (pid < 0) {
+				zd_err("fork: %s", strerror(errno));
+				ret = -1;
+				next = nv; /* start no more; wait for the running ones */
+				continue;
+			}
+			if (!pid)
+				_exit(boot_variant(vc, &ks[next], round) ? 1 : 0);
+			next++;
+			running++;
+			continue;
+		}
+		pid = waitpid(-1, &st, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		running--;
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			ret = -1; /* the boot said why; collected below as far as it got */
+	}
+	for (size_t v = 0; v < nv; v++)
+		if (collect_variant(vc, &ks[v], &res[v * nw], round))
+			ret = -1;
+	write_run_json(vc);
 	return ret;
 }
 
@@ -288,6 +439,10 @@ static struct json_object *kernel_json(const struct zd_kernel *k)
 	json_object_object_add(o, "patches_sha256", json_object_new_string(k->patches_hash));
 	json_object_object_add(o, "compiler", json_object_new_string(k->compiler));
 	json_object_object_add(o, "cached", json_object_new_boolean(k->cached));
+	/* this run's make, or the one that filled the cache */
+	json_object_object_add(o, "build_seconds", json_object_new_double(k->build_secs));
+	json_object_object_add(o, "kind", json_object_new_string(k->kind ? k->kind : "build"));
+	json_object_object_add(o, "facts", kfacts_json(&k->facts));
 	return o;
 }
 
@@ -304,7 +459,7 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(r, "run_id", json_object_new_string(vc->run_id));
 	json_object_object_add(r, "status", json_object_new_string("running"));
 	json_object_object_add(r, "started", json_object_new_int64(time(NULL)));
-	host_info(r);
+	host_info(r, &vc->machine);
 	json_object_object_add(r, "kernel_tree", json_object_new_string(s->tree ? s->tree : ""));
 	json_object_object_add(r, "kernel_base", json_object_new_string(s->base ? s->base : ""));
 	json_object_object_add(r, "kernel_describe",
@@ -327,6 +482,13 @@ static void run_json_init(struct variant_ctx *vc, const struct zd_ksrc *s,
 	json_object_object_add(r, "reproducer",
 			       json_object_new_string(vc->o->reproducer ? vc->o->reproducer : ""));
 	json_object_object_add(r, "kernels", json_object_new_array());
+	{ /* with kernels, what a complete run folder holds (merge checks it) */
+		struct json_object *wa = json_object_new_array();
+
+		for (size_t i = 0; i < c->run_workloads.n; i++)
+			json_object_array_add(wa, json_object_new_string(c->run_workloads.v[i]));
+		json_object_object_add(r, "workloads", wa);
+	}
 	vc->run_json = r;
 	free(cmdline);
 }
@@ -338,6 +500,29 @@ static int write_run_json(const struct variant_ctx *vc)
 
 	free(p);
 	return ret;
+}
+
+/*
+ * Every workload of the plan can run on every kernel, by what its sources
+ * say (kfacts.c): else ZD_EXIT_USAGE with each misfit named, before a boot.
+ */
+static int kernels_fit_plan(const struct zd_config *c, const struct zd_kernel *ks)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < c->variants.n; i++)
+		for (size_t j = 0; j < c->run_workloads.n; j++) {
+			char *why = wl_kernel_check(config_workload(c, c->run_workloads.v[j]),
+						    &ks[i].facts);
+
+			if (why)
+				zd_err("variant %s (%s %s): %s", ks[i].variant,
+				       ks[i].facts.version[0] ? "kernel" : "kernel version",
+				       ks[i].facts.version[0] ? ks[i].facts.version : "unknown", why);
+			bad |= why != NULL;
+			free(why);
+		}
+	return bad ? ZD_EXIT_USAGE : ZD_EXIT_CLEAN;
 }
 
 /*
@@ -370,6 +555,8 @@ int run_prepare(const struct zd_config *c, const struct backend_ops *be, struct 
 				o->fail_exit = kbuild_exit(&ks[i]);
 				return -1;
 			}
+		if ((o->fail_exit = kernels_fit_plan(c, ks)))
+			return -1;
 	}
 	if (!(be->flags & BE_NEEDS_IMAGE))
 		return 0;
@@ -394,7 +581,7 @@ static int probe_accel(const struct variant_ctx *vc, const char *rd, const struc
 		return -1;
 	}
 	if (image) {
-		struct json_object *empty = plan_json(c, vc->be, vc->run_id, "kvm-probe");
+		struct json_object *empty = plan_json(c, vc->be, vc->run_id, "kvm-probe", NULL);
 
 		/* without its initrd the probe fails and KVM would be judged unusable */
 		if (image_with_plan(vc->img, empty, img2)) {
@@ -414,6 +601,27 @@ static int probe_accel(const struct variant_ctx *vc, const char *rd, const struc
 		unlink(img2);
 	free(img2);
 	return 0;
+}
+
+unsigned int run_default_jobs(const struct zd_config *c, bool kvm)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long long avail_kib = 0;
+	char *mi = read_file("/proc/meminfo", NULL), *p;
+	unsigned int n = (unsigned int)(cpus > 0 ? cpus : 1);
+
+	if (kvm && c->cpus > 1)
+		n /= c->cpus;
+	if (mi && (p = strstr(mi, "MemAvailable:")))
+		avail_kib = strtoull(p + strlen("MemAvailable:"), NULL, 10);
+	free(mi);
+	if (avail_kib) {
+		unsigned long long per = ((unsigned long long)c->mem_mib + 256) * 1024;
+
+		if (avail_kib / per < n)
+			n = (unsigned int)(avail_kib / per);
+	}
+	return n ? n : 1;
 }
 
 int run_matrix(const struct zd_config *c, struct run_opts *o,
@@ -438,6 +646,13 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 		ret = ZD_EXIT_USAGE;
 		goto out;
 	}
+	{ /* the pmem kind is the plan's pmem_mode: the backend says it once */
+		struct json_object *pf = json_object_new_object();
+
+		vc.be->plan_fields(c, pf);
+		machine_probe(c->machine, vc.be->name, jstr(pf, "pmem_mode"), &vc.machine);
+		json_object_put(pf);
+	}
 	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
 	vc.run_id = run_id;
 	vc.run_dir = rd;
@@ -450,7 +665,16 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	if (note)
 		zd_info("%s", note);
 	vc.accel = accel;
+	/* one machine's kernel for the host backend; guests only for a backend that boots images */
+	vc.jobs = !(vc.be->flags & BE_NEEDS_IMAGE) ? 1
+		  : o->jobs ? o->jobs : run_default_jobs(c, !strcmp(accel, "kvm"));
+	if (vc.jobs > nv)
+		vc.jobs = nv ? (unsigned int)nv : 1;
+	if (vc.jobs > 1)
+		zd_info("%u guests at once (-j)%s", vc.jobs,
+			strcmp(c->clock, "icount") ? "; wall-clock figures share the machine" : "");
 	run_json_init(&vc, &src, vc.img, note);
+	json_object_object_add(vc.run_json, "guests", json_object_new_int(vc.jobs));
 	if (write_run_json(&vc))
 		goto out;
 	for (size_t v = 0; v < nv; v++) {
@@ -460,13 +684,9 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 		json_object_array_add(kernels, kernel_json(&ks[v]));
 	}
 	/* --interleave: base, patched, base, patched ... so drift hits all alike */
-	for (unsigned int round = 0; round < vc.rounds; round++) {
-		for (size_t v = 0; v < nv; v++) {
-			if (run_variant(&vc, &ks[v], &res[v * nw], round))
-				goto out;
-			write_run_json(&vc); /* after each boot: a killed run keeps it */
-		}
-	}
+	for (unsigned int round = 0; round < vc.rounds; round++)
+		if (run_round(&vc, ks, nv, res, round))
+			goto out;
 	/* a kernel failure anywhere outranks infrastructure trouble elsewhere */
 	for (size_t i = 0; i < nv * nw; i++) {
 		enum zd_verdict v = V_FAIL; /* an unknown verdict is no clean one */
@@ -480,8 +700,8 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 	json_object_object_add(vc.run_json, "finished", json_object_new_int64(time(NULL)));
 	if (write_run_json(&vc))
 		goto out;
-	print_summary(stdout, res, nv * nw);
-	printf("\nresults: %s\n", rd);
+	print_summary(o->summary_out ? o->summary_out : stdout, res, nv * nw);
+	fprintf(o->summary_out ? o->summary_out : stdout, "\nresults: %s\n", rd);
 	if (o->out_set) { /* hand the results over, as a loader would group them */
 		run_set_init(o->out_set, rd);
 		for (size_t i = 0; i < nv * nw; i++)
@@ -501,6 +721,7 @@ out:
 	ksrc_free(&src);
 	image_free(&img);
 	json_object_put(vc.run_json);
+	machine_free(&vc.machine);
 	free(run_id);
 	free(accel);
 	free(note);

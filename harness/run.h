@@ -15,6 +15,9 @@ struct run_opts {
 	const char *out_dir;	/* explicit run folder, else results_dir/<id> */
 	const char *reproducer;	/* the command line that reproduces this run */
 	unsigned int interleave; /* boots per variant, alternating (0, 1: one) */
+	unsigned int jobs;	/* guests at once (-j); 0: run_default_jobs() */
+	/* where the summary table goes: NULL stdout (stderr when a report takes stdout) */
+	FILE *summary_out;
 	/* optional out: on a finished matrix, the results (moved in) */
 	struct run_set *out_set;
 	/* out: the stage a non-verdict exit came from */
@@ -33,6 +36,13 @@ struct run_opts {
  */
 int run_matrix(const struct zd_config *c, struct run_opts *o,
 	       char **run_dir);
+/*
+ * How many guests to boot at once when -j is not given: one per online CPU
+ * (a TCG guest runs on one host thread; a KVM guest of [qemu] cpus vCPUs
+ * on that many), bounded by MemAvailable / ([qemu] memory_mib + 256 MiB of
+ * QEMU's own), at least 1. The host backend always runs one.
+ */
+unsigned int run_default_jobs(const struct zd_config *c, bool kvm);
 struct backend_ops;
 struct zd_ksrc;
 struct zd_image;
@@ -46,9 +56,14 @@ struct zd_image;
 int run_prepare(const struct zd_config *c, const struct backend_ops *be, struct run_opts *o,
 		struct zd_ksrc *src, struct zd_kernel *ks, size_t *nv,
 		struct zd_image *img, char **note);
-/* The plan the agent reads (/zdbench/plan.json); the backend adds its fields. */
+struct kfacts;
+/*
+ * The plan the agent reads (/zdbench/plan.json); the backend adds its
+ * fields. kf: the kernel's facts (the plan's "kernel" object, which the
+ * workloads' proofs follow), or NULL for a plan that runs no workload.
+ */
 struct json_object *plan_json(const struct zd_config *c, const struct backend_ops *be,
-			      const char *run_id, const char *variant);
+			      const char *run_id, const char *variant, const struct kfacts *kf);
 void print_summary(FILE *f, struct zd_result *res, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "machine.h"
 #include "util.h"
 
 static void add_unique(struct strv *sv, const char *s)
@@ -34,6 +35,8 @@ void run_set_take(struct run_set *rs, struct zd_result *r)
 	rs->res = grow_array(rs->res, rs->n, sizeof(*r));
 	rs->res[rs->n++] = *r;
 	result_init(r);
+	if (!rs->machine && rs->res[rs->n - 1].machine)
+		rs->machine = xstrdup(rs->res[rs->n - 1].machine);
 	add_unique(&rs->variants, rs->res[rs->n - 1].variant ? rs->res[rs->n - 1].variant : "");
 	add_unique(&rs->workloads, rs->res[rs->n - 1].workload ? rs->res[rs->n - 1].workload : "");
 }
@@ -119,6 +122,40 @@ static int load_variant(const char *vd, struct run_set *rs)
 	return ret;
 }
 
+/*
+ * rs->machine: the results' own (they must agree: one run, one machine),
+ * else what run.json names in dir or, for a variant folder, its parent.
+ */
+static int set_machine(const char *dir, struct run_set *rs)
+{
+	char *rj, *parent;
+	struct json_object *o;
+
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->res[i].machine && rs->machine && strcmp(rs->res[i].machine, rs->machine))
+			return zd_error("%s: results from two machines, %s and %s (%s/%s)", dir,
+					rs->machine, rs->res[i].machine, rs->res[i].variant,
+					rs->res[i].workload);
+	if (rs->machine)
+		return 0;
+	rj = path_join(dir, "run.json");
+	parent = xasprintf("%s/../run.json", dir);
+	o = zd_json_read(rj);
+	if (!o)
+		o = zd_json_read(parent);
+	if (run_json_machine(o))
+		rs->machine = xstrdup(run_json_machine(o));
+	json_object_put(o);
+	free(rj);
+	free(parent);
+	return 0;
+}
+
+const char *run_set_machine(const struct run_set *rs)
+{
+	return rs->machine ? rs->machine : ZD_MACHINE_UNKNOWN;
+}
+
 int run_set_load(const char *dir, struct run_set *rs)
 {
 	struct strv subs = { 0 };
@@ -150,6 +187,8 @@ out:
 	strv_free(&subs);
 	if (!ret && !rs->n)
 		ret = zd_error("%s: no results", dir);
+	if (!ret)
+		ret = set_machine(dir, rs);
 	return ret;
 }
 
@@ -181,6 +220,7 @@ void run_set_free(struct run_set *rs)
 		result_free(&rs->res[i]);
 	free(rs->res);
 	free(rs->dir);
+	free(rs->machine);
 	strv_free(&rs->variants);
 	strv_free(&rs->workloads);
 	memset(rs, 0, sizeof(*rs));

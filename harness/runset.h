@@ -20,6 +20,13 @@ struct run_set {
 	struct zd_result *res;
 	size_t n;
 	struct strv variants, workloads; /* distinct, in order of appearance */
+	/*
+	 * The machine the results were measured on (machine.h): their own
+	 * "machine", else the id the run folder's run.json names (a variant
+	 * folder: its parent's), else NULL (older results). Read it with
+	 * run_set_machine().
+	 */
+	char *machine;
 };
 
 void run_set_init(struct run_set *rs, const char *dir);
@@ -30,8 +37,8 @@ bool is_variant_dir(const char *dir);
 /*
  * Load a run folder (every variant folder in it, base first, then by
  * name) or a single variant folder. -1 with a message when dir is not a
- * folder, a result file does not read (or holds a non-finite number), or
- * there are no results.
+ * folder, a result file does not read (or holds a non-finite number),
+ * its results name different machines, or there are no results.
  */
 int run_set_load(const char *dir, struct run_set *rs);
 /*
@@ -40,6 +47,8 @@ int run_set_load(const char *dir, struct run_set *rs);
  */
 int run_set_load_spec(const char *spec, struct run_set *rs);
 void run_set_free(struct run_set *rs);
+/* rs's machine id, or ZD_MACHINE_UNKNOWN ("unknown") when it names none. */
+const char *run_set_machine(const struct run_set *rs);
 /* The result of variant for workload, or NULL. */
 const struct zd_result *run_set_get(const struct run_set *rs,
 				    const char *variant, const char *workload);

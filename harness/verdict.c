@@ -128,6 +128,7 @@ static void copy_boot_facts(struct zd_result *r, const struct classification *cl
 		f->text = xstrdup(cf->detail ? cf->detail : "");
 		f->msg = cf->msg ? xstrdup(cf->msg) : NULL;
 		f->stack = cf->stack ? xstrdup(cf->stack) : NULL;
+		f->lkp_key = cf->lkp_key ? xstrdup(cf->lkp_key) : NULL;
 		f->line = cf->line;
 	}
 	for (size_t j = 0; j < rep->pgmap_refs.n; j++)

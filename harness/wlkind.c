@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
+#include "kfacts.h"
 #include "wlkind.h"
 
 #include <errno.h>
@@ -252,4 +253,12 @@ int wl_validate(struct zd_config *c, struct zd_workload *w)
 		return -1;
 	}
 	return 0;
+}
+
+char *wl_kernel_check(const struct zd_workload *w, const struct kfacts *kf)
+{
+	if (!strcmp(w->kind, "gup") && kf->gup_abi_why[0])
+		return xasprintf("workload %s: %s (the gup_test ioctls would be garbage)", w->name,
+				 kf->gup_abi_why);
+	return NULL;
 }

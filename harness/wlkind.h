@@ -17,6 +17,13 @@ const struct wl_kind_desc *wl_kind_at(size_t i); /* NULL past the end */
 int wl_validate(struct zd_config *c, struct zd_workload *w);
 /* Can this workload run on the configured dax_mode? NULL, or why not. */
 char *wl_mode_check(const struct zd_config *c, const struct zd_workload *w);
+struct kfacts;
+/*
+ * Can this workload run on a kernel with these facts (kfacts.h)? NULL, or
+ * why not, naming the workload (the caller frees it): a gup workload on a
+ * kernel whose mm/gup_test.h is not the ABI the agent issues.
+ */
+char *wl_kernel_check(const struct zd_workload *w, const struct kfacts *kf);
 /* A fio workload's job file (workloads/fio/JOB.fio) */
 char *wl_fio_job_path(const struct zd_config *c, const struct zd_workload *w);
 /* Is this parameter an integer for its kind (for JSON typing)? */

@@ -5,8 +5,9 @@ set -eu
 
 PKGS="gcc make pkg-config git ccache flex bison bc libelf-dev libssl-dev
 cpio xz-utils e2fsprogs xfsprogs qemu-system-x86 fio ndctl busybox-static
-linux-source-6.12 libjson-c-dev libinih-dev libpcre2-dev libcmocka-dev
+linux-source-6.12 linux-source-6.1 libjson-c-dev libinih-dev libpcre2-dev libcmocka-dev
 gnuplot-nox jq libgsl-dev chromium
+python3 python3-junitparser python3-yaml libxml2-utils
 libyaml-dev lava-dispatcher lava-common lavacli python3-voluptuous
 lava-server postgresql"
 

@@ -84,6 +84,20 @@ static int fio_check(wl_param_get_fn get, const void *ctx, char *why, size_t len
 	return 0;
 }
 
+/*
+ * truncpin: the pin is an O_DIRECT read whose completion a null_blk
+ * device delays by hold_ms; the agent waits for truncate at most wait_ms
+ * past the release, so the wait must outlast the hold.
+ */
+static int truncpin_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	if (pmd_buf_check(get, ctx, why, len))
+		return -1;
+	if (uint_of(get, ctx, "wait_ms") <= uint_of(get, ctx, "hold_ms"))
+		return why_fail(why, len, "wait_ms must exceed hold_ms (the bound must outlast the pin)");
+	return 0;
+}
+
 /* default: no placement, no advice: the kernel's choice (the agent's daxbuf.c) */
 static const char *const map_choices[] = { "pte", "pmd", "default", NULL };
 #define MAPPING_PARAM { "mapping", WP_ENUM, map_choices, 0, 0, "pte", \
@@ -141,14 +155,42 @@ static const struct wl_param_spec futex_params[] = {
 	{ NULL },
 };
 
-static const char *const expect_choices[] = { "pins", "gets", "refused", NULL };
+static const char *const expect_choices[] = { "dio", "pins", "gets", "refused", NULL };
 
 static const struct wl_param_spec fio_params[] = {
 	{ "job", WP_STR, NULL, 0, 0, NULL, "workloads/fio/JOB.fio, or a path to a job file (${ZD_TARGET}, ${ZD_BUF} filled in)" },
 	{ "target", WP_STR, NULL, 0, 0, "/dev/nullb0", "${ZD_TARGET}: the device fio does I/O to" },
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "1024", "${ZD_BUF}: DAX file preallocated for mem=mmapshared" },
-	{ "expect", WP_ENUM, expect_choices, 0, 0, "pins",
+	{ "expect", WP_ENUM, expect_choices, 0, 0, "dio",
+	  "dio: what this kernel's O_DIRECT takes (pins since v6.4, gets before: kernel.dio_refs); "
 	  "pins: FOLL_PIN must move; gets: FOLL_GET (splice); refused: fsdax must refuse (negative control)" },
+	{ NULL },
+};
+
+/* The memory param alone: mapcycle's faults are what it measures, no prefault. */
+static const struct wl_param_spec mapcycle_params[] = {
+	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "8192", "the window mapped, faulted in and unmapped per cycle" },
+	MAPPING_PARAM,
+	{ "touch", WP_ENUM, rw_choices, 0, 0, "write",
+	  "fault every page in by reading or by writing one byte of it" },
+	{ "iters", WP_UINT, NULL, 1, 1 << 20, "10", "map/fault/unmap cycles per repetition" },
+	{ "memory", WP_ENUM, mem_choices, 0, 0, "dax",
+	  "dax, or anon: the control (no ZONE_DEVICE page; no variant may differ)" },
+	{ NULL },
+};
+
+/*
+ * hold_ms at most 8 s: the reader sleeps in D state for the hold, and the
+ * guest's hung-task detector fires at 10 s (base.config).
+ */
+static const struct wl_param_spec truncpin_params[] = {
+	{ "buf_kib", WP_UINT, NULL, 4, 4096, "64",
+	  "the DAX file, mapped and pinned whole by one O_DIRECT read (2048 or 4096 for pmd)" },
+	MAPPING_PARAM,
+	{ "hold_ms", WP_UINT, NULL, 100, 8000, "2000",
+	  "how long the pin is held: the delayed completion of the read (null_blk completion_nsec)" },
+	{ "wait_ms", WP_UINT, NULL, 1000, 60000, "10000",
+	  "how long after the release truncate may take before the outcome is timeout" },
 	{ NULL },
 };
 
@@ -166,6 +208,12 @@ const struct wl_kind_desc wl_kinds[WK_NR + 1] = {
 		futex_params, "fsdax devdax", NULL },
 	[WK_fio] = { "fio", "a fio job (workloads/fio) whose buffers are mem=mmapshared on DAX pages",
 		fio_params, "fsdax devdax", fio_check },
+	[WK_mapcycle] = { "mapcycle",
+		"map/fault/unmap cycles on a DAX file: per-page fault-in and zap (munmap) time",
+		mapcycle_params, "fsdax devdax", pmd_buf_check },
+	[WK_truncpin] = { "truncpin",
+		"ftruncate a DAX file while an O_DIRECT read holds FOLL_PIN on its pages: returned, waited or timeout",
+		truncpin_params, "fsdax", truncpin_check },
 	[WK_NR] = { NULL },
 };
 

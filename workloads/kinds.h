@@ -12,7 +12,7 @@
  * ops table is generated from this list, so a kind without that file does
  * not link, and test_kinds.c fails a kind without its row.
  */
-#define WL_KINDS(X) X(odirect) X(gup) X(vmsplice) X(futex) X(fio)
+#define WL_KINDS(X) X(odirect) X(gup) X(vmsplice) X(futex) X(fio) X(mapcycle) X(truncpin)
 
 enum wl_kind_id {
 #define WL_KIND_ID(name) WK_##name,

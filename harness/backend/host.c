@@ -23,6 +23,7 @@
 #include "hostsafe.h"
 #include "image.h"
 #include "kbuild.h"
+#include "kfacts.h"
 #include "proc.h"
 #include "watch.h"
 
@@ -119,6 +120,8 @@ static int host_prepare(const struct zd_config *c, struct zd_kernel *k, char **n
 	hash_final(h, key);
 	k->key = xasprintf("host-%s", key);
 	k->cached = true;
+	/* no sources here: what the release says (kfacts.h) */
+	kfacts_from_version(u.release, &k->facts);
 	*note = xasprintf("host: running kernel %s, config from %s", u.release, from);
 	free(cfg);
 	free(ver);

@@ -62,6 +62,7 @@ static int tail_lines(struct tail *t, const char *path,
 struct watch {
 	bool teardown_failed;	/* the agent gave up on teardown: a hang */
 	const struct zd_config *c;
+	const char *variant;	/* for the progress lines: several guests may be running */
 	struct boot_out *out;
 	double start, deadline;
 	const char *waiting; /* which timeout the deadline belongs to */
@@ -111,8 +112,12 @@ static void on_phase(void *ctx, const struct agent_msg *m)
 static void on_sample(void *ctx, const struct agent_msg *m)
 {
 	struct watch *w = ctx;
+	const char *wl = jstr(m->o, "workload");
 
 	w->deadline = now_mono() + w->c->step_timeout;
+	/* with -j several guests report at once: each line names its guest */
+	zd_info("%s: %s rep %lld", w->variant ? w->variant : "?", wl ? wl : "?",
+		(long long)jint(m->o, "rep", -1) + 1);
 }
 
 static void on_done(void *ctx, const struct agent_msg *m)
@@ -147,7 +152,7 @@ int watch_boot(const struct boot_req *req, struct boot_out *out, double boot_tim
 {
 	struct proc_opts po = { .out_path = req->qemu_log };
 	struct tail res = { .fd = -1 }, con = { .fd = -1 };
-	struct watch w = { .c = req->cfg, .out = out };
+	struct watch w = { .c = req->cfg, .variant = req->variant, .out = out };
 	struct agentmsg_reader rd = { .on = watch_on, .ctx = &w };
 	int status = 0;
 	pid_t pid;

@@ -16,6 +16,12 @@
 enum builtin_flags {
 	NEED_CONFIG = 1 << 0,	/* main loads config (-c, -s, ...) into ctx->cfg */
 	CONFIG_ARG = 1 << 1,	/* a lone positional argument is the config file */
+	/*
+	 * With --tree, main loads the config too and the positional arguments
+	 * are the tree's revisions to run, as --variant would give them
+	 * (`zdbench compare --tree ~/linux v6.12 mm-unstable`).
+	 */
+	TREE_REVS = 1 << 2,
 };
 
 /* What the config-feeding options collect (OPT__CONFIG, OPT__MATRIX). */
@@ -25,6 +31,7 @@ struct cfg_opts {
 	struct strv variants;	/* --variant, repeatable */
 	struct strv workloads;	/* --workload, repeatable */
 	bool quiet;
+	bool tree;		/* --tree was given */
 };
 
 struct cmd_ctx {
@@ -72,8 +79,8 @@ int run_builtin(const struct builtin *b, int argc, char **argv);
 char *project_dir(void);
 
 extern const struct builtin builtin_run, builtin_build, builtin_boot, builtin_source,
-	builtin_compare, builtin_plot, builtin_nightly, builtin_bisect, builtin_bisect_run,
-	builtin_check_log, builtin_workloads, builtin_config, builtin_kernels, builtin_gc,
-	builtin_lava;
+	builtin_compare, builtin_plot, builtin_merge, builtin_nightly, builtin_bisect,
+	builtin_bisect_run, builtin_check_log, builtin_workloads, builtin_config,
+	builtin_kernels, builtin_gc, builtin_report, builtin_lava;
 
 #endif

@@ -48,6 +48,7 @@ int opt_tree_cb(void *value, const char *arg)
 		return 0; /* reset: the list is cleared with the others */
 	strv_push(sets, "kernel.source=tree");
 	strv_pushf(sets, "kernel.tree=%s", arg);
+	cfg_opts.tree = true;
 	return 0;
 }
 
@@ -76,7 +77,10 @@ static struct zd_config *load_config(const struct builtin *b, struct cmd_ctx *ct
 		config_load_file(c, path);
 	for (size_t i = 0; i < cfg_opts.sets.n; i++)
 		config_set_override(c, cfg_opts.sets.v[i]);
-	if ((l = join_list(&cfg_opts.variants))) {
+	if ((b->flags & TREE_REVS) && (l = join_list(&ctx->args))) {
+		list_set(&c->variants, l); /* revisions of --tree, in their order */
+		free(l);
+	} else if ((l = join_list(&cfg_opts.variants))) {
 		list_set(&c->variants, l);
 		free(l);
 	}
@@ -120,7 +124,7 @@ int run_builtin(const struct builtin *b, int argc, char **argv)
 		goto out;
 	}
 	zd_set_quiet(cfg_opts.quiet);
-	if (b->flags & NEED_CONFIG) {
+	if ((b->flags & NEED_CONFIG) || ((b->flags & TREE_REVS) && cfg_opts.tree)) {
 		ctx.cfg = load_config(b, &ctx);
 		if (!ctx.cfg) {
 			ret = usage_exit;

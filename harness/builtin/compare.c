@@ -18,8 +18,10 @@
 
 #include "builtin.h"
 #include "exitcode.h"
+#include "machine.h"
 #include "metric.h"
 #include "result.h"
+#include "run.h"
 #include "runset.h"
 #include "stats.h"
 #include "util.h"
@@ -29,19 +31,30 @@
 static const char usage[] =
 	"usage: zdbench compare A B [C...] [--json] [--threshold X%] [--alpha A]\n"
 	"                       [--metric NAME]...\n"
+	"   or: zdbench compare --tree DIR REV_A REV_B [REV...] [run options]\n"
+	"\n"
+	"The second form runs first: it builds and boots each revision of the\n"
+	"kernel tree DIR as `zdbench run --tree DIR --variant REV_A --variant\n"
+	"REV_B` would (the run folder: -o, else results/<run-id>), then compares\n"
+	"them, REV_A the reference.\n"
 	"\n"
 	"Each side is a variant folder (results/<run>/<variant>), a run folder\n"
 	"(every variant in it, base first), or RUN:VARIANT. Every later side is\n"
 	"read against the first. --threshold: the smallest change that counts\n"
 	"(5% or 0.05; default 0); --alpha: significance level in (0, 0.5]\n"
 	"(default 0.05); --metric: compare only these (default: every metric of\n"
-	"the table the results carry; also counter.NAME, extra.NAME).\n";
+	"the table the results carry; also counter.NAME, extra.NAME).\n"
+	"Sides measured on different machines (each result's machine, see\n"
+	"docs/results.md) are refused unless --pool: a difference between two\n"
+	"machines is no regression of a kernel.\n";
 
 static const char exit_help[] =
 	"Exit: 0 no significant regression beyond the threshold and no new\n"
 	"failure; 1 a regression, a new failure signature or failing verdict on\n"
-	"a later side, or a later side with no samples; 2 usage error or a\n"
-	"folder that holds no results.\n";
+	"a later side, or a later side with no samples; 2 usage error, a\n"
+	"folder that holds no results, or sides from different machines\n"
+	"without --pool; with --tree, also the run's own exit when it produced\n"
+	"no result to compare (2 usage, 3 infrastructure).\n";
 
 /* One column: one variant of one loaded run set. */
 struct side {
@@ -106,7 +119,7 @@ static void label_sides(struct compare *c, char **specs)
  * The option variables hold what the command line said; cmd_compare
  * applies the defaults (alpha 0.05, threshold 0, every metric).
  */
-static bool opt_json;
+static bool opt_json, opt_pool;
 static double opt_alpha = NAN, opt_threshold = NAN;
 static struct strv opt_metrics;
 
@@ -128,12 +141,21 @@ static int threshold_cb(void *value, const char *arg)
 	return parse_threshold(arg, value);
 }
 
+static const char *opt_out;
+
 static const struct option_desc options[] = {
+	OPT__TREE,
+	OPT__CONFIG,
+	OPT__WORKLOAD,
+	OPT__BOOT,
+	OPT__KCONFIG,
+	OPT_STRING('o', "output", &opt_out, "DIR", "with --tree: the run folder (default results/<run-id>)"),
 	OPT_BOOL(0, "json", &opt_json, "one JSON document (zdbench.compare/1) instead of the table"),
 	OPT_CALLBACK(0, "threshold", &opt_threshold, "X%", threshold_cb,
 		     "the smallest change that counts (5% or 0.05; default 0)"),
 	OPT_CALLBACK(0, "alpha", &opt_alpha, "A", alpha_cb, "significance level in (0, 0.5] (default 0.05)"),
 	OPT_STRV(0, "metric", &opt_metrics, "NAME", "compare only this metric (repeatable)"),
+	OPT_BOOL(0, "pool", &opt_pool, "read sides from different machines against each other"),
 	OPT_END(),
 };
 
@@ -433,6 +455,78 @@ static void compare_free(struct compare *c)
 	strv_free(&c->problems);
 }
 
+/*
+ * compare --tree DIR REV...: run the revisions (ctx->cfg has them as its
+ * variants, builtin.h TREE_REVS), then hand their folders on as the sides
+ * RUN:REV, in the order given. 0, or the run's exit when there is nothing
+ * to compare.
+ */
+static int run_revisions(struct cmd_ctx *ctx, struct strv *sides)
+{
+	struct run_opts o = { .backend = "qemu", .out_dir = opt_out, .reproducer = ctx->reproducer };
+	char *run_dir = NULL;
+	int e;
+
+	if (ctx->args.n < 2) {
+		fprintf(stderr, "zdbench compare: --tree needs two revisions at least\n");
+		return ZD_EXIT_USAGE;
+	}
+	e = run_matrix(ctx->cfg, &o, &run_dir);
+	if (!run_dir || e == ZD_EXIT_USAGE || e == ZD_EXIT_INFRA) {
+		free(run_dir);
+		return e ? e : ZD_EXIT_INFRA;
+	}
+	/* a kernel failure (1) is compare's to report, beside the figures */
+	for (size_t i = 0; i < ctx->args.n; i++)
+		strv_pushf(sides, "%s:%s", run_dir, ctx->args.v[i]);
+	free(run_dir);
+	return 0;
+}
+
+/*
+ * Whether the sets may be read against each other: all from one machine,
+ * or --pool. Sets that name no machine (results older than machine ids)
+ * cannot be checked: a note says so. 0, or -1 after naming the machines.
+ */
+static int same_machine(const struct run_set *sets, size_t n, char **specs, bool pool)
+{
+	const char *first = NULL, *unknown = NULL;
+	size_t fi = 0;
+	struct strv names = { 0 };
+	int ret = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *m = run_set_machine(&sets[i]);
+
+		if (!strcmp(m, ZD_MACHINE_UNKNOWN)) {
+			unknown = specs[i];
+			continue;
+		}
+		strv_pushf(&names, "%s (%s)", specs[i], m);
+		if (!first) {
+			first = m;
+			fi = i;
+		} else if (strcmp(m, first) && !ret) {
+			ret = -1;
+			if (!pool)
+				zd_err("%s was measured on machine %s, %s on machine %s: samples of different machines are not read against each other (--pool to compare them anyway)",
+				       specs[fi], first, specs[i], m);
+		}
+	}
+	if (ret && pool) {
+		char *j = strv_join(&names, ", ");
+
+		fprintf(stderr, "zdbench compare: note: --pool: comparing across machines: %s\n", j);
+		free(j);
+		ret = 0;
+	}
+	if (unknown && n > 1 && !ret)
+		fprintf(stderr, "zdbench compare: note: %s names no machine (results older than machine ids): not checked against the other sides'\n",
+			unknown);
+	strv_free(&names);
+	return ret;
+}
+
 static int cmd_compare(struct cmd_ctx *ctx)
 {
 	size_t *rows_of = NULL;
@@ -440,8 +534,21 @@ static int cmd_compare(struct cmd_ctx *ctx)
 			     .threshold = isnan(opt_threshold) ? 0 : opt_threshold,
 			     .json = opt_json, .tty = isatty(1) };
 	struct strv specs = ctx->args; /* borrowed: freed by the caller */
+	struct strv ran = { 0 };
 	struct json_object *out = NULL, *rows = NULL, *fails = NULL;
 	int ret = ZD_EXIT_USAGE;
+
+	if (ctx->cfg) {
+		if ((ret = run_revisions(ctx, &ran)))
+			goto out;
+		specs = ran;
+		ret = ZD_EXIT_USAGE;
+	} else if (opt_out || cfg_opts.path || cfg_opts.sets.n || cfg_opts.workloads.n) {
+		/* else they would be dropped without a word */
+		fprintf(stderr, "zdbench compare: -o, -c, -s, --workload and the run options "
+				"need --tree (they configure the run of its revisions)\n");
+		goto out;
+	}
 
 	gsl_set_error_handler_off(); /* a GSL domain error is a NAN, not an abort */
 	for (size_t i = 0; i < opt_metrics.n; i++) {
@@ -470,6 +577,8 @@ static int cmd_compare(struct cmd_ctx *ctx)
 		zd_err("compare needs two sides at least; %s holds one variant", specs.v[0]);
 		goto out;
 	}
+	if (same_machine(c.sets, c.nr_sets, specs.v, opt_pool))
+		goto out;
 	label_sides(&c, specs.v);
 	if (!c.nr_metrics) {
 		c.metrics = xmalloc(zd_nr_metrics * sizeof(*c.metrics));
@@ -523,6 +632,8 @@ static int cmd_compare(struct cmd_ctx *ctx)
 			json_object_object_add(so, "label", json_object_new_string(c.sides[k].label));
 			json_object_object_add(so, "dir", json_object_new_string(c.sides[k].rs->dir));
 			json_object_object_add(so, "variant", json_object_new_string(c.sides[k].variant));
+			json_object_object_add(so, "machine",
+					       json_object_new_string(run_set_machine(c.sides[k].rs)));
 			json_object_array_add(sides, so);
 		}
 		for (size_t i = 0; i < c.problems.n; i++)
@@ -545,6 +656,7 @@ static int cmd_compare(struct cmd_ctx *ctx)
 			printf("FAIL: %s\n", c.problems.v[i]);
 	}
 out:
+	strv_free(&ran);
 	free(rows_of);
 	json_object_put(out);
 	json_object_put(rows);
@@ -555,6 +667,6 @@ out:
 
 const struct builtin builtin_compare = {
 	.name = "compare", .fn = cmd_compare, .options = options, .usage = usage,
-	.exit_help = exit_help,
+	.exit_help = exit_help, .flags = TREE_REVS,
 	.summary = "statistics between result sets; exit 1 on a regression or new failure",
 };

@@ -48,7 +48,7 @@ static int write_variant(const struct zd_config *c, const struct zd_image *img,
 	char *initrd = path_join(vdir, "initrd.cpio"), *job = path_join(vdir, "job.yaml");
 	char *dev = path_join(vdir, "device.yaml"), *planp = path_join(vdir, "plan.json");
 	char *abs = NULL, *cmdline = NULL;
-	struct json_object *plan = plan_json(c, &lava_backend, "lava", k->variant);
+	struct json_object *plan = plan_json(c, &lava_backend, "lava", k->variant, &k->facts);
 	struct boot_req req = { .cfg = c, .variant = k->variant, .bzimage = k->bzimage,
 				.accel = "tcg" };
 	int ret = -1;
@@ -109,7 +109,8 @@ out:
 
 static int cmd_lava(struct cmd_ctx *ctx)
 {
-	struct run_opts o = { .backend = "lava", .out_dir = out_dir,
+	/* one job at a time: one guest here; a lab's queue is its own business */
+	struct run_opts o = { .backend = "lava", .out_dir = out_dir, .jobs = 1,
 			      .reproducer = ctx->reproducer };
 
 	if (ctx->args.n) {

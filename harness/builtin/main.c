@@ -17,6 +17,8 @@ static const struct builtin *const commands[] = {
 	&builtin_gc,
 	&builtin_compare,
 	&builtin_plot,
+	&builtin_merge,
+	&builtin_report,
 	&builtin_nightly,
 	&builtin_lava,
 	&builtin_bisect,

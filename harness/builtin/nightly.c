@@ -24,6 +24,9 @@ static const char usage[] =
 	"results/history/index.html. With --good REV and a kernel git tree, a new\n"
 	"failure starts a bisection between REV and tonight's commit.\n"
 	"--report-only skips the run and only re-analyses the history.\n"
+	"A history that holds several machines' runs (zdbench merge) is analysed\n"
+	"per machine: change points are found on one machine's series, never on\n"
+	"samples pooled from several, unless --pool.\n"
 	"--backend host: tonight's run measures the running kernel on real pmem\n"
 	"(see docs/host.md for the kexec or boot-loader loop of a lab machine).\n"
 	"\n"
@@ -36,13 +39,14 @@ static const char exit_help[] =
 	"(tonight's run produced no usable result).\n";
 
 static const char *good, *tree, *out_dir, *backend;
-static bool report_only;
+static bool report_only, pool;
 static unsigned int interleave;
 
 static const struct option_desc options[] = {
 	OPT_STRING(0, "good", &good, "REV", "bisect a new failure from this good revision"),
 	OPT_STRING(0, "tree", &tree, "DIR", "the kernel git tree: tonight's commit is its HEAD"),
 	OPT_BOOL(0, "report-only", &report_only, "no run: re-analyse the history"),
+	OPT_BOOL(0, "pool", &pool, "one series over every machine's nights (default: per machine)"),
 	OPT_STRING(0, "backend", &backend, "qemu|host", "where tonight's run boots"),
 	OPT_STRING('o', "output", &out_dir, "DIR", "tonight's run folder"),
 	OPT_UINT(0, "interleave", &interleave, "N", 1, 100, "boots per variant, alternating"),
@@ -161,7 +165,7 @@ static int cmd_nightly(struct cmd_ctx *ctx)
 		}
 	}
 	proj = project_dir();
-	ret = history_analyse(proj, hdir, &rep) ? ZD_EXIT_INFRA : ZD_EXIT_CLEAN;
+	ret = history_analyse(proj, hdir, pool, &rep) ? ZD_EXIT_INFRA : ZD_EXIT_CLEAN;
 	free(proj);
 	if (ret)
 		goto out;

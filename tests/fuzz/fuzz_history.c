@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hist_report rep;
 
 	if (!write_file_atomic(p, data, size)) {
-		history_analyse("/nonexistent", dir, &rep); /* an error is an answer too */
+		history_analyse("/nonexistent", dir, false, &rep); /* an error is an answer too */
 		hist_report_free(&rep);
 	}
 	free(p);

@@ -154,8 +154,17 @@ static void test_plan_fields(void **state)
 	struct json_object *q, *h;
 
 	assert_int_equal(config_set_override(c, "host.namespace=namespace0.0"), 0);
-	q = plan_json(c, &qemu_backend, "r1", "base");
-	h = plan_json(c, &host_backend, "r1", "host");
+	struct kfacts kf;
+	struct json_object *kobj;
+
+	kfacts_from_version("6.1.192", &kf);
+	q = plan_json(c, &qemu_backend, "r1", "base", &kf);
+	h = plan_json(c, &host_backend, "r1", "host", NULL);
+	/* the kernel's facts travel to the agent, whose proofs follow them */
+	assert_true(json_object_object_get_ex(q, "kernel", &kobj));
+	assert_string_equal(get(kobj, "dio_refs"), "gets");
+	assert_string_equal(get(kobj, "version"), "6.1.192");
+	assert_false(json_object_object_get_ex(h, "kernel", NULL));
 	assert_string_equal(get(q, "pmem_mode"), "memmap");
 	assert_string_equal(get(q, "mountpoint"), "/mnt/dax");
 	assert_non_null(get(q, "hung_task_timeout"));

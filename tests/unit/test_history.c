@@ -59,7 +59,7 @@ static void test_history_analysis(void **state)
 		night(i, i >= 25 ? 1.05 : 1.0,
 		      i == 39 ? "percpu_ref_underflow:dev_pagemap_percpu_release@teardown" :
 		      i % 10 == 3 ? "WARNING:at_fs/dax.c:dax_disassociate_entry@teardown" : NULL);
-	assert_int_equal(history_analyse(proj, hdir, &rep), 0);
+	assert_int_equal(history_analyse(proj, hdir, false, &rep), 0);
 	assert_int_equal(rep.nights, 40);
 	assert_int_equal(rep.changes.n, 1);
 	assert_non_null(strstr(rep.changes.v[0], "night 25"));
@@ -95,7 +95,7 @@ static void test_new_change_point_reported_once(void **state)
 		struct hist_report rep;
 
 		night(i, i >= 20 ? 1.05 : 1.0, NULL);
-		assert_int_equal(history_analyse(proj, hdir, &rep), 0);
+		assert_int_equal(history_analyse(proj, hdir, false, &rep), 0);
 		if (rep.new_changes.n) {
 			/*
 			 * Reported once, where the step is (E-divisive needs
@@ -171,7 +171,7 @@ static void test_history_wrong_shapes(void **state)
 	/* and one good night: it is the only one counted */
 	put("z.json", DOC_HEAD "\"series\": {\"a/b/ns_per_page\": {\"median\": 1.5, \"n\": 3}}, "
 		      "\"runs\": [{\"variant\": \"a\", \"signatures\": [\"s\"]}]}");
-	assert_int_equal(history_analyse(proj, hdir, &rep), 0);
+	assert_int_equal(history_analyse(proj, hdir, false, &rep), 0);
 	assert_int_equal(rep.nights, 1);
 	assert_int_equal(rep.new_failures.n, 1);
 	hist_report_free(&rep);
@@ -208,7 +208,7 @@ static void test_history_hostile_report(void **state)
 		snprintf(name, sizeof(name), "n%02d.json", i);
 		put(name, sbuf_str(&sb));
 	}
-	assert_int_equal(history_analyse(proj, hdir, &rep), 0);
+	assert_int_equal(history_analyse(proj, hdir, false, &rep), 0);
 	assert_int_equal(rep.nights, 12);
 	assert_false(path_exists(marker));
 	{ /* gnuplot did run on the hostile key: its plot is in the report */
@@ -236,7 +236,7 @@ static int analyse_here(void *proj)
 {
 	struct hist_report rep;
 
-	return history_analyse(proj, hdir, &rep) ? 2 : 0;
+	return history_analyse(proj, hdir, false, &rep) ? 2 : 0;
 }
 
 /*

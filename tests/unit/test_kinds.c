@@ -147,6 +147,56 @@ static void test_params_check_sets(void **state)
 	assert_string_equal(why, "target must be a device path");
 }
 
+static void expect_config_error(const char *text, const char *err);
+
+/* The map/fault/unmap kind and the truncate-while-pinned kind: their rules. */
+static void test_params_check_mapcycle_truncpin(void **state)
+{
+	static const char *const none[] = { NULL };
+	static const char *const mc_pmd[] = { "mapping", "pmd", "buf_kib", "4096", NULL };
+	static const char *const mc_pmd_ragged[] = { "mapping", "pmd", "buf_kib", "3072", NULL };
+	static const char *const mc_read_anon[] = { "touch", "read", "memory", "anon", NULL };
+	static const char *const mc_touch[] = { "touch", "exec", NULL };
+	static const char *const mc_prefault[] = { "prefault", "1", NULL };
+	static const char *const tp_pmd[] = { "mapping", "pmd", "buf_kib", "2048", NULL };
+	static const char *const tp_pmd_small[] = { "mapping", "pmd", NULL };
+	static const char *const tp_wait[] = { "hold_ms", "3000", "wait_ms", "3000", NULL };
+	static const char *const tp_hold[] = { "hold_ms", "9000", "wait_ms", "20000", NULL };
+	static const char *const tp_big[] = { "buf_kib", "8192", NULL };
+	char why[256];
+
+	assert_int_equal(check("mapcycle", none, why, sizeof(why)), 0);
+	assert_int_equal(check("mapcycle", mc_pmd, why, sizeof(why)), 0);
+	assert_int_equal(check("mapcycle", mc_pmd_ragged, why, sizeof(why)), -1);
+	assert_string_equal(why, "buf_kib must be a multiple of 2048 for mapping = pmd");
+	assert_int_equal(check("mapcycle", mc_read_anon, why, sizeof(why)), 0);
+	assert_int_equal(check("mapcycle", mc_touch, why, sizeof(why)), -1);
+	assert_string_equal(why, "key 'touch': 'exec' is not one of: read write");
+	/* no prefault: the faults are what mapcycle measures */
+	assert_null(wl_param_find(wl_kind_find("mapcycle"), "prefault"));
+	assert_int_equal(check("mapcycle", mc_prefault, why, sizeof(why)), 0); /* caller's key */
+	assert_string_equal(wl_kind_find("mapcycle")->modes, "fsdax devdax");
+
+	assert_int_equal(check("truncpin", none, why, sizeof(why)), 0);
+	assert_int_equal(check("truncpin", tp_pmd, why, sizeof(why)), 0);
+	assert_int_equal(check("truncpin", tp_pmd_small, why, sizeof(why)), -1);
+	assert_string_equal(why, "buf_kib must be a multiple of 2048 for mapping = pmd");
+	assert_int_equal(check("truncpin", tp_wait, why, sizeof(why)), -1);
+	assert_string_equal(why, "wait_ms must exceed hold_ms (the bound must outlast the pin)");
+	assert_int_equal(check("truncpin", tp_hold, why, sizeof(why)), -1);
+	assert_string_equal(why, "key 'hold_ms': not an integer in [100, 8000]");
+	assert_int_equal(check("truncpin", tp_big, why, sizeof(why)), -1);
+	assert_string_equal(why, "key 'buf_kib': not an integer in [4, 4096]");
+	/* truncate needs a file: no devdax */
+	assert_string_equal(wl_kind_find("truncpin")->modes, "fsdax");
+
+	/* the same rules at config time, with file and line */
+	expect_config_error("[workload tp]\nkind = truncpin\nhold_ms = 5000\nwait_ms = 4000\n",
+			    "t.ini:2: [workload tp]: wait_ms must exceed hold_ms (the bound must outlast the pin)");
+	expect_config_error("[workload mc]\nkind = mapcycle\ntouch = poke\n",
+			    "t.ini:3: key 'touch': 'poke' is not one of: read write");
+}
+
 static void expect_config_error(const char *text, const char *err)
 {
 	struct zd_config *c = config_new();
@@ -253,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_rows_are_consistent),
 		cmocka_unit_test(test_param_check_values),
 		cmocka_unit_test(test_params_check_sets),
+		cmocka_unit_test(test_params_check_mapcycle_truncpin),
 		cmocka_unit_test(test_percent_in_workload_name),
 		cmocka_unit_test(test_fio_job_checked),
 		cmocka_unit_test(test_plan_params),

@@ -134,6 +134,36 @@ static void test_fio_sample_metrics(void **state)
 	free(p);
 }
 
+/* mapcycle's per-page fault-in and zap times are metrics of the table. */
+static void test_mapcycle_metrics(void **state)
+{
+	struct json_object *o = json_tokener_parse(
+		"{\"type\":\"sample\",\"workload\":\"mc\",\"kind\":\"mapcycle\",\"rep\":0,"
+		"\"pages\":20480,\"elapsed_ns\":20480000,\"ns_per_page\":1000.0,"
+		"\"fault_ns_per_page\":1000.0,\"zap_ns_per_page\":250.5,\"page_faults\":20480,"
+		"\"mapping\":\"pte\",\"touch\":\"write\"}");
+	struct zd_result r;
+	struct zd_sample *s;
+	struct zd_metric m;
+
+	assert_non_null(o);
+	result_init(&r);
+	s = result_add_sample(&r);
+	sample_from_json(o, s);
+	assert_int_equal(metric_find("fault_ns_per_page", &m), 0);
+	assert_false(m.higher_is_better);
+	assert_string_equal(m.unit, "ns");
+	assert_true(metric_value(&m, s) == 1000.0);
+	assert_int_equal(metric_find("zap_ns_per_page", &m), 0);
+	assert_false(m.higher_is_better);
+	assert_true(metric_value(&m, s) == 250.5);
+	/* absent on other kinds: NAN, so compare and plot skip it */
+	assert_int_equal(metric_find("get_ns_per_page", &m), 0);
+	assert_true(isnan(metric_value(&m, s)));
+	result_free(&r);
+	json_object_put(o);
+}
+
 static void test_non_finite_refused(void **state)
 {
 	struct json_object *o = json_tokener_parse(
@@ -165,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_table_names_unique_and_found),
 		cmocka_unit_test(test_directions),
 		cmocka_unit_test(test_fio_sample_metrics),
+		cmocka_unit_test(test_mapcycle_metrics),
 		cmocka_unit_test(test_non_finite_refused),
 	};
 

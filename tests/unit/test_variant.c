@@ -283,6 +283,24 @@ static void test_kconfig_needs(void **state)
 	config_free(c);
 }
 
+/* truncpin's slow device: null_blk made through configfs. */
+static void test_kconfig_needs_truncpin(void **state)
+{
+	struct zd_config *c = cfg("[run]\nworkloads = truncpin-pte mapcycle-pte\n");
+	char *text = xasprintf("%sCONFIG_CONFIGFS_FS=y\n", full_cfg), *miss, *at;
+
+	assert_int_equal(config_validate(c), 0);
+	assert_null(kconfig_missing(c, text));
+	at = strstr(text, "CONFIG_CONFIGFS_FS=y");
+	memcpy(at, "# CONFIG_CONFIGF", 16);
+	miss = kconfig_missing(c, text);
+	assert_true(has(miss, "CONFIG_CONFIGFS_FS (workload truncpin-pte: null_blk's configfs"));
+	assert_false(strstr(miss, "mapcycle-pte"));
+	free(miss);
+	config_free(c);
+	free(text);
+}
+
 static void test_kconfig_arch(void **state)
 {
 	char *a, *p;
@@ -651,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_prebuilt),
 		cmocka_unit_test(test_series_read),
 		cmocka_unit_test(test_kconfig_needs),
+		cmocka_unit_test(test_kconfig_needs_truncpin),
 		cmocka_unit_test(test_kconfig_arch),
 		cmocka_unit_test(test_key_kconfig),
 		cmocka_unit_test(test_names_and_jobs),

@@ -266,6 +266,38 @@ static void test_crash_phase(void **state)
 	judged_free(&j);
 }
 
+/*
+ * Each finding keeps the classifier's lkp-tests name, through a result
+ * file and back (report formats print it as dmesg.KEY).
+ */
+static void test_findings_keep_lkp_keys(void **state)
+{
+	struct judged j;
+	struct zd_result *r, back;
+	char dir[] = "/tmp/zd-verdict-lkp-XXXXXX", *p, *err = NULL;
+
+	judge_case("pcpu-underflow-crash-in-workload", &j);
+	r = result_named(&j, "odirect-read-pte");
+	assert_non_null(r);
+	assert_int_equal(r->nr_findings, j.cl.n);
+	assert_true(r->nr_findings > 0);
+	for (size_t i = 0; i < r->nr_findings; i++) {
+		assert_non_null(j.cl.f[i].lkp_key);
+		assert_string_equal(r->findings[i].lkp_key, j.cl.f[i].lkp_key);
+	}
+	assert_non_null(mkdtemp(dir));
+	p = path_join(dir, "r.json");
+	assert_int_equal(result_write(p, r), 0);
+	assert_int_equal(result_read(p, &back, &err), 0);
+	assert_int_equal(back.nr_findings, r->nr_findings);
+	for (size_t i = 0; i < r->nr_findings; i++)
+		assert_string_equal(back.findings[i].lkp_key, r->findings[i].lkp_key);
+	result_free(&back);
+	rm_rf(dir);
+	free(p);
+	judged_free(&j);
+}
+
 static void test_names_and_order(void **state)
 {
 	static const enum zd_verdict by_severity[] = { V_CLEAN, V_INFRA, V_FAIL, V_HANG, V_CRASH };
@@ -409,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_names_and_order),
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_crash_phase),
+		cmocka_unit_test(test_findings_keep_lkp_keys),
 		cmocka_unit_test(test_merge_interleaved),
 		cmocka_unit_test(test_merge_same_boot),
 	};

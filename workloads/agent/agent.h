@@ -52,6 +52,12 @@ struct plan {
 	bool teardown;
 	bool nvdimm_init_labels; /* may rewrite NVDIMM labels */
 	bool host;		 /* not PID 1: a real machine's running kernel */
+	/*
+	 * The kernel's facts as the harness read them from its sources
+	 * (harness/kfacts.h): "pins" or "gets", what block-device O_DIRECT
+	 * takes on user pages; "unknown" when nobody could tell.
+	 */
+	const char *dio_refs;
 	size_t nr_workloads;
 	struct wl_spec *workloads;
 };
@@ -227,6 +233,7 @@ struct daxbuf {
 void daxbuf_params(const struct wl_spec *w, struct daxbuf *b);
 const char *daxbuf_mapping_name(const struct daxbuf *b);
 int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len);
+int daxbuf_remap(struct daxbuf *b, char *msg, size_t len);
 void daxbuf_unmap(struct daxbuf *b, bool unlink_file);
 void pgmap_refs_emit(const char *when);
 

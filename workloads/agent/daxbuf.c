@@ -232,6 +232,29 @@ int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len
 	return prove_mapping(ctx, b, msg, len);
 }
 
+/*
+ * Map the window again where daxbuf_map() placed it (MAP_FIXED inside the
+ * reservation: same 2 MiB colour, same advice), nothing faulted: the
+ * mapcycle kind's next cycle after it unmapped b->map. 0, or -1 with msg.
+ */
+int daxbuf_remap(struct daxbuf *b, char *msg, size_t len)
+{
+	void *p = mmap(b->map, b->len, PROT_READ | PROT_WRITE,
+		       b->anon ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED : MAP_SHARED | MAP_FIXED,
+		       b->fd, 0);
+
+	if (p == MAP_FAILED) {
+		snprintf(msg, len, "mmap %s again: %s", b->path, strerror(errno));
+		return -1;
+	}
+	/* without madvise() the first map warned once; the placement decides */
+	if (b->dflt || !madvise(b->map, b->len, b->pmd ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) ||
+	    errno == ENOSYS)
+		return 0;
+	snprintf(msg, len, "madvise: %s", strerror(errno));
+	return -1;
+}
+
 /* Unmap and close; remove the buffer file only if asked (never a device). */
 void daxbuf_unmap(struct daxbuf *b, bool unlink_file)
 {

@@ -127,6 +127,14 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 	p->teardown_timeout = (int)get_int(p->root, "teardown_timeout", DEF_TEARDOWN_TIMEOUT);
 	p->teardown = get_bool(p->root, "teardown", true);
 	p->nvdimm_init_labels = get_bool(p->root, "nvdimm_init_labels", true);
+	{
+		struct json_object *k;
+
+		/* a plan of before the facts: the 6.12 behaviour the kinds were written for */
+		p->dio_refs = "pins";
+		if (json_object_object_get_ex(p->root, "kernel", &k))
+			p->dio_refs = get_str(k, "dio_refs", "pins");
+	}
 	if (strcmp(p->pmem_mode, "memmap") && strcmp(p->pmem_mode, "nvdimm") &&
 	    strcmp(p->pmem_mode, "file") && strcmp(p->pmem_mode, "host")) {
 		snprintf(err, errlen, "unknown pmem_mode \"%s\"", p->pmem_mode);
@@ -140,6 +148,11 @@ int plan_load(struct plan *p, const char *path, char *err, size_t errlen)
 	/* On a real machine only the namespace the owner named is ours. */
 	if (!strcmp(p->pmem_mode, "host") && !p->namespace) {
 		snprintf(err, errlen, "pmem_mode host needs a namespace");
+		return -1;
+	}
+	if (strcmp(p->dio_refs, "pins") && strcmp(p->dio_refs, "gets") &&
+	    strcmp(p->dio_refs, "unknown")) {
+		snprintf(err, errlen, "unknown kernel.dio_refs \"%s\" (pins|gets|unknown)", p->dio_refs);
 		return -1;
 	}
 	if (p->mountpoint[0] != '/') {

@@ -5,6 +5,9 @@
  * itself, so the agent preallocates it on the DAX fs (for devdax ZD_BUF is
  * the device). The JSON report (--output-format=json) gives bytes, I/Os
  * and latencies; /proc/vmstat gives the proof of the path taken:
+ *   expect = dio      (the default) what this kernel's O_DIRECT takes: pins
+ *                     since v6.4, gets before (plan kernel.dio_refs, read by
+ *                     harness/kfacts.c from the kernel's block/bio.c);
  *   expect = pins     FOLL_PIN references must have moved (O_DIRECT);
  *   expect = gets     none may have (the splice engine's vmsplice takes
  *                     FOLL_GET references, which no counter shows);
@@ -47,6 +50,9 @@ static int parse(const struct wl_ctx *ctx, struct fio *f, char *msg, size_t len)
 	f->job_text = param_str(w, "job_text");
 	f->target = param_str(w, "target");
 	f->expect = param_str(w, "expect");
+	/* dio: the kernel's block layer decides (plan kernel.dio_refs: pins, gets, unknown) */
+	if (!strcmp(f->expect, "dio"))
+		f->expect = ctx->plan->dio_refs;
 	f->buf = (size_t)param_uint(w, "buf_kib") << 10;
 	if (!f->job_text[0]) {
 		snprintf(msg, len, "no job_text in the plan");
