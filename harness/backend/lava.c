@@ -283,6 +283,7 @@ static int run_submit(const struct boot_req *req, const char *job, struct boot_o
 	struct sbuf idb = SBUF_INIT, log = SBUF_INIT, st = SBUF_INIT;
 	char *id;
 	char tmo[24];
+	bool waited_out = false;
 	int ret = -1;
 
 	memset(pr, 0, sizeof(*pr));
@@ -310,13 +311,15 @@ static int run_submit(const struct boot_req *req, const char *job, struct boot_o
 	snprintf(tmo, sizeof(tmo), "%u", c->lava_timeout + LAVA_GRACE);
 	if (lavacli(c, (const char *const[]){ "jobs", "wait", id, "--timeout", tmo, NULL },
 		    &st, c->lava_timeout + 2 * LAVA_GRACE, pr)) {
-		pr->timed_out = true;
+		waited_out = true;
 		/* a job that outlives its bound is cancelled, never left running */
 		lavacli(c, (const char *const[]){ "jobs", "cancel", id, NULL }, NULL, 0, pr);
-		pr->timed_out = true;
 	}
-	if (lavacli(c, (const char *const[]){ "jobs", "logs", "--raw", id, NULL }, &log, 0, pr))
+	/* what it logged so far: --no-follow, a cancelled job may never finish */
+	if (lavacli(c, (const char *const[]){ "jobs", "logs", "--no-follow", "--raw", id, NULL },
+		    &log, 0, pr))
 		goto out;
+	pr->timed_out = waited_out; /* the bound, not the log fetch, decides */
 	if (write_file_atomic(req->qemu_log, sbuf_str(&log), log.len)) {
 		zd_err("cannot write %s: %s", req->qemu_log, strerror(errno));
 		goto out;

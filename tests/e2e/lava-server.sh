@@ -47,11 +47,14 @@ for i in $(seq 30); do pg_isready -q && break; sleep 1; done
 /usr/bin/python3 /usr/share/lava-server/postinst.py --config --db >"$dir/postinst.log" 2>&1
 
 # The API, the scheduler, the worker: as the systemd units would.
-mkdir -p /var/log/lava-server
+# Their logs where the lavaserver user may write (DIR may be a 0700 mkdtemp).
+logs=/var/log/lava-server
+mkdir -p $logs
+chown lavaserver: $logs
 setsid /usr/bin/gunicorn3 lava_server.wsgi -u lavaserver -g lavaserver --workers 1 \
-	--bind "127.0.0.1:$port" --log-file "$dir/gunicorn.log" >/dev/null 2>&1 &
+	--bind "127.0.0.1:$port" --log-file $logs/zdbench-gunicorn.log >/dev/null 2>&1 &
 echo $! >>"$dir/pids"
-setsid lava-server manage lava-scheduler --level INFO --log-file "$dir/scheduler.log" \
+setsid lava-server manage lava-scheduler --level INFO --log-file $logs/zdbench-scheduler.log \
 	>/dev/null 2>&1 &
 echo $! >>"$dir/pids"
 

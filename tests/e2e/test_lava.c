@@ -68,8 +68,9 @@ static void one_result(const char *dir, const char *variant)
 	while ((e = readdir(dh))) {
 		size_t n = strlen(e->d_name);
 
-		/* <workload>.json: not plan.json, not results.jsonl */
-		if (n > 5 && !strcmp(e->d_name + n - 5, ".json") && strcmp(e->d_name, "plan.json"))
+		/* <workload>.json: not plan.json, boot.json (run -j), results.jsonl */
+		if (n > 5 && !strcmp(e->d_name + n - 5, ".json") && strcmp(e->d_name, "plan.json") &&
+		    strcmp(e->d_name, "boot.json"))
 			json++;
 	}
 	closedir(dh);
