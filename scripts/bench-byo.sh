@@ -52,7 +52,8 @@ g branch -D -q "zd-bench-$stamp" "zd-cold-$stamp"
 # 6.1 beside 6.12: the same plan, icount.
 versions() {
 	local tarball=$1 dir=$2
-	$ZD run -q -s "kernel.tarball=$tarball" --variant base --workload odirect-read-pte \
+	# one vCPU: 6.1 does not bring up a second one under TCG -icount (docs/byo-kernel.md)
+	$ZD run -q -s "kernel.tarball=$tarball" -s qemu.cpus=1 --variant base --workload odirect-read-pte \
 		--workload gup-pin-fast-pte --reps "$REPS" --accel tcg \
 		--clock icount -o "$dir" > /dev/null
 }
@@ -79,7 +80,7 @@ versions /usr/src/linux-source-6.12.tar.xz "$WORK/v612"
 	echo
 	echo "Incremental/cold build: $(ratio "$build_secs" "$cold")."
 	echo
-	echo "## 6.1 beside 6.12 (icount, $REPS repetitions, base variant)"
+	echo "## 6.1 beside 6.12 (icount, one vCPU, $REPS repetitions, base variant)"
 	echo
 	for wl in odirect-read-pte gup-pin-fast-pte; do
 		echo "### $wl"
