@@ -41,6 +41,7 @@ void boot_out_free(struct boot_out *o)
 {
 	free(o->timeout);
 	free(o->last_phase);
+	free(o->killed);
 	free(o->cmdline);
 	strv_free(&o->argv);
 	memset(o, 0, sizeof(*o));
