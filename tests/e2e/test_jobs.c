@@ -36,16 +36,7 @@
 static const char *const variants[] = { "base", "single-ref" };
 static char tmp[64];
 
-static struct out zd(const char *first, ...)
-{
-	va_list ap;
-	struct out o;
-
-	va_start(ap, first);
-	o = zd_va(tmp, first, ap);
-	va_end(ap);
-	return o;
-}
+E2E_DEFINE_ZD(tmp)
 
 static int setup(void **state)
 {
