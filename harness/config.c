@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "media.h"
+#include "result.h"
 #include "util.h"
 #include "variant.h"
 #include "wlkind.h"
@@ -416,6 +417,12 @@ int config_set(struct zd_config *c, const char *section, const char *key,
 		if (!is_name(name) && !config_workload(c, name)) {
 			workload_get(c, name);
 			return fail(c, origin, line, "[workload %s]: %s", name, ZD_NAME_RULE);
+		}
+		if (result_reserved_name(name) && !config_workload(c, name)) {
+			workload_get(c, name);
+			return fail(c, origin, line,
+				    "[workload %s]: the name of a file its variant folder holds besides "
+				    "results (%s.json): choose another", name, name);
 		}
 		w = workload_get(c, name);
 		if (!w)

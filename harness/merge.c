@@ -55,10 +55,6 @@ static bool is_regular(const char *p)
 	return !lstat(p, &st) && S_ISREG(st.st_mode);
 }
 
-static bool is_result_file(const char *name)
-{
-	return str_ends(name, ".json") && strcmp(name, "plan.json") && strcmp(name, "run.json");
-}
 
 static void add_unique(struct strv *sv, const char *s)
 {
@@ -171,7 +167,7 @@ static int run_files(const char *dir, struct json_object *rj, const char *rjp,
 		if (!bad)
 			list_kind(vd, S_IFREG, &names);
 		for (size_t i = 0; i < names.n; i++)
-			if (is_result_file(names.v[i]))
+			if (result_file_name(names.v[i]))
 				strv_pushf(files, "%s/%s", variants.v[v], names.v[i]);
 		strv_free(&wls);
 		strv_free(&names);

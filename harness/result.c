@@ -18,6 +18,30 @@ const char *result_param(const struct zd_result *r, const char *key)
 	return NULL;
 }
 
+static const char *const reserved[] = { "plan", "boot", "run" };
+
+bool result_reserved_name(const char *workload)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++)
+		if (!strcmp(workload, reserved[i]))
+			return true;
+	return false;
+}
+
+bool result_file_name(const char *name)
+{
+	size_t n = strlen(name);
+	bool res;
+	char *stem;
+
+	if (name[0] == '.' || !str_ends(name, ".json"))
+		return false;
+	stem = xasprintf("%.*s", (int)(n - 5), name);
+	res = !result_reserved_name(stem);
+	free(stem);
+	return res;
+}
+
 void result_init(struct zd_result *r)
 {
 	memset(r, 0, sizeof(*r));

@@ -109,6 +109,16 @@ struct zd_result {
 };
 
 void result_init(struct zd_result *r);
+/*
+ * Is a file of this name in a variant folder a result (<workload>.json)?
+ * Not hidden, ends in .json, and not one of the folder's other JSON files:
+ * plan.json (the plan), boot.json (run.c's record of the boot), run.json
+ * (a run folder's). Those names are why no workload may be called plan,
+ * boot or run (result_reserved_name).
+ */
+bool result_file_name(const char *name);
+/* Is this workload name one a result file may not have (plan, boot, run)? */
+bool result_reserved_name(const char *workload);
 /* The "proofs" object of a result: mapping, references, pgmap_refs, each "made: …", "failed: …" or "not made/measured: …" (a new object). */
 struct json_object *result_proofs(const struct zd_result *r);
 const char *result_param(const struct zd_result *r, const char *key);

@@ -41,11 +41,6 @@ void run_set_take(struct run_set *rs, struct zd_result *r)
 	add_unique(&rs->workloads, rs->res[rs->n - 1].workload ? rs->res[rs->n - 1].workload : "");
 }
 
-static bool is_result_name(const char *name)
-{
-	return name[0] != '.' && str_ends(name, ".json") && strcmp(name, "plan.json") &&
-	       strcmp(name, "run.json");
-}
 
 /* Sorted names of the entries of dir that pass keep(). */
 static int list(const char *dir, bool (*keep)(const char *dir, const char *name),
@@ -68,7 +63,7 @@ static int list(const char *dir, bool (*keep)(const char *dir, const char *name)
 static bool keep_result(const char *dir, const char *name)
 {
 	char *p = path_join(dir, name);
-	bool ok = is_result_name(name) && !is_dir(p);
+	bool ok = result_file_name(name) && !is_dir(p);
 
 	free(p);
 	return ok;

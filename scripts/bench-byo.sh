@@ -16,6 +16,7 @@ OUT=docs/bench-byo.md
 REPS=${REPS:-5}
 
 machine=$(bench_machine)
+load0=$(cut -d" " -f1-3 /proc/loadavg)
 cache=$($ZD kernels | sed -n 's/^cache //p')
 clone=$cache/e2e-byo/linux
 [ -d "$clone" ] || { echo "bench-byo: $clone missing: run build/tests/test_byo first" >&2; exit 1; }
@@ -52,7 +53,8 @@ g branch -D -q "zd-bench-$stamp" "zd-cold-$stamp"
 # 6.1 beside 6.12: the same plan, icount.
 versions() {
 	local tarball=$1 dir=$2
-	$ZD run -q -s "kernel.tarball=$tarball" --variant base --workload odirect-read-pte \
+	# one vCPU: 6.1 does not bring up a second one under TCG -icount (docs/byo-kernel.md)
+	$ZD run -q -s "kernel.tarball=$tarball" -s qemu.cpus=1 --variant base --workload odirect-read-pte \
 		--workload gup-pin-fast-pte --reps "$REPS" --accel tcg \
 		--clock icount -o "$dir" > /dev/null
 }
@@ -63,6 +65,8 @@ versions /usr/src/linux-source-6.12.tar.xz "$WORK/v612"
 	echo "# Bring your own kernel: benchmark"
 	echo
 	echo "Measured $(date -u +%Y-%m-%d) by \`make bench\` (scripts/bench-byo.sh)."
+	echo "Load average before and after: $load0 / $(cut -d" " -f1-3 /proc/loadavg) (above 0:"
+	echo "other jobs shared the 2 cores, which slows wall times but not icount figures)."
 	echo "Machine: $machine; QEMU TCG (no usable KVM here), make -j$(nproc)."
 	echo
 	echo "## compare on a user tree with one changed .c file"
@@ -79,7 +83,7 @@ versions /usr/src/linux-source-6.12.tar.xz "$WORK/v612"
 	echo
 	echo "Incremental/cold build: $(ratio "$build_secs" "$cold")."
 	echo
-	echo "## 6.1 beside 6.12 (icount, $REPS repetitions, base variant)"
+	echo "## 6.1 beside 6.12 (icount, one vCPU, $REPS repetitions, base variant)"
 	echo
 	for wl in odirect-read-pte gup-pin-fast-pte; do
 		echo "### $wl"

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 OUT=docs/bench-jobs.md
 REPS=${REPS:-5}
 machine=$(bench_machine)
+load0=$(cut -d" " -f1-3 /proc/loadavg)
 V="--variant base --variant zone-hook --variant spec-gup --variant single-ref"
 
 wall() {
@@ -31,6 +32,8 @@ w2=$(wall 2)
 	echo "# run -j: benchmark"
 	echo
 	echo "Measured $(date -u +%Y-%m-%d) by \`make bench\` (scripts/bench-jobs.sh)."
+	echo "Load average before and after: $load0 / $(cut -d" " -f1-3 /proc/loadavg) (above 0:"
+	echo "other jobs shared the 2 cores, which slows wall times but not icount figures)."
 	echo "Machine: $machine; QEMU TCG (one host thread per guest), icount clock."
 	echo "Plan: 4 variants (kernels cached), gup-pin-fast-pte, $REPS repetitions, no teardown."
 	echo

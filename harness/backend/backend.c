@@ -42,6 +42,7 @@ void boot_out_free(struct boot_out *o)
 {
 	free(o->timeout);
 	free(o->last_phase);
+	free(o->killed);
 	free(o->cmdline);
 	free(o->infra);
 	strv_free(&o->argv);

@@ -31,6 +31,13 @@ struct boot_out {
 	int exit_code;		/* QEMU's, -1 if killed */
 	bool start_failed;	/* QEMU could not be started */
 	bool kernel_running;	/* no boot: the console starts mid-life (host) */
+	/*
+	 * Why the guest died of something outside it and outside zdbench, or
+	 * NULL: QEMU terminated by a signal someone else sent (its log says
+	 * "terminating on signal N from pid P"). Infrastructure, never the
+	 * kernel's failure: the console simply stops.
+	 */
+	char *killed;
 	double wall_secs;
 	double boot_secs;	/* start to the agent's hello */
 	char *cmdline;		/* kernel command line */

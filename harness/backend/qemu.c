@@ -220,6 +220,17 @@ static int qemu_boot(const struct boot_req *req, struct boot_out *out)
 	if (qemu_build_args(req, &out->argv, &out->cmdline))
 		return -1;
 	ret = watch_boot(req, out, req->cfg->boot_timeout, NULL, NULL);
+	/* a timeout is zdbench's own kill; any other signal came from outside */
+	if (!out->timeout && req->qemu_log) {
+		char *log = read_file(req->qemu_log, NULL);
+		char *sig = log ? strstr(log, "terminating on signal") : NULL;
+
+		if (sig) {
+			sig[strcspn(sig, "\n")] = 0;
+			out->killed = xasprintf("QEMU was killed from outside zdbench (its log: \"%s\")", sig);
+		}
+		free(log);
+	}
 	if (!strcmp(req->cfg->pmem, "nvdimm")) {
 		char *img = xasprintf("%s/nvdimm0.img", req->scratch_dir);
 

@@ -618,9 +618,20 @@ static int cmd_compare(struct cmd_ctx *ctx)
 		for (size_t w = 0; w < c.sides[k].rs->workloads.n; w++) {
 			const char *wl = c.sides[k].rs->workloads.v[w];
 
-			if (side_get(&c.sides[k], wl) && !side_get(&c.sides[0], wl))
+			const struct zd_result *rk = side_get(&c.sides[k], wl);
+			const struct zd_result *r0 = side_get(&c.sides[0], wl);
+
+			if (rk && !r0)
 				printf("note: %s only on %s, not on %s: not compared\n", wl,
 				       c.sides[k].label, c.sides[0].label);
+			/* run -j: wall-clock figures of guests that shared the machine differently */
+			if (rk && r0 && rk->clock && r0->clock && !strcmp(rk->clock, "wall") &&
+			    !strcmp(r0->clock, "wall") &&
+			    (rk->guests ? rk->guests : 1) != (r0->guests ? r0->guests : 1))
+				printf("note: %s: %s ran with %u guests at once, %s with %u: under the "
+				       "wall clock they shared the machine differently\n", wl,
+				       c.sides[0].label, r0->guests ? r0->guests : 1, c.sides[k].label,
+				       rk->guests ? rk->guests : 1);
 		}
 	ret = c.problems.n ? ZD_EXIT_KERNEL : ZD_EXIT_CLEAN;
 	if (c.json) {

@@ -61,6 +61,23 @@ static inline struct out zd_va(const char *tmpdir, const char *first, va_list ap
 	return zd_argv(tmpdir, args, 3600);
 }
 
+/*
+ * E2E_DEFINE_ZD(dir): defines `static struct out zd(const char *first, ...)`,
+ * build/zdbench with the arguments up to a NULL, its log in dir (the test's
+ * scratch folder, a char array set up before the first call).
+ */
+#define E2E_DEFINE_ZD(dir)                                            \
+	static struct out zd(const char *first, ...)                  \
+	{                                                             \
+		va_list ap;                                           \
+		struct out o;                                         \
+                                                                      \
+		va_start(ap, first);                                  \
+		o = zd_va(dir, first, ap);                            \
+		va_end(ap);                                           \
+		return o;                                             \
+	}
+
 static inline void expect_in(const struct out *o, const char *needle)
 {
 	if (!strstr(o->text, needle))

@@ -33,6 +33,7 @@
 #include "proc.h"
 #include "result.h"
 #include "util.h"
+#include "../shell.h"
 
 #define WL "gup-pin-fast-pte"
 
@@ -42,40 +43,12 @@ static char *import;	/* the imported tree: zdbench source -q */
 static char *clone;	/* the user tree: cache/e2e-byo/linux */
 static char *srckey;	/* its key: cache/src/<srckey> */
 
-static struct out zd(const char *first, ...)
-{
-	va_list ap;
-	struct out o;
-
-	va_start(ap, first);
-	o = zd_va(tmp, first, ap);
-	va_end(ap);
-	return o;
-}
+E2E_DEFINE_ZD(tmp)
 
 static void expect_exit(const struct out *o, int code)
 {
 	if (o->code != code)
 		fail_msg("exit %d, wanted %d:\n%s", o->code, code, o->text);
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int r;
-
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		return -1;
-	va_end(ap);
-	r = system(cmd);
-	if (r)
-		fprintf(stderr, "failed (%d): %s\n", r, cmd);
-	free(cmd);
-	return r;
 }
 
 static char *put(const char *name, const char *text)

@@ -5,8 +5,8 @@
  * icount clock counts guest instructions, so a guest's figures must not
  * depend on how many guests share the host: each (variant, workload)
  * median under -j 2 must equal the -j 1 one within the noise the icount
- * clock itself shows between repetitions of one run (measured here, and
- * printed). Also: both guests really ran at once (their boot intervals
+ * clock itself shows (the spread of one run's repetitions, measured here
+ * and printed, capped at 1%: medians of two runs differ by 0.05%). Also: both guests really ran at once (their boot intervals
  * overlap in run.json), each result says how many guests shared the
  * machine, and the results of -j 2 are in variant order like -j 1's.
  *
@@ -36,16 +36,7 @@
 static const char *const variants[] = { "base", "single-ref" };
 static char tmp[64];
 
-static struct out zd(const char *first, ...)
-{
-	va_list ap;
-	struct out o;
-
-	va_start(ap, first);
-	o = zd_va(tmp, first, ap);
-	va_end(ap);
-	return o;
-}
+E2E_DEFINE_ZD(tmp)
 
 static int setup(void **state)
 {
@@ -140,8 +131,15 @@ static void test_j2_equals_j1_under_icount(void **state)
 		assert_int_equal(g1, 1);
 		assert_int_equal(g2, 2);
 		diff = fabs(m2 - m1) / m1;
-		/* the icount clock's own noise: repetitions of one run differ by this much */
-		noise = fmax(sp1, sp2);
+		/*
+		 * The icount clock's own noise: repetitions of one run differ by
+		 * this much (printed; the first repetition of a boot can be a cold
+		 * outlier, 15% here). The median moves far less between runs:
+		 * 0.03-0.05% measured (docs/design.md, and this test's output), so
+		 * a -j 2 median must agree within 1%, or within the repetitions'
+		 * own spread if that is smaller.
+		 */
+		noise = fmin(fmax(sp1, sp2), 0.01);
 		print_message("%s %s: median elapsed_ns -j1 %.0f, -j2 %.0f: difference %.4f%%, "
 			      "icount noise within a run %.4f%%\n",
 			      variants[i], WL, m1, m2, 100 * diff, 100 * noise);

@@ -25,17 +25,7 @@
 
 static char tmp[64];
 
-/* build/zdbench with the arguments given, up to a NULL. */
-static struct out zd(const char *first, ...)
-{
-	va_list ap;
-	struct out o;
-
-	va_start(ap, first);
-	o = zd_va(tmp, first, ap);
-	va_end(ap);
-	return o;
-}
+E2E_DEFINE_ZD(tmp)
 
 static void expect_text(const char *text, const char *needle)
 {

@@ -33,16 +33,7 @@
 
 static char tmp[64];
 
-static struct out zd(const char *first, ...)
-{
-	va_list ap;
-	struct out o;
-
-	va_start(ap, first);
-	o = zd_va(tmp, first, ap);
-	va_end(ap);
-	return o;
-}
+E2E_DEFINE_ZD(tmp)
 
 static int setup(void **state)
 {
@@ -110,9 +101,14 @@ static void expect_pins(const struct zd_result *r, bool pins_expected)
 static struct out run_on(const char *tarball, const char *dir)
 {
 	char *set = xasprintf("kernel.tarball=%s", tarball);
-	struct out o = zd("run", "-s", set, "--variant", "base", "--workload", "odirect-read-pte",
-			  "--workload", "gup-pin-fast-pte", "--reps", "3", "--accel", "tcg",
-			  "--clock", "icount", "-o", dir, NULL);
+	/*
+	 * One vCPU: 6.1.192 never brings up its second CPU under QEMU 7.2's
+	 * TCG with -icount ("x86: Booting SMP configuration:" is its last
+	 * line; 6.12 boots), so both versions run with one, alike.
+	 */
+	struct out o = zd("run", "-s", set, "-s", "qemu.cpus=1", "--variant", "base",
+			  "--workload", "odirect-read-pte", "--workload", "gup-pin-fast-pte",
+			  "--reps", "3", "--accel", "tcg", "--clock", "icount", "-o", dir, NULL);
 
 	free(set);
 	return o;

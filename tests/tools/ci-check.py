@@ -82,7 +82,7 @@ def github(proj):
          'github: compare downloads nothing')
     runs = '\n'.join(s.get('run', '') for s in steps)
     need('build/zdbench merge -o merged results/*' in runs, 'github: no merge')
-    need('build/zdbench compare merged' in runs, 'github: no compare')
+    need('build/zdbench compare --pool $sides' in runs, 'github: no compare')
 
 
 def main():

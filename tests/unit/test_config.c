@@ -160,6 +160,9 @@ static void test_workload_params_checked(void **state)
 		     "test.ini:3: key 'mapping': 'huge' is not one of: pte pmd");
 	expect_error("[workload w]\nkind = odirect\n\niters = x\n", "test.ini:4: key 'iters'");
 	expect_error("[workload w]\nkind = nope\n", "test.ini:2: [workload w]: unknown kind 'nope'");
+	/* its result would be boot.json, the name of run.c's boot record */
+	expect_error("[workload boot]\nkind = odirect\n",
+		     "test.ini:2: [workload boot]: the name of a file its variant folder holds");
 	expect_error("[workload w]\nbuf_kib = 4\n", "[workload w]: key 'kind' is required");
 	expect_error("[workload w]\nkind = odirect\nbuf_kib = 64\nbs_kib = 128\n", "bs_kib <= buf_kib");
 	expect_error("[workload w]\nkind = gup\nmapping = pmd\nbuf_kib = 1024\n",

@@ -23,6 +23,7 @@
 #include "kfacts.h"
 #include "util.h"
 #include "wlkind.h"
+#include "../shell.h"
 
 static char dir[64];
 
@@ -48,20 +49,6 @@ static void put(const char *rel, const char *text)
 	assert_int_equal(write_file_atomic(p, text, strlen(text)), 0);
 	free(p);
 	free(d);
-}
-
-static int sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int r;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) > 0);
-	va_end(ap);
-	r = system(cmd);
-	free(cmd);
-	return r;
 }
 
 static int setup(void **state)

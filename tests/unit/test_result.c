@@ -251,6 +251,21 @@ static void test_checks_past_limit_counted(void **state)
 	result_free(&r);
 }
 
+/* What a variant folder's loader and merge take for a result: one rule. */
+static void test_result_file_names(void **state)
+{
+	assert_true(result_file_name("odirect-read-pte.json"));
+	assert_true(result_file_name("booted.json"));
+	assert_false(result_file_name("boot.json"));
+	assert_false(result_file_name("plan.json"));
+	assert_false(result_file_name("run.json"));
+	assert_false(result_file_name(".x.json"));
+	assert_false(result_file_name("console.log"));
+	assert_false(result_file_name(".json"));
+	assert_true(result_reserved_name("boot"));
+	assert_false(result_reserved_name("boot2"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_ill_typed_samples_refused),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_checks_past_limit_counted),
+		cmocka_unit_test(test_result_file_names),
 	};
 
 	return cmocka_run_group_tests_name("result", tests, NULL, NULL);

@@ -24,6 +24,7 @@
 #include "ksrc.h"
 #include "util.h"
 #include "variant.h"
+#include "../shell.h"
 
 static char dir[64];
 
@@ -382,20 +383,6 @@ static void test_names_and_jobs(void **state)
 	assert_string_equal(k1, k2);
 	free(k1);
 	free(k2);
-}
-
-static int sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int r;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) > 0);
-	va_end(ap);
-	r = system(cmd);
-	free(cmd);
-	return r;
 }
 
 /*

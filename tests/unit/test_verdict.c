@@ -98,6 +98,8 @@ static void judge_case(const char *name, struct judged *j)
 		bo.timeout = xstrdup(jstr(boot, "timeout"));
 	bo.saw_hello = jbool(boot, "saw_hello", false);
 	bo.kernel_running = jbool(boot, "kernel_running", false);
+	if (jstr(boot, "killed"))
+		bo.killed = xstrdup(jstr(boot, "killed"));
 	assert_int_equal(verdict_boot(con, resl, &bo, j->res, j->n, &j->cl, &j->rep, false), 0);
 	boot_out_free(&bo);
 	json_object_put(boot);
@@ -218,7 +220,7 @@ static void test_corpus(void **state)
 	static const char *const required[] = {
 		"clean-two-workloads", "pcpu-underflow-crash-in-workload", "step-timeout-hang",
 		"infra-no-hello", "infra-boot-timeout", "workload-not-ok",
-		"other-medium-setup-failed", "negative-control-refused",
+		"other-medium-setup-failed", "negative-control-refused", "infra-qemu-killed",
 	};
 	DIR *d = opendir(CORPUS);
 	struct dirent *de;
