@@ -153,16 +153,9 @@ void verdict_judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 		copy_boot_facts(r, cl, rep);
 		if (bo->timeout)
 			r->timeout = xstrdup(bo->timeout);
-		if (bo->killed) {
-			/* what the console lacks is not the kernel's doing */
-			v = V_INFRA;
-			free(r->msg);
-			r->msg = xstrdup(bo->killed);
-			strv_free(&r->signatures);
-		}
 		if (!bo->saw_hello && v == V_CLEAN)
 			v = V_INFRA;
-		if (bo->infra && v == V_CLEAN) { /* the backend knows the boot was lost */
+		if (bo->infra && (v == V_CLEAN || v == V_INFRA)) { /* the backend knows the boot was lost */
 			v = V_INFRA;
 			free(r->msg);
 			r->msg = xstrdup(bo->infra);
@@ -202,7 +195,8 @@ int verdict_boot(const char *console_log, const char *results_log, const struct 
 	if (bo->kernel_running)
 		cl->kernel_started = cl->reached_init = true;
 	classify_finish(cl, bo->timeout);
-	if (bo->killed)
+	/* the boot's own verdict (run.json's boots) agrees with its results' */
+	if (bo->infra && cl->verdict == V_CLEAN)
 		cl->verdict = V_INFRA;
 	if (harvest(results_log, res, n, rep))
 		zd_err("cannot read %s", results_log);

@@ -42,7 +42,6 @@ void boot_out_free(struct boot_out *o)
 {
 	free(o->timeout);
 	free(o->last_phase);
-	free(o->killed);
 	free(o->cmdline);
 	free(o->infra);
 	strv_free(&o->argv);

@@ -31,13 +31,6 @@ struct boot_out {
 	int exit_code;		/* QEMU's, -1 if killed */
 	bool start_failed;	/* QEMU could not be started */
 	bool kernel_running;	/* no boot: the console starts mid-life (host) */
-	/*
-	 * Why the guest died of something outside it and outside zdbench, or
-	 * NULL: QEMU terminated by a signal someone else sent (its log says
-	 * "terminating on signal N from pid P"). Infrastructure, never the
-	 * kernel's failure: the console simply stops.
-	 */
-	char *killed;
 	double wall_secs;
 	double boot_secs;	/* start to the agent's hello */
 	char *cmdline;		/* kernel command line */
@@ -45,13 +38,14 @@ struct boot_out {
 	/*
 	 * Set by a backend that knows the boot says nothing about the kernel
 	 * though the guest may have run (a LAVA dispatcher that died, a log
-	 * cut short): why, in words. verdict_judge makes an otherwise clean
+	 * cut short, a QEMU terminated by a signal from outside zdbench): why,
+	 * in words. verdict_judge makes an otherwise clean
 	 * verdict infra with it; a kernel finding still wins.
 	 */
 	char *infra;
 	/*
 	 * The console may stop before the boot did (a LAVA log cut short, a
-	 * dispatcher killed): verdict_boot judges it as a posted log, where
+	 * dispatcher or QEMU killed from outside): verdict_boot judges it as a posted log, where
 	 * only a panic says the boot itself died.
 	 */
 	bool console_partial;

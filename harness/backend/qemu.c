@@ -226,8 +226,10 @@ static int qemu_boot(const struct boot_req *req, struct boot_out *out)
 		char *sig = log ? strstr(log, "terminating on signal") : NULL;
 
 		if (sig) {
+			/* the console stops where the signal came: nothing in it is the kernel's end */
 			sig[strcspn(sig, "\n")] = 0;
-			out->killed = xasprintf("QEMU was killed from outside zdbench (its log: \"%s\")", sig);
+			out->infra = xasprintf("QEMU was killed from outside zdbench (its log: \"%s\")", sig);
+			out->console_partial = true;
 		}
 		free(log);
 	}

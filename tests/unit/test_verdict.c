@@ -98,8 +98,9 @@ static void judge_case(const char *name, struct judged *j)
 		bo.timeout = xstrdup(jstr(boot, "timeout"));
 	bo.saw_hello = jbool(boot, "saw_hello", false);
 	bo.kernel_running = jbool(boot, "kernel_running", false);
-	if (jstr(boot, "killed"))
-		bo.killed = xstrdup(jstr(boot, "killed"));
+	if (jstr(boot, "infra"))
+		bo.infra = xstrdup(jstr(boot, "infra"));
+	bo.console_partial = jbool(boot, "console_partial", false);
 	assert_int_equal(verdict_boot(con, resl, &bo, j->res, j->n, &j->cl, &j->rep, false), 0);
 	boot_out_free(&bo);
 	json_object_put(boot);
