@@ -23,8 +23,7 @@ wall() {
 	echo "$t1 - $t0" | bc
 }
 # builds (if any) outside the timed runs
-# shellcheck disable=SC2086
-$ZD build -q $V > /dev/null
+$ZD build -q base zone-hook spec-gup single-ref > /dev/null
 w1=$(wall 1)
 w2=$(wall 2)
 
