@@ -24,6 +24,9 @@ wall() {
 }
 # builds (if any) outside the timed runs
 $ZD build -q base zone-hook spec-gup single-ref > /dev/null
+# and the guest image (a new agent makes a new one): one short boot
+$ZD run -q --variant base --workload gup-pin-fast-pte --reps 1 --accel tcg \
+	-s run.teardown=false -o "$WORK/warm" > /dev/null || true
 w1=$(wall 1)
 w2=$(wall 2)
 
