@@ -214,8 +214,12 @@ int main(int argc, char **argv)
 	const struct workload_ops *ops = k ? workload_find(k->name) : NULL;
 	struct opts o = {.reps = 10, .timeout = 600};
 	struct json_object *params = json_object_new_object(), *wo;
+	/*
+	 * No harness read this kernel's sources: what its O_DIRECT takes is
+	 * unknown, so odirect and fio accept pins or FOLL_GET references.
+	 */
 	struct plan p = {.run_id = "", .variant = "micro", .pmem_mode = "host",
-			 .dax_mode = "fsdax", .host = true};
+			 .dax_mode = "fsdax", .host = true, .dio_refs = "unknown"};
 	struct pmem pm = {0};
 	struct wl_spec w = {0};
 	struct wl_ctx ctx = {.plan = &p, .pm = &pm, .spec = &w};
