@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * End to end, the kernel variants of kernels/ (see docs/variants.md): build
- * base, zone-hook, spec-gup and single-ref, boot each in QEMU (TCG) on
- * emulated pmem, run GUP workloads on FS-DAX pages, tear the namespace down
- * and assert on the classified console and on the agent's JSON lines.
+ * base, zone-hook, spec-gup, single-ref and zero-idle, boot each in QEMU
+ * (TCG) on emulated pmem, run GUP workloads on FS-DAX pages, tear the
+ * namespace down and assert on the classified console and on the agent's
+ * JSON lines.
  *
- * Three invocations of `zdbench run`, nine boots, the same four kernels:
+ * Four invocations of `zdbench run`, twelve boots, the same five kernels:
  *  - S1: PTE-mapped GUP-fast, PIN-fast and O_DIRECT, then teardown, on all
- *    four variants in one run. spec-gup goes first: it must underflow the
+ *    five variants in one run. spec-gup goes first: it must underflow the
  *    pgmap percpu_ref and hang in memunmap_pages, be killed at the teardown
  *    timeout, and the run must go on with the next variant.
  *  - negative controls on spec-gup: PMD-mapped fast paths and PTE-mapped
  *    slow paths stay balanced, teardown is clean.
+ *  - zero-idle on the PMD-mapped fast paths and the PTE-mapped slow paths:
+ *    clean, and the pgmap counts only pages in use (none once the buffer
+ *    file is gone).
  *  - S2: FOLL_GET references held in an unread pipe across teardown.
  */
 #include <setjmp.h>
@@ -178,13 +182,11 @@ static struct json_object *phase_line(const struct lines *l, const char *phase, 
 	return NULL;
 }
 
-/* The FS-DAX pgmap's net count after workload wl (pgmap_refs), or INT64_MIN. */
-static int64_t pgmap_net(const struct lines *l, const char *wl, int64_t *pages)
+/* The FS-DAX pgmap's net count at `when` (pgmap_refs), or INT64_MIN. */
+static int64_t pgmap_net_when(const struct lines *l, const char *when, int64_t *pages)
 {
-	char *when = xasprintf("workload:%s", wl);
 	struct json_object *o = find_line(l, "pgmap_refs", "when", when), *arr;
 
-	free(when);
 	if (!o || !json_object_object_get_ex(o, "pgmaps", &arr))
 		return INT64_MIN;
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -197,6 +199,16 @@ static int64_t pgmap_net(const struct lines *l, const char *wl, int64_t *pages)
 		}
 	}
 	return INT64_MIN;
+}
+
+/* The FS-DAX pgmap's net count after workload wl, or INT64_MIN. */
+static int64_t pgmap_net(const struct lines *l, const char *wl, int64_t *pages)
+{
+	char *when = xasprintf("workload:%s", wl);
+	int64_t net = pgmap_net_when(l, when, pages);
+
+	free(when);
+	return net;
 }
 
 static const char *const s1_wls[] = { "gup-fast-pte", "pin-fast-pte", "odirect-pte" };
@@ -235,7 +247,14 @@ static void expect_s1_clean(const char *dir, const char *variant)
 			assert_int_equal(net, 1);
 		else if (!strcmp(variant, "single-ref"))
 			assert_int_equal(net, 1 + pages);
+		else if (!strcmp(variant, "zero-idle"))
+			/* idle pages hold nothing; the buffer file is gone */
+			assert_int_equal(net, 1);
 		result_free(&r);
+	}
+	if (!strcmp(variant, "zero-idle")) {
+		assert_int_equal(pgmap_net_when(&l, "before teardown", NULL), 1);
+		assert_int_equal(pgmap_net_when(&l, "after umount", NULL), 1);
 	}
 	assert_non_null(te);
 	assert_true(jbool(te, "ok", false));
@@ -255,6 +274,7 @@ static void test_s1_pte_gup_fast(void **state)
 	const char *args[] = { "run", "--accel", "tcg", "-c", cfg, "-o", dir,
 			       "--variant", "spec-gup", "--variant", "base",
 			       "--variant", "zone-hook", "--variant", "single-ref",
+			       "--variant", "zero-idle",
 			       "--workload", "gup-fast-pte", "--workload", "pin-fast-pte",
 			       "--workload", "odirect-pte", "--reps", "2",
 			       "-s", "qemu.teardown_timeout=60", "-s", "qemu.hung_task_timeout=10",
@@ -332,10 +352,11 @@ static void test_s1_pte_gup_fast(void **state)
 		free(con);
 	}
 
-	/* ... and the run went on: the other three are clean. */
+	/* ... and the run went on: the other four are clean. */
 	expect_s1_clean(dir, "base");
 	expect_s1_clean(dir, "zone-hook");
 	expect_s1_clean(dir, "single-ref");
+	expect_s1_clean(dir, "zero-idle");
 	free(dir);
 	free(o.text);
 }
@@ -377,16 +398,67 @@ static void test_specgup_negative_controls(void **state)
 }
 
 /*
+ * zero-idle beyond S1: the PMD-mapped fast paths (gup_fast_devmap_leaf(),
+ * no pgmap lookup for FS-DAX any more) and the PTE-mapped slow paths
+ * (follow_page_pte(), likewise), then teardown. Every workload unlinks its
+ * buffer file, whose eviction drops the mapping's page references: the
+ * pgmap is back to its initial reference alone after each one.
+ */
+static void test_zeroidle_pmd_and_slow(void **state)
+{
+	static const char *const wls[] = { "gup-fast-pmd", "pin-fast-pmd", "gup-basic-pte",
+					   "pin-basic-pte" };
+	char *dir = xasprintf("%s/zeroidle", tmp);
+	const char *args[] = { "run", "--accel", "tcg", "-c", cfg, "-o", dir,
+			       "--variant", "zero-idle", "--workload", "gup-fast-pmd",
+			       "--workload", "pin-fast-pmd", "--workload", "gup-basic-pte",
+			       "--workload", "pin-basic-pte", "--reps", "2",
+			       "-s", "qemu.teardown_timeout=60", "-s", "qemu.hung_task_timeout=10",
+			       NULL };
+	struct out o = zdv(args);
+	struct lines l;
+
+	if (o.code != 0)
+		fail_msg("zdbench run: exit %d, expected 0:\n%s", o.code, o.text);
+	l = read_lines(dir, "zero-idle");
+	for (size_t w = 0; w < ARRAY_SIZE(wls); w++) {
+		struct zd_result r = read_result(dir, "zero-idle", wls[w]);
+
+		assert_string_equal(r.verdict, "clean");
+		assert_true(r.ok);
+		assert_null(r.timeout);
+		assert_int_equal(r.signatures.n, 0);
+		assert_int_equal(r.nr_samples, REPS);
+		for (size_t i = 0; i < r.nr_samples; i++) {
+			assert_int_equal(r.samples[i].pages, GUP_PAGES * GUP_ITERS);
+			if (w == 1 || w == 3)
+				assert_int_equal(r.samples[i].pin_released,
+						 GUP_PAGES * GUP_ITERS);
+		}
+		assert_int_equal(pgmap_net(&l, wls[w], NULL), 1);
+		result_free(&r);
+	}
+	assert_int_equal(pgmap_net_when(&l, "after umount", NULL), 1);
+	assert_true(jbool(phase_line(&l, "teardown", "end"), "ok", false));
+	assert_true(jbool(find_line(&l, "done", NULL, NULL), "ok", false));
+	lines_free(&l);
+	free(dir);
+	free(o.text);
+}
+
+/*
  * S2: 256 PTE-mapped pages vmspliced into a pipe nobody reads, held for
  * HOLD_S seconds across umount + disable-namespace.
  */
 static void test_s2_held_references(void **state)
 {
-	static const char *const vs[] = { "zone-hook", "single-ref", "base", "spec-gup" };
+	static const char *const vs[] = { "zone-hook", "single-ref", "base", "spec-gup",
+					  "zero-idle" };
 	char *dir = xasprintf("%s/s2", tmp);
 	const char *args[] = { "run", "--accel", "tcg", "-c", cfg, "-o", dir,
 			       "--variant", "zone-hook", "--variant", "single-ref",
 			       "--variant", "base", "--variant", "spec-gup",
+			       "--variant", "zero-idle",
 			       "--workload", "hold-pte", "--reps", "1",
 			       "-s", "qemu.teardown_timeout=120", "-s", "qemu.hung_task_timeout=5",
 			       NULL };
@@ -407,7 +479,35 @@ static void test_s2_held_references(void **state)
 		assert_int_equal(jint(h, "pages", 0), 256);
 		t_rel = jint(h, "t_release_ns", 0);
 		assert_true(t_rel > 0);
-		/* umount evicts the inode with its pages still referenced: all variants. */
+		if (!strcmp(vs[v], "zero-idle")) {
+			/*
+			 * Eviction waits for the pipe's references instead of
+			 * warning: umount sits in D state in
+			 * dax_break_layout_final() until the pipe closes, then the
+			 * pages are idle, the pgmap holds nothing for them and
+			 * disable-namespace has nothing to wait for.
+			 */
+			assert_false(has_sig(&r, "WARNING:at_fs/dax.c:dax_disassociate_entry"
+					     "@teardown"));
+			assert_true(jint(te, "t_ns", 0) >= t_rel);
+			assert_true(jint(te, "t_ns", 0) - jint(tb, "t_ns", 0) >=
+				    (HOLD_S - 5) * 1000000000LL);
+			assert_true(jbool(te, "ok", false));
+			assert_null(r.timeout);
+			assert_string_equal(r.verdict, "hang");
+			expect_sig(&r, "INFO:task_blocked:dax_break_layout_final@teardown");
+			assert_false(has_sig(&r, "INFO:task_blocked:memunmap_pages@teardown"));
+			assert_false(has_sig_prefix(&r, "percpu_ref_underflow"));
+			assert_false(has_sig_prefix(&r, "OOPS"));
+			assert_true(jint(h, "t_closed_ns", 0) >= t_rel);
+			/* the held file's 256 pages are associated, nothing else */
+			assert_int_equal(pgmap_net_when(&l, "before teardown", NULL), 1 + 256);
+			assert_int_equal(pgmap_net_when(&l, "after umount", NULL), 1);
+			lines_free(&l);
+			result_free(&r);
+			continue;
+		}
+		/* umount evicts the inode with its pages still referenced. */
 		expect_sig(&r, "WARNING:at_fs/dax.c:dax_disassociate_entry@teardown");
 		if (v < 2) {
 			/* Teardown waits for the pipe, then completes cleanly. */
@@ -453,6 +553,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_s1_pte_gup_fast),
 		cmocka_unit_test(test_specgup_negative_controls),
+		cmocka_unit_test(test_zeroidle_pmd_and_slow),
 		cmocka_unit_test(test_s2_held_references),
 	};
 

@@ -547,8 +547,15 @@ bool pmem_teardown(const struct plan *p, struct pmem *pm)
 {
 	bool ok = true;
 
-	if (pm->mounted)
+	if (pm->mounted) {
 		ok &= teardown_umount(p, pm);
+		/*
+		 * Between umount and disable: every inode is evicted, so what
+		 * the pgmap still counts is held outside any file (pipes, DMA)
+		 * or, in designs with static per-page refs, the pages.
+		 */
+		pgmap_refs_emit("after umount");
+	}
 	if (pm->found)
 		ok &= teardown_disable(p, pm);
 	/* A real machine is left as found: the namespace enabled again. */
