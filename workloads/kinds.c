@@ -167,6 +167,8 @@ static const struct wl_param_spec fio_params[] = {
 	{ NULL },
 };
 
+static const char *const no_yes[] = { "no", "yes", NULL };
+
 /* The memory param alone: mapcycle's faults are what it measures, no prefault. */
 static const struct wl_param_spec mapcycle_params[] = {
 	{ "buf_kib", WP_UINT, NULL, 4, 1 << 22, "8192", "the window mapped, faulted in and unmapped per cycle" },
@@ -176,6 +178,9 @@ static const struct wl_param_spec mapcycle_params[] = {
 	{ "iters", WP_UINT, NULL, 1, 1 << 20, "10", "map/fault/unmap cycles per repetition" },
 	{ "memory", WP_ENUM, mem_choices, 0, 0, "dax",
 	  "dax, or anon: the control (no ZONE_DEVICE page; no variant may differ)" },
+	{ "fresh", WP_ENUM, no_yes, 0, 0, "no",
+	  "yes (fsdax): punch the window's blocks out after each cycle, untimed but reported, so "
+	  "every fault inserts a new DAX entry (where zero-idle takes its page reference)" },
 	{ NULL },
 };
 

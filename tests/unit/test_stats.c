@@ -143,6 +143,26 @@ static void test_no_change_not_flagged(void **state)
 		}
 }
 
+/*
+ * Noiseless sides (icount, a whole-unit count): the same kernel twice,
+ * 5086 vs 5087 us, is no change (the newcomer review saw it called a
+ * certain regression); 16% apart is certain.
+ */
+static void test_noiseless_sides(void **state)
+{
+	const double a[] = { 5086, 5086 }, b[] = { 5087, 5087 }, c[] = { 5900, 5900 };
+	double t, df, p;
+
+	assert_int_equal(welch(a, 2, b, 2, &t, &df, &p), 0);
+	assert_true(p == 1.0);
+	assert_true(t == 0);
+	assert_int_equal(welch(a, 2, c, 2, &t, &df, &p), 0);
+	assert_true(p == 0.0);
+	assert_true(t > 0);
+	assert_int_equal(welch(a, 2, a, 2, &t, &df, &p), 0);
+	assert_true(p == 1.0);
+}
+
 static void test_wall_large_effect_found(void **state)
 {
 	enum cmp_test t;
@@ -239,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_non_finite_rejected),
 		cmocka_unit_test(test_icount_small_effect_found),
 		cmocka_unit_test(test_no_change_not_flagged),
+		cmocka_unit_test(test_noiseless_sides),
 		cmocka_unit_test(test_wall_large_effect_found),
 		cmocka_unit_test(test_the_reported_case),
 		cmocka_unit_test(test_undecidable),

@@ -21,6 +21,7 @@
  * (debug flavour), must agree.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -33,11 +34,12 @@ struct mapcycle {
 	struct daxbuf b;
 	int64_t iters;
 	bool write;
+	bool fresh;	/* punch the blocks out after each cycle */
 	uint64_t pages; /* per cycle */
 };
 
 struct cycle_times {
-	uint64_t map_ns, fault_ns, zap_ns;
+	uint64_t map_ns, fault_ns, zap_ns, punch_ns;
 };
 
 /* The window is mapped: fault it in, unmap it. */
@@ -59,6 +61,24 @@ static void fault_and_zap(struct mapcycle *mc, struct cycle_times *t)
 	(void)sum;
 	t->fault_ns += t1 - t0;
 	t->zap_ns += t2 - t1;
+}
+
+/*
+ * fresh = yes: the window's blocks punched out (untimed in the fault
+ * figure, reported apart): the DAX entries go (dax_delete_mapping_entry,
+ * where zero-idle drops each page's reference) and the next cycle's faults
+ * allocate and insert new ones (dax_insert_entry, where it takes them).
+ */
+static int punch(struct mapcycle *mc, struct cycle_times *t, char *msg, size_t len)
+{
+	uint64_t t0 = now_ns();
+
+	if (fallocate(mc->b.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)mc->b.len)) {
+		snprintf(msg, len, "punch %s: %s", mc->b.path, strerror(errno));
+		return -1;
+	}
+	t->punch_ns += now_ns() - t0;
+	return 0;
 }
 
 static int64_t counter_value(const struct counters *cs, const char *name)
@@ -144,6 +164,8 @@ static int one_rep(const struct wl_ctx *ctx, struct mapcycle *mc, struct counter
 			break;
 		t.map_ns += now_ns() - t0;
 		fault_and_zap(mc, &t);
+		if (mc->fresh && punch(mc, &t, msg, len))
+			break;
 	}
 	counters_stop(cs);
 	if (i < mc->iters)
@@ -161,6 +183,8 @@ static int one_rep(const struct wl_ctx *ctx, struct mapcycle *mc, struct counter
 	jadd_int(o, "fault_ns", (int64_t)t.fault_ns);
 	jadd_int(o, "zap_ns", (int64_t)t.zap_ns);
 	jadd_int(o, "page_faults", counter_value(cs, "page-faults"));
+	if (mc->fresh)
+		jadd_double(o, "punch_ns_per_page", (double)t.punch_ns / s.pages);
 	emit(o);
 	return prove(ctx, mc, cs, rep, msg, len);
 }
@@ -179,8 +203,14 @@ static int mapcycle_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	mc.pages = mc.b.len / PAGE_SZ;
 	mc.iters = param_uint(w, "iters");
 	mc.write = !strcmp(param_str(w, "touch"), "write");
+	mc.fresh = !strcmp(param_str(w, "fresh"), "yes");
 	if (daxbuf_map(ctx, &mc.b, msg, len))
 		goto out;
+	if (mc.fresh && (mc.b.anon || mc.b.devdax)) {
+		snprintf(msg, len, "fresh = yes punches file blocks: fsdax only (this is %s)",
+			 mc.b.anon ? "anonymous memory" : "devdax");
+		goto out;
+	}
 	logmsg("mapcycle %s: %s mapping, %s touch, %zu KiB, %lld cycles, %d reps", w->name,
 	       daxbuf_mapping_name(&mc.b), mc.write ? "write" : "read", mc.b.len >> 10,
 	       (long long)mc.iters, w->reps);
