@@ -979,6 +979,32 @@ static void report_missing(const struct vspec *v, char *miss)
  * needs it), then both files are copied into the cache under a key of
  * their content, so results point at a file that stays.
  */
+/*
+ * Is path an x86 bzImage? The boot protocol's header (Documentation/arch/
+ * x86/boot.rst): the boot sector's 0xAA55 at 0x1fe and "HdrS" at 0x202.
+ * QEMU would boot anything and the run end infra with the reason only in
+ * its log; a file that is no kernel is the user's slip (exit 2, named).
+ */
+static int bzimage_check(const char *what, const char *path)
+{
+	unsigned char h[0x206];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(h, 1, sizeof(h), f) : 0;
+
+	if (f)
+		fclose(f);
+	if (!f) {
+		zd_err("%s: kernel %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (n < sizeof(h) || h[0x1fe] != 0x55 || h[0x1ff] != 0xaa || memcmp(h + 0x202, "HdrS", 4)) {
+		zd_err("%s: %s is not an x86 bzImage (no boot protocol header \"HdrS\" at 0x202): "
+		       "give arch/x86/boot/bzImage of the build", what, path);
+		return -1;
+	}
+	return 0;
+}
+
 static int prebuilt_variant(const struct zd_config *c, const struct vspec *v,
 			    struct zd_kernel *k)
 {
@@ -988,7 +1014,7 @@ static int prebuilt_variant(const struct zd_config *c, const struct vspec *v,
 	int ret = -1;
 
 	build_fail = ZD_EXIT_USAGE;
-	if (kconfig_check_arch(v->config, true))
+	if (bzimage_check(v->what, v->bzimage) || kconfig_check_arch(v->config, true))
 		goto out;
 	text = read_file(v->config, NULL);
 	if (!text) {

@@ -384,7 +384,7 @@ struct json_object *result_proofs(const struct zd_result *r)
 	}
 	add_str(o, "mapping", map ? (map->ok ? "made: the fs_dax fault tracepoints show it"
 					     : "failed: the fs_dax fault tracepoints contradict it")
-				  : "not made: no fs_dax fault tracepoints (devdax, anon, or no ftrace)");
+				  : "not made: the fs_dax fault tracepoints were not read (devdax, anon, or a kernel built without ftrace: the debug fragment has it)");
 	if (acq) {
 		char *t = xasprintf("made: %llu pins acquired, %llu released (FOLL_PIN, /proc/vmstat)",
 				    (unsigned long long)acq, (unsigned long long)rel);

@@ -654,6 +654,18 @@ int run_matrix(const struct zd_config *c, struct run_opts *o,
 		json_object_put(pf);
 	}
 	rd = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/%s", c->results_dir, run_id);
+	{
+		/* results of two runs in one folder would read as one run's */
+		char *rj = path_join(rd, "run.json");
+		bool taken = path_exists(rj);
+
+		free(rj);
+		if (taken) {
+			zd_err("%s holds a run already (run.json): give -o a new folder", rd);
+			ret = ZD_EXIT_USAGE;
+			goto out;
+		}
+	}
 	vc.run_id = run_id;
 	vc.run_dir = rd;
 	if (vc.be->flags & BE_NEEDS_IMAGE)

@@ -89,6 +89,11 @@ int real_step_run(void *ctx, const char *tree, const char *commit,
 
 	memset(out, 0, sizeof(*out));
 	(void)tree;
+	/* a folder of an earlier invocation (git bisect run starts us anew): the next free one */
+	while (path_exists(dir)) {
+		free(dir);
+		dir = xasprintf("%s/%.12s-%u", rs->out_root, commit, ++rs->seq);
+	}
 	o.out_dir = dir;
 	/* the verdicts are read back below; the stage says if there are any */
 	run_matrix(c, &o, NULL);

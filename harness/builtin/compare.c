@@ -52,7 +52,8 @@ static const char exit_help[] =
 	"Exit: 0 no significant regression beyond the threshold and no new\n"
 	"failure; 1 a regression, a new failure signature or failing verdict on\n"
 	"a later side, or a later side with no samples; 2 usage error, a\n"
-	"folder that holds no results, or sides from different machines\n"
+	"folder that holds no results, sides of different clocks (icount,\n"
+	"wall), or sides from different machines\n"
 	"without --pool; with --tree, also the run's own exit when it produced\n"
 	"no result to compare (2 usage, 3 infrastructure).\n";
 
@@ -471,6 +472,19 @@ static int run_revisions(struct cmd_ctx *ctx, struct strv *sides)
 		fprintf(stderr, "zdbench compare: --tree needs two revisions at least\n");
 		return ZD_EXIT_USAGE;
 	}
+	/* each revision is a variant folder of the run: twice would be one folder */
+	for (size_t i = 0; i < ctx->args.n; i++) {
+		if (!ctx->args.v[i][0]) {
+			fprintf(stderr, "zdbench compare: an empty revision (argument %zu)\n", i + 1);
+			return ZD_EXIT_USAGE;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(ctx->args.v[i], ctx->args.v[j])) {
+				fprintf(stderr, "zdbench compare: revision '%s' given twice\n",
+					ctx->args.v[i]);
+				return ZD_EXIT_USAGE;
+			}
+	}
 	e = run_matrix(ctx->cfg, &o, &run_dir);
 	if (!run_dir || e == ZD_EXIT_USAGE || e == ZD_EXIT_INFRA) {
 		free(run_dir);
@@ -527,6 +541,31 @@ static int same_machine(const struct run_set *sets, size_t n, char **specs, bool
 	return ret;
 }
 
+/*
+ * icount and wall-clock figures are different units (instructions and host
+ * time): no side is read against a side of the other clock. 0, or -1 after
+ * naming the first pair.
+ */
+static int same_clock(const struct compare *c)
+{
+	for (size_t w = 0; w < c->sides[0].rs->workloads.n; w++) {
+		const char *wl = c->sides[0].rs->workloads.v[w];
+		const struct zd_result *r0 = side_get(&c->sides[0], wl);
+
+		for (size_t k = 1; r0 && r0->clock && k < c->nr_sides; k++) {
+			const struct zd_result *rk = side_get(&c->sides[k], wl);
+
+			if (rk && rk->clock && strcmp(rk->clock, r0->clock)) {
+				zd_err("%s: %s ran with the %s clock, %s with the %s clock: their figures "
+				       "are different units, not compared", wl, c->sides[0].label,
+				       r0->clock, c->sides[k].label, rk->clock);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int cmd_compare(struct cmd_ctx *ctx)
 {
 	size_t *rows_of = NULL;
@@ -580,6 +619,8 @@ static int cmd_compare(struct cmd_ctx *ctx)
 	if (same_machine(c.sets, c.nr_sets, specs.v, opt_pool))
 		goto out;
 	label_sides(&c, specs.v);
+	if (same_clock(&c))
+		goto out; /* usage: the sides cannot be read against each other */
 	if (!c.nr_metrics) {
 		c.metrics = xmalloc(zd_nr_metrics * sizeof(*c.metrics));
 		for (size_t m = 0; m < zd_nr_metrics; m++)

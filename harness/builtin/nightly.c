@@ -147,6 +147,23 @@ static int cmd_nightly(struct cmd_ctx *ctx)
 		free(hdir);
 		return ZD_EXIT_USAGE;
 	}
+	if (report_only) {
+		/* a merge root or a run folder holds no night: "0 nights" would pass in cron */
+		struct json_object **docs = NULL;
+		size_t n = 0;
+		int e = history_load(hdir, &docs, &n);
+
+		history_free(docs, n);
+		if (!e && !n) {
+			char *sub = path_join(hdir, "history");
+
+			fprintf(stderr, "zdbench nightly: %s holds no history document (NIGHT.json)%s\n",
+				hdir, is_dir(sub) ? "; a merged folder keeps its history in history/" : "");
+			free(sub);
+			free(hdir);
+			return ZD_EXIT_USAGE;
+		}
+	}
 	if (tree && !is_dir(tree)) {
 		fprintf(stderr, "zdbench nightly: --tree %s: no such folder\n", tree);
 		free(hdir);

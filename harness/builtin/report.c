@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "builtin.h"
+#include "merge.h"
 #include "report.h"
 #include "runset.h"
 
@@ -47,6 +48,22 @@ static int cmd_report(struct cmd_ctx *ctx)
 	if (!ops) {
 		fprintf(stderr, "zdbench report: --format %s: expected %s\n", format, report_names());
 		return ZD_EXIT_USAGE;
+	}
+	{
+		/* a run still running or copied in part would report passes it never had */
+		char *rj = path_join(ctx->args.v[0], "run.json"), *rid = NULL, *mach = NULL, *why = NULL;
+		char hash[65];
+		int whole = !path_exists(rj) ||
+			    !merge_check_run(ctx->args.v[0], NULL, &rid, &mach, hash, &why);
+
+		free(rj);
+		free(rid);
+		free(mach);
+		if (!whole) {
+			zd_err("report: %s is not a whole run: %s", ctx->args.v[0], why);
+			free(why);
+			return ZD_EXIT_INFRA;
+		}
 	}
 	if (run_set_load_spec(ctx->args.v[0], &rs)) {
 		run_set_free(&rs);

@@ -447,10 +447,24 @@ static void test_user_tree_bad_input(void **state)
 	free(set_cache);
 }
 
+/* A file with the x86 boot protocol's header (0xAA55 at 0x1fe, "HdrS" at 0x202), and no kernel. */
+static char *fake_bzimage(const char *rel)
+{
+	char img[0x300] = "MZ";
+	char *p = put(rel, "x");
+
+	img[0x1fe] = 0x55;
+	img[0x1ff] = (char)0xaa;
+	memcpy(img + 0x202, "HdrS", 4);
+	assert_int_equal(write_file_atomic(p, img, sizeof(img)), 0);
+	return p;
+}
+
 /* A kernel the user built: checked, copied into the cache by content, no build. */
 static void test_prebuilt_into_cache(void **state)
 {
-	char *bz = put("pb/bzImage", "MZ not really a kernel");
+	char *bz = fake_bzimage("pb/bzImage");
+	char *junk = put("pb/junk", "MZ not really a kernel");
 	char *good = put("pb/good.config", full_cfg);
 	char *text = xstrdup(full_cfg), *bad, *ini, *meta_path;
 	struct zd_config *c;
@@ -462,7 +476,8 @@ static void test_prebuilt_into_cache(void **state)
 	ini = xasprintf("[general]\ncache_dir = %s/pbcache\n"
 			"[run]\nworkloads = gup-pin-fast-pte\n"
 			"[variant mine]\nkernel = %s\nconfig = %s\n"
-			"[variant nogup]\nkernel = %s\nconfig = %s\n", dir, bz, good, bz, bad);
+			"[variant nogup]\nkernel = %s\nconfig = %s\n"
+			"[variant junk]\nkernel = %s\nconfig = %s\n", dir, bz, good, bz, bad, junk, good);
 	c = cfg(ini);
 	assert_int_equal(config_validate(c), 0);
 	assert_int_equal(kbuild_variant(c, NULL, "mine", &k), 0);
@@ -480,6 +495,10 @@ static void test_prebuilt_into_cache(void **state)
 	assert_int_equal(kbuild_variant(c, NULL, "nogup", &k), -1);
 	assert_int_equal(kbuild_exit(&k), ZD_EXIT_USAGE);
 	kernel_free(&k);
+	/* a file that is no bzImage: refused, exit 2, nothing stored */
+	assert_int_equal(kbuild_variant(c, NULL, "junk", &k), -1);
+	assert_int_equal(kbuild_exit(&k), ZD_EXIT_USAGE);
+	kernel_free(&k);
 	free(text);
 	text = path_join(dir, "pbcache");
 	assert_int_equal(kcache_scan(text, &kc), 0);
@@ -491,6 +510,7 @@ static void test_prebuilt_into_cache(void **state)
 	free(text);
 	free(ini);
 	free(bz);
+	free(junk);
 	free(good);
 	free(bad);
 }
