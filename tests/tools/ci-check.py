@@ -50,7 +50,7 @@ def gitlab(proj):
     need(any((n.get('job') if isinstance(n, dict) else n) == 'measure'
              for n in c.get('needs') or []), 'gitlab: compare does not need measure')
     script = c.get('script') or []
-    need('build/zdbench merge -o merged results/*' in script, 'gitlab: no merge')
+    need('build/zdbench merge -o merged results/*/' in script, 'gitlab: no merge')
     need(any(s.startswith('build/zdbench compare') for s in script), 'gitlab: no compare')
 
 
@@ -81,7 +81,7 @@ def github(proj):
     need(any(str(s.get('uses', '')).startswith('actions/download-artifact') for s in steps),
          'github: compare downloads nothing')
     runs = '\n'.join(s.get('run', '') for s in steps)
-    need('build/zdbench merge -o merged results/*' in runs, 'github: no merge')
+    need('build/zdbench merge -o merged results/*/' in runs, 'github: no merge')
     need('build/zdbench compare --pool $sides' in runs, 'github: no compare')
 
 

@@ -56,6 +56,8 @@ static void put(const char *variant, const char *workload, const char *verdict, 
 
 	mkdir_p(sub, 0755);
 	assert_int_equal(result_read(TEMPLATE, &r, &err), 0);
+	free(r.run_id);
+	r.run_id = xstrdup("fixture");
 	free(r.variant);
 	r.variant = xstrdup(variant);
 	free(r.workload);
@@ -95,7 +97,13 @@ static int setup(void **state)
 	run = path_join(tmp, "run");
 	mkdir_p(run, 0755);
 	p = path_join(run, "run.json");
-	assert_int_equal(write_file_atomic(p, "{}", 2), 0);
+	/* a whole run, as report requires (merge_check_run): finished, one run id */
+	{
+		const char *rj = "{\"schema\": \"zdbench.run/1\", \"run_id\": \"fixture\", "
+				 "\"status\": \"complete\"}";
+
+		assert_int_equal(write_file_atomic(p, rj, strlen(rj)), 0);
+	}
 	free(p);
 	put("base", "w-clean", "clean", true, NULL, NULL, NULL, NULL);
 	put("base", "w-fail", "fail", false, "pin count leaked", NULL,
@@ -446,6 +454,24 @@ static void test_table(void **state)
 	run_set_free(&rs);
 }
 
+/* A run still running (or copied in part) is not reported as passing: exit 3, nothing written. */
+static void test_unfinished_run_refused(void **state)
+{
+	char *rj = path_join(run, "run.json"), *keep = read_file(rj, NULL);
+	char *out = xasprintf("%s/unfinished.ktap", tmp);
+	const char *running = "{\"schema\": \"zdbench.run/1\", \"run_id\": \"fixture\", "
+			      "\"status\": \"running\"}";
+
+	assert_non_null(keep);
+	assert_int_equal(write_file_atomic(rj, running, strlen(running)), 0);
+	assert_int_equal(report_cmd(run, "ktap", out), ZD_EXIT_INFRA);
+	assert_false(path_exists(out));
+	assert_int_equal(write_file_atomic(rj, keep, strlen(keep)), 0);
+	free(keep);
+	free(rj);
+	free(out);
+}
+
 int main(void)
 {
 	char cwd[4096];
@@ -459,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_run_options),
+		cmocka_unit_test(test_unfinished_run_refused),
 	};
 
 	/* the config's fio job files are found from the project folder: here */
