@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench (variants): per-page GUP-fast and PIN-fast cost on FS-DAX pages
-# for base, zone-hook, spec-gup and single-ref, in one run, QEMU icount
+# for base, zone-hook, spec-gup, single-ref and zero-idle, in one run, QEMU icount
 # clock, REPS repetitions each, written to docs/bench-variants.md:
 #  - gup_test GUP_FAST_BENCHMARK and PIN_FAST_BENCHMARK on a PTE-mapped
 #    16 MiB MAP_SHARED DAX buffer: the kernel's own get and put times
 #    (ktime, so virtual time under icount) per page;
 #  - the O_DIRECT loop (odirect kind: pin_user_pages_fast via the block
-#    layer, null_blk target): wall time per page.
+#    layer, null_blk target): wall time per page;
+#  - map/fault/unmap cycles (mapcycle kind, fresh = yes), PTE and PMD:
+#    fault-in, zap and hole-punch time per page, where zero-idle moved cost.
 # Medians, spreads (min..max and CV) and ratios to base.
 # spec-gup underflows its pgmap ref and hangs at teardown by design: the
 # run kills it at a short teardown timeout after its samples are in.
@@ -15,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-lib.sh
 OUT=${OUT:-docs/bench-variants.md}
-VARIANTS=${VARIANTS:-"base zone-hook spec-gup single-ref"}
+VARIANTS=${VARIANTS:-"base zone-hook spec-gup single-ref zero-idle"}
 
 cp scripts/bench-gup.ini "$WORK/bench.ini"
 
@@ -26,9 +28,11 @@ for v in $VARIANTS; do
 	$ZD build -q "$v" >/dev/null
 done
 t0=$(date +%s)
-$ZD run -q --accel tcg --clock icount --reps "$REPS" -c "$WORK/bench.ini" -o "$WORK/run" \
+# -j 2: icount figures do not depend on it (docs/lab.md, tests/e2e/test_jobs.c)
+$ZD run -q -j 2 --accel tcg --clock icount --reps "$REPS" -c "$WORK/bench.ini" -o "$WORK/run" \
 	"${vargs[@]}" --workload bench-gup-fast-pte --workload bench-pin-fast-pte \
-	--workload bench-odirect-pte -s qemu.teardown_timeout=30 >/dev/null || true
+	--workload bench-odirect-pte --workload bench-mapcycle-pte --workload bench-mapcycle-pmd \
+	-s qemu.teardown_timeout=30 >/dev/null || true
 t1=$(date +%s)
 
 table() { # title workload field
@@ -41,7 +45,7 @@ table() { # title workload field
 
 verdicts() {
 	for v in $VARIANTS; do
-		for w in bench-gup-fast-pte bench-pin-fast-pte bench-odirect-pte; do
+		for w in bench-gup-fast-pte bench-pin-fast-pte bench-odirect-pte bench-mapcycle-pte bench-mapcycle-pmd; do
 			f=$WORK/run/$v/$w.json
 			[ -f "$f" ] && echo "| $v | $w | $(jq -r .verdict "$f") | $(jq -r '.timeout // "-"' "$f") | $(jq -r '[.signatures[]] | join(" ")' "$f") |"
 		done
@@ -72,6 +76,12 @@ verdicts() {
 	table "PIN-fast, pin only" bench-pin-fast-pte get_ns_per_page
 	table "PIN-fast, unpin only" bench-pin-fast-pte put_ns_per_page
 	table "O_DIRECT read loop (PIN-fast via bio), whole I/O" bench-odirect-pte ns_per_page
+	table "map/fault/unmap, PTE: fault-in per page (a new DAX entry each fault)" bench-mapcycle-pte fault_ns_per_page
+	table "map/fault/unmap, PTE: zap (munmap) per page" bench-mapcycle-pte zap_ns_per_page
+	table "map/fault/unmap, PTE: hole punch per page (entries removed)" bench-mapcycle-pte punch_ns_per_page
+	table "map/fault/unmap, PMD: fault-in per 4 KiB page" bench-mapcycle-pmd fault_ns_per_page
+	table "map/fault/unmap, PMD: zap per 4 KiB page" bench-mapcycle-pmd zap_ns_per_page
+	table "map/fault/unmap, PMD: hole punch per 4 KiB page" bench-mapcycle-pmd punch_ns_per_page
 	echo "### Verdicts"
 	echo
 	echo "| variant | workload | verdict | timeout | signatures |"
