@@ -112,6 +112,45 @@ static char *unreadable(const char *p, int err)
  * workload listed (run.json's "workloads", else the variant's plan.json);
  * variant folders run.json does not list are taken as they are.
  */
+/*
+ * A boot's folder (run.c writes boot.json last in it; with --interleave
+ * each boot<N>/ is one) must hold the console and the agent's lines it was
+ * judged from: an upload cut short would otherwise be merged without them,
+ * and the complete upload skipped later as the same content. Folders of
+ * runs older than boot.json are taken as they are. true (with *why) when
+ * one is missing.
+ */
+static bool boot_files_whole(const char *vd, char **why)
+{
+	static const char *const need[] = { "console.log", "results.jsonl" };
+	struct strv subs = { 0 }, dirs = { 0 };
+	bool bad = false;
+
+	strv_push(&dirs, vd);
+	list_kind(vd, S_IFDIR, &subs);
+	for (size_t i = 0; i < subs.n; i++)
+		if (str_starts(subs.v[i], "boot"))
+			strv_pushf(&dirs, "%s/%s", vd, subs.v[i]);
+	for (size_t d = 0; d < dirs.n && !bad; d++) {
+		char *bj = path_join(dirs.v[d], "boot.json");
+
+		for (size_t i = 0; path_exists(bj) && i < ARRAY_SIZE(need) && !bad; i++) {
+			char *p = path_join(dirs.v[d], need[i]);
+
+			if (!is_regular(p)) {
+				*why = xasprintf("%s: missing: the boot's %s (a half-uploaded run folder?)",
+						 p, need[i]);
+				bad = true;
+			}
+			free(p);
+		}
+		free(bj);
+	}
+	strv_free(&subs);
+	strv_free(&dirs);
+	return bad;
+}
+
 static int run_files(const char *dir, struct json_object *rj, const char *rjp,
 		     struct strv *files, char **why)
 {
@@ -164,6 +203,8 @@ static int run_files(const char *dir, struct json_object *rj, const char *rjp,
 			free(f);
 			free(p);
 		}
+		if (!bad)
+			bad = boot_files_whole(vd, why);
 		if (!bad)
 			list_kind(vd, S_IFREG, &names);
 		for (size_t i = 0; i < names.n; i++)
