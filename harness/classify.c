@@ -1345,7 +1345,6 @@ static void on_line(struct classification *cl, struct state *st, const char *raw
 		free(base);
 		free(fb);
 	}
-	nmi_samples_line(&cl->nmi, s);
 	if (match(P_LINUX, s, len)) {
 		/* firmware lines (SeaBIOS, iPXE) may come first: only a
 		 * printk-stamped line before the banner makes an excerpt */
@@ -1508,6 +1507,8 @@ static void end_line(struct classification *cl, struct state *st, char *buf,
 		st->stamped++;
 	if (kern || kernel_like(m))
 		cl->kernel_lines++;
+	/* every line: frames are not among the prefilter's needles */
+	nmi_samples_line(&cl->nmi, m);
 	if (interesting(st, m))
 		on_line(cl, st, buf, m, n - (m - buf));
 }
