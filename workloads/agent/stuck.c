@@ -12,16 +12,22 @@
  * Progress is any result line (emit()); the watch fires after 2/3 of the
  * step timeout without one, once per silence, and only in workload
  * phases: setup and teardown have the hung-task detector and their own
- * timeouts. /proc/sysrq-trigger takes every key whatever kernel.sysrq
+ * timeouts. The watch is a child process sharing one page with the agent,
+ * not a thread: a thread would keep PID 1's thread group alive after an
+ * oops killed its main thread, and the guest would wait for the step
+ * timeout instead of panicking ("Attempted to kill init!") at once. /proc/sysrq-trigger takes every key whatever kernel.sysrq
  * says; a kernel without CONFIG_MAGIC_SYSRQ just gets the marker.
  */
-#include <pthread.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #include "agent.h"
 
@@ -29,11 +35,16 @@
 #define STUCK_GAP_MS 250
 #define STUCK_POLL_MS 500
 
-static _Atomic uint64_t last_progress_ns;
-static _Atomic bool armed, fired;
+/* One shared page: the agent writes, the watch process reads. */
+struct watch_page {
+	_Atomic uint64_t last_progress_ns;
+	_Atomic bool armed, fired;
+	_Atomic unsigned int phase_seq; /* odd while phase is written */
+	char phase[160];
+};
+
+static struct watch_page *wp;
 static uint64_t limit_ns;
-static char phase[160];
-static pthread_mutex_t phase_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void nap_ms(unsigned int ms)
 {
@@ -43,14 +54,22 @@ static void nap_ms(unsigned int ms)
 		;
 }
 
+static void read_phase(char *name, size_t len)
+{
+	unsigned int seq;
+
+	do {
+		seq = atomic_load(&wp->phase_seq);
+		snprintf(name, len, "%.*s", (int)sizeof(wp->phase) - 1, wp->phase);
+	} while ((seq & 1) || seq != atomic_load(&wp->phase_seq));
+}
+
 static void dump(uint64_t silent_ns)
 {
 	char name[160];
 	int i, ret = 0;
 
-	pthread_mutex_lock(&phase_mu);
-	snprintf(name, sizeof(name), "%s", phase);
-	pthread_mutex_unlock(&phase_mu);
+	read_phase(name, sizeof(name));
 	kmsg("stuck: no progress for %llu s in %s: sysrq-l x%d",
 	     (unsigned long long)(silent_ns / 1000000000ULL), name, STUCK_SAMPLES);
 	for (i = 0; i < STUCK_SAMPLES && !ret; i++) {
@@ -61,46 +80,60 @@ static void dump(uint64_t silent_ns)
 		kmsg("stuck: /proc/sysrq-trigger: %s", strerror(-ret));
 }
 
-static void *watch(void *arg)
+static void __attribute__((noreturn)) watch(pid_t agent)
 {
-	(void)arg;
 	for (;;) {
 		uint64_t silent;
 
 		nap_ms(STUCK_POLL_MS);
-		silent = now_ns() - atomic_load(&last_progress_ns);
-		if (atomic_load(&armed) && !atomic_load(&fired) && silent >= limit_ns) {
-			atomic_store(&fired, true);
+		if (getppid() != agent)
+			_exit(0);
+		silent = now_ns() - atomic_load(&wp->last_progress_ns);
+		if (atomic_load(&wp->armed) && !atomic_load(&wp->fired) && silent >= limit_ns) {
+			atomic_store(&wp->fired, true);
 			dump(silent);
 		}
 	}
-	return NULL;
 }
 
 void stuck_watch_start(int step_timeout_s)
 {
-	pthread_t t;
+	pid_t agent = getpid(), pid;
 
 	limit_ns = (uint64_t)(step_timeout_s > 1 ? step_timeout_s : 1) * 2000000000ULL / 3;
-	stuck_progress();
-	if (pthread_create(&t, NULL, watch, NULL)) {
-		emit_warning("stuck watch: cannot start its thread: no sysrq dump on a stuck step");
+	wp = mmap(NULL, sizeof(*wp), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (wp == MAP_FAILED) {
+		wp = NULL;
+		emit_warning("stuck watch: mmap: %s: no sysrq dump on a stuck step", strerror(errno));
 		return;
 	}
-	pthread_detach(t);
+	stuck_progress();
+	pid = fork();
+	if (pid < 0) {
+		emit_warning("stuck watch: fork: %s: no sysrq dump on a stuck step", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		watch(agent);
+	}
 }
 
 void stuck_progress(void)
 {
-	atomic_store(&last_progress_ns, now_ns());
-	atomic_store(&fired, false);
+	if (!wp)
+		return;
+	atomic_store(&wp->last_progress_ns, now_ns());
+	atomic_store(&wp->fired, false);
 }
 
 void stuck_arm(const char *name)
 {
-	pthread_mutex_lock(&phase_mu);
-	snprintf(phase, sizeof(phase), "%s", name ? name : "");
-	pthread_mutex_unlock(&phase_mu);
+	if (!wp)
+		return;
+	atomic_fetch_add(&wp->phase_seq, 1);
+	snprintf(wp->phase, sizeof(wp->phase), "%s", name ? name : "");
+	atomic_fetch_add(&wp->phase_seq, 1);
 	stuck_progress();
-	atomic_store(&armed, name != NULL);
+	atomic_store(&wp->armed, name != NULL);
 }
