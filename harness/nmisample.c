@@ -16,6 +16,9 @@
  *    ...
  *    </TASK>
  *
+ * When the NMI lands in an interrupt, the first RIP is the interrupt's
+ * and the task's own registers follow inside <TASK>, after the entry
+ * frame (asm_sysvec_apic_timer_interrupt, then "RIP: 0010:FUNC+...").
  * ("NMI backtrace for cpu 1 skipped: idling at ..." for an idle CPU;
  * 5.x prints "CPU: 0 PID: 79 Comm: ..." without UID.)
  */
@@ -84,7 +87,18 @@ static void frame_line(struct nmi_samples *ns, const char *m)
 	if (!strncmp(p, "RIP: ", 5)) {
 		const char *c = strchr(p + 5, ':');
 
-		if (c && s->n == 0 && (n = func_len(c + 1)))
+		if (!c || !(n = func_len(c + 1)))
+			return; /* a user-mode RIP (0033:0x...) names no function */
+		/*
+		 * In the <TASK> part, the registers of an interrupted task:
+		 * its innermost frame. What came before (the IRQ's RIP, the
+		 * interrupt entry) is not where the task spins.
+		 */
+		if (ns->section == 2) {
+			while (s->n)
+				free(s->frames[--s->n]);
+		}
+		if (s->n == 0)
 			add_frame(s, c + 1, n);
 		return;
 	}

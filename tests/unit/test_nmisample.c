@@ -125,6 +125,49 @@ static void test_one_place(void **state)
 	check(ns, "follow_page_pte", 2);
 }
 
+/* The NMI hit the timer interrupt: the task's registers come later. */
+static void irq_sample(struct nmi_samples **ns)
+{
+	static const char *const l[] = {
+		"NMI backtrace for cpu 0",
+		"CPU: 0 UID: 0 PID: 1 Comm: init Not tainted 6.12.117+ #1",
+		"RIP: 0010:lapic_next_event+0x10/0x13",
+		"Call Trace:",
+		" <IRQ>",
+		" clockevents_program_event+0xb2/0xd6",
+		" hrtimer_interrupt+0xbc/0x162",
+		" sysvec_apic_timer_interrupt+0x5a/0x74",
+		" </IRQ>",
+		" <TASK>",
+		" asm_sysvec_apic_timer_interrupt+0x1a/0x20",
+		"RIP: 0010:__get_user_pages+0x4b8/0x9ac",
+		"RSP: 0018:ffa0000000013d10 EFLAGS: 00000202",
+		" get_user_pages+0xbe/0x2a4",
+		" gup_test_ioctl+0x485/0x717",
+		" do_syscall_64+0x4e/0xa4",
+		" entry_SYSCALL_64_after_hwframe+0x4b/0x53",
+		"RIP: 0033:0x7f3e08649d6b",
+		" </TASK>",
+		NULL
+	};
+
+	for (const char *const *p = l; *p; p++)
+		nmi_samples_line(ns, *p);
+}
+
+static void test_interrupted_task(void **state)
+{
+	struct nmi_samples *ns = NULL;
+
+	nmi_samples_line(&ns, "zdbench: stuck: no progress for 40 s in workload:x: sysrq-l x8");
+	spin(&ns, "follow_page_mask", "follow_page_pte");
+	irq_sample(&ns);
+	spin(&ns, "handle_mm_fault", "faultin_page");
+	/* seen in a bisection step: the interrupt's frames would have made
+	 * the shared frame get_user_pages */
+	check(ns, "__get_user_pages", 3);
+}
+
 static void test_idle_and_kthreads_ignored(void **state)
 {
 	struct nmi_samples *ns = NULL;
@@ -154,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_no_marker_no_samples),
 		cmocka_unit_test(test_innermost_common_frame),
 		cmocka_unit_test(test_one_place),
+		cmocka_unit_test(test_interrupted_task),
 		cmocka_unit_test(test_idle_and_kthreads_ignored),
 	};
 
