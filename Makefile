@@ -60,7 +60,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(HARNESS_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/%: tests/e2e/%.c tests/e2e/e2e.h $(HARNESS_OBJS)
+$(BUILD)/tests/%: tests/e2e/%.c $(wildcard tests/e2e/*.h) $(HARNESS_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $(filter-out %.h,$^) $(LDLIBS) $(CMOCKA_LIBS)
 

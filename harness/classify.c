@@ -17,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #define _GNU_SOURCE
 #include "classify.h"
+#include "nmisample.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1506,6 +1507,8 @@ static void end_line(struct classification *cl, struct state *st, char *buf,
 		st->stamped++;
 	if (kern || kernel_like(m))
 		cl->kernel_lines++;
+	/* every line: frames are not among the prefilter's needles */
+	nmi_samples_line(&cl->nmi, m);
 	if (interesting(st, m))
 		on_line(cl, st, buf, m, n - (m - buf));
 }
@@ -1844,7 +1847,12 @@ void classify_finish(struct classification *cl, const char *timeout)
 	    (cl->own_boot || timeout || (!cl->userspace_started && has_class(cl, "PANIC"))))
 		synthetic(cl, "BOOT", "BOOT:never_reached_init", V_CRASH);
 	if (timeout) {
-		char *key = xasprintf("TIMEOUT:%s", timeout);
+		char *spin = boot_timeout ? NULL : nmi_samples_spin(cl->nmi);
+		/* a step that spun: the agent's sysrq-l samples say where */
+		char *key = spin ? xasprintf("TIMEOUT:%s:%s", timeout, spin) :
+				   xasprintf("TIMEOUT:%s", timeout);
+
+		free(spin);
 
 		/* A boot timeout is the harness's business unless the kernel
 		 * itself failed to get to init (counted above). */
@@ -1871,6 +1879,7 @@ void classify_finish(struct classification *cl, const char *timeout)
 void classification_free(struct classification *cl)
 {
 	idx_free(cl);
+	nmi_samples_free(cl->nmi);
 	for (size_t i = 0; i < cl->n; i++)
 		free_finding(&cl->f[i]);
 	free(cl->last_phase);

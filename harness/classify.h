@@ -49,6 +49,7 @@ struct classification {
 	bool oom_fails;
 	bool excerpt;		/* set by classify_finish: judged as an excerpt */
 	struct cl_index *index;	/* (key, phase) -> settled findings: classify.c's */
+	struct nmi_samples *nmi; /* sysrq-l samples of a stuck step (nmisample.h) */
 };
 
 /*

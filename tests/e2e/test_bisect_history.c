@@ -3,7 +3,10 @@
  * Bisection end to end on the regression history (kernels/history):
  * zdbench bisect and git bisect run + zdbench bisect-run must both name
  * 0008 "mm/gup: take GUP-fast PTE references with the speculative get";
- * a commit that does not build is skipped (bisect-run exits 125).
+ * bisecting the history's second regression by its own signature (seed
+ * 004's GUP loop, a step that spins in slow GUP) with a slow-GUP workload
+ * names 0011 instead; a commit that does not build is skipped (bisect-run
+ * exits 125).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,12 +21,14 @@
 
 #include "e2e.h"
 #include "ksrc.h"
+#include "seedbugs.h"
 #include "proc.h"
 #include "result.h"
 #include "util.h"
 
 #define CULPRIT "mm/gup: take GUP-fast PTE references with the speculative get"
 #define SIG "percpu_ref_underflow:dev_pagemap_percpu_release"
+#define CULPRIT_LOOP "mm/gup: don't return devmap pages from a pgmap's altmap reserve"
 
 static char tmp[64];
 static char *hist, *zdbench;
@@ -103,10 +108,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void test_zdbench_bisect(void **state)
+/* zdbench bisect over the whole history by SIG; SUBJECT must be named. */
+static void zdbench_bisect(const char *sig, const char *subject, const char *const *extra)
 {
 	struct strv av = { 0 };
-	char *out = xasprintf("%s/bisect", tmp), *text, *rp;
+	char *out = xasprintf("%s/bisect-%s", tmp, sig), *text, *rp;
 	struct json_object *rep;
 	int code;
 
@@ -119,10 +125,12 @@ static void test_zdbench_bisect(void **state)
 	strv_push(&av, "--bad");
 	strv_push(&av, "zdbench-history");
 	strv_push(&av, "--signature");
-	strv_push(&av, SIG);
+	strv_push(&av, sig);
 	strv_push(&av, "-o");
 	strv_push(&av, out);
 	for (const char *const *o = run_opts; *o; o++)
+		strv_push(&av, *o);
+	for (const char *const *o = extra; o && *o; o++)
 		strv_push(&av, *o);
 	code = run(av.v, NULL, &text);
 	if (code != 0)
@@ -132,14 +140,35 @@ static void test_zdbench_bisect(void **state)
 	assert_non_null(rep);
 	assert_true(jbool(rep, "found", false));
 	assert_true(jbool(rep, "confirmed", false));
-	assert_string_equal(jstr(rep, "subject"), CULPRIT);
-	/* 13 commits: ceil(log2 13) = 4 steps; skips could add one */
+	assert_string_equal(jstr(rep, "subject"), subject);
+	/* 14 commits: ceil(log2 14) = 4 steps; skips could add one */
 	assert_true(jint(rep, "steps", 99) <= 5);
 	json_object_put(rep);
 	strv_free(&av);
 	free(rp);
 	free(out);
 	free(text);
+}
+
+static void test_zdbench_bisect(void **state)
+{
+	zdbench_bisect(SIG, CULPRIT, NULL);
+}
+
+/*
+ * The second regression, by its own signature and a workload that
+ * reaches it (slow GUP only, so 0008..0010 are clean for it: the
+ * GUP-fast bug needs GUP-fast). Its bad runs last a step timeout.
+ */
+static void test_zdbench_bisect_second_culprit(void **state)
+{
+	char *cfg = xasprintf("%s/seed.ini", tmp);
+	const char *extra[] = { "-c", cfg, "--workload", SEED_WL_LOOP,
+				"-s", "qemu.step_timeout=" SEED_STEP_TIMEOUT, NULL };
+
+	assert_int_equal(write_file_atomic(cfg, SEED_CFG, strlen(SEED_CFG)), 0);
+	zdbench_bisect(SEED_SIG_LOOP, CULPRIT_LOOP, extra);
+	free(cfg);
 }
 
 static void test_git_bisect_run(void **state)
@@ -226,6 +255,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zdbench_bisect),
+		cmocka_unit_test(test_zdbench_bisect_second_culprit),
 		cmocka_unit_test(test_git_bisect_run),
 		cmocka_unit_test(test_unbuildable_is_skipped),
 	};

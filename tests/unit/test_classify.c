@@ -24,14 +24,18 @@ static void check_one(const char *name)
 {
 	char *log = xasprintf("%s/%s.log", CORPUS, name);
 	char *exp = xasprintf("%s/%s.expect", CORPUS, name);
-	char *text = read_file(exp, NULL), *line, *save;
+	char *text = read_file(exp, NULL), *line, *save, *timeout;
 	struct classification cl;
 	size_t keys = 0;
 
 	if (!text)
 		fail_msg("%s: missing", exp);
 	assert_int_equal(classify_file(log, &cl), 0);
-	classify_finish(&cl, NULL);
+	/* "timeout T": the harness killed this boot at its T timeout */
+	timeout = strstr(text, "\ntimeout ");
+	timeout = timeout ? strndup(timeout + 9, strcspn(timeout + 9, "\n")) : NULL;
+	classify_finish(&cl, timeout);
+	free(timeout);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (str_starts(line, "verdict ")) {
 			if (strcmp(line + 8, verdict_name(cl.verdict)))

@@ -203,7 +203,9 @@ static bool run_workload(const struct plan *p, const struct pmem *pm, const stru
 	phase_begin(phase);
 	if (ops) {
 		/* the plan's parameters by the kind's rules (kinds.c), as zdbench checked them */
+		stuck_arm(phase);
 		ok = !workload_check(w, msg, sizeof(msg)) && ops->run(&ctx, msg, sizeof(msg)) == 0;
+		stuck_arm(NULL);
 		pgmap_refs_emit(phase);
 	} else {
 		snprintf(msg, sizeof(msg), "unknown workload kind \"%s\"", w->kind);
@@ -350,6 +352,9 @@ static bool run_plan(const struct plan *p)
 	bool ok = true;
 
 	apply_sysctls(p);
+	/* in a guest only: sysrq on a real machine is its owner's call */
+	if (!p->host)
+		stuck_watch_start(p->step_timeout);
 	for (size_t i = 0; i < n; i++) {
 		if (n > 1)
 			snprintf(media[i].sfx, sizeof(media[i].sfx), ":%s", media[i].name);

@@ -98,6 +98,14 @@ void jadd_int(struct json_object *o, const char *key, int64_t val);
 void jadd_bool(struct json_object *o, const char *key, bool val);
 void jadd_double(struct json_object *o, const char *key, double val);
 
+/* stuck.c: sysrq-l samples of a workload that stopped making progress */
+/* Start the watch: it fires after 2/3 of step_timeout_s (seconds) of silence. */
+void stuck_watch_start(int step_timeout_s);
+/* A result line went out: the silence starts again (any thread). */
+void stuck_progress(void);
+/* Watch the workload phase NAME; NULL: stop watching (phase over). */
+void stuck_arm(const char *name);
+
 /* util.c */
 struct cmd_result {
 	int status;	/* wait status, valid when reaped */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Seed 004's two bugs (kernels/bug-gup-loop, kernels/bug-mapping; the
+ * seed text is /work/shared/seeds/003_940a08309f293622.txt): the
+ * workloads that reach them, and the signatures zdbench gave them when
+ * they were run (docs/variants.md, "Seed 004").  Shared by
+ * test_seed_bugs.c and test_bisect_history.c.
+ */
+#ifndef ZD_E2E_SEEDBUGS_H
+#define ZD_E2E_SEEDBUGS_H
+
+/*
+ * Small and slow-GUP only: gup_test GUP_BASIC on 64 PTE-mapped FS-DAX
+ * pages (get_user_pages(), never GUP-fast), and an O_DIRECT read into
+ * an FS-DAX buffer left unfaulted, so its first pins go through slow GUP.
+ * Neither takes a GUP-fast PTE reference: the history's other culprit
+ * (0008, GUP-fast only) stays out of their way.
+ */
+#define SEED_WL_LOOP "gup-slow-pte"
+#define SEED_WL_MAP "odirect-slow-pte"
+#define SEED_CFG \
+	"[workload gup-slow-pte]\nkind = gup\nop = gup-basic\nmapping = pte\n" \
+	"buf_kib = 256\npages_per_call = 64\niters = 1\n\n" \
+	"[workload odirect-slow-pte]\nkind = odirect\nmapping = pte\nrw = read\n" \
+	"buf_kib = 256\nbs_kib = 64\niters = 8\nprefault = 0\n"
+
+/* A clean step takes seconds under TCG; the loop never ends. */
+#define SEED_STEP_TIMEOUT "60"
+
+#define SEED_SIG_LOOP "TIMEOUT:step:__get_user_pages"
+#define SEED_SIG_MAP "NULL_DEREF:folio_mark_dirty"
+
+#endif
