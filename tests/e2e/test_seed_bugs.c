@@ -54,7 +54,8 @@ static int teardown(void **state)
 /* One run of VARIANT with WORKLOAD; its result read into *r. */
 static void run_one(const char *variant, const char *workload, struct zd_result *r)
 {
-	char *out = xasprintf("%s/%s", tmp, variant), *p, *err = NULL;
+	/* one run folder per run: a folder holding a run is refused */
+	char *out = xasprintf("%s/%s-%s", tmp, variant, workload), *p, *err = NULL;
 	const char *args[] = { "run", "-q", "-c", cfg, "--variant", variant, "--workload",
 			       workload, "--reps", "1", "--accel", "tcg", "-o", out,
 			       "-s", "qemu.step_timeout=" SEED_STEP_TIMEOUT,
