@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Seed 004's two bugs (kernels/bug-gup-loop, kernels/bug-mapping; the
- * seed text is /work/shared/seeds/003_940a08309f293622.txt): the
+ * seed text is seed document 003_940a08309f293622): the
  * workloads that reach them, and the signatures zdbench gave them when
  * they were run (docs/variants.md, "Seed 004").  Shared by
  * test_seed_bugs.c and test_bisect_history.c.

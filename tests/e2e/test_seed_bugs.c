@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * End to end, seed 004 (issue 18 item 3; the text is
- * /work/shared/seeds/003_940a08309f293622.txt, Gunthorpe and Williams,
+ * seed document 003_940a08309f293622, Gunthorpe and Williams,
  * October 2015): two failure modes of early ZONE_DEVICE GUP, recreated on
  * 6.12 as kernels/bug-gup-loop and kernels/bug-mapping, each classified
  * with its own signature, and base clean on the same two workloads (so
