@@ -245,7 +245,7 @@ int config_merge(const char *dotconfig, const struct strv *syms,
 }
 
 int config_verify(const char *dotconfig, const struct strv *syms,
-		  const struct strv *vals, char **missing)
+		  const struct strv *vals, char **missing, struct strv *miss_syms)
 {
 	char *text = read_file(dotconfig, NULL);
 	struct sbuf miss = { 0 };
@@ -275,6 +275,8 @@ int config_verify(const char *dotconfig, const struct strv *syms,
 			continue;
 		sbuf_addf(&miss, "%s%s=%s (got %s)", miss.len ? ", " : "",
 			  syms->v[i], vals->v[i], have[i] ? got : "unset");
+		if (miss_syms)
+			strv_push(miss_syms, syms->v[i]);
 	}
 	free(have);
 	free(text);
@@ -674,8 +676,8 @@ static char *patches_sha(const struct zd_list *patches)
 }
 
 /*
- * Options the fragments asked for that olddefconfig dropped (missing:
- * config_verify's "CONFIG_X=y (got unset), ..."). An option this tree's
+ * Options the fragments asked for that olddefconfig dropped (missing, as
+ * config_verify lists them). An option this tree's
  * Kconfig does not declare at all (a kernel older than the fragment, e.g.
  * an option added after 6.1) is no reason to stop while no workload of the
  * plan needs it (kconfig_missing): said, and the build goes on (0). An
@@ -683,25 +685,21 @@ static char *patches_sha(const struct zd_list *patches)
  * needs, is an error (ZD_EXIT_USAGE, -1), each option named with which.
  */
 static int explain_dropped(const struct zd_config *c, const char *src, const char *dotconfig,
-			   const char *missing)
+			   const struct strv *missing)
 {
 	struct sbuf absent = { 0 }, dropped = { 0 };
-	char *list = xstrdup(missing), *text, *need;
+	char *text, *need;
 	bool bad;
 
-	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-		char *sym = trim(tok), *eq = strchr(sym, '=');
-		char *name;
+	for (size_t i = 0; i < missing->n; i++) {
+		const char *sym = missing->v[i];
+		const char *name = str_starts(sym, "CONFIG_") ? sym + 7 : sym;
 
-		if (eq)
-			*eq = 0;
-		name = str_starts(sym, "CONFIG_") ? sym + 7 : sym;
 		if (kconfig_declares(src, name) == 0)
 			sbuf_addf(&absent, "%s%s", absent.len ? ", " : "", sym);
 		else
 			sbuf_addf(&dropped, "%s%s", dropped.len ? ", " : "", sym);
 	}
-	free(list);
 	text = read_file(dotconfig, NULL);
 	need = text ? kconfig_missing(c, text) : xstrdup("(cannot read the .config)");
 	free(text);
@@ -727,7 +725,7 @@ static int configure(const struct zd_config *c, const char *src,
 		     const char *bdir, const struct zd_list *frags,
 		     const char *log)
 {
-	struct strv syms = { 0 }, vals = { 0 };
+	struct strv syms = { 0 }, vals = { 0 }, miss_syms = { 0 };
 	char *dotconfig = path_join(bdir, ".config"), *missing = NULL;
 	int ret = -1;
 
@@ -753,13 +751,14 @@ static int configure(const struct zd_config *c, const char *src,
 	if (config_merge(dotconfig, &syms, &vals) ||
 	    run_make(c, src, bdir, "olddefconfig", log, NULL, 600))
 		goto out;
-	ret = config_verify(dotconfig, &syms, &vals, &missing);
+	ret = config_verify(dotconfig, &syms, &vals, &missing, &miss_syms);
 	if (ret > 0)
-		ret = explain_dropped(c, src, dotconfig, missing);
+		ret = explain_dropped(c, src, dotconfig, &miss_syms);
 	ret = ret ? -1 : 0;
 out:
 	strv_free(&syms);
 	strv_free(&vals);
+	strv_free(&miss_syms);
 	free(dotconfig);
 	free(missing);
 	return ret;

@@ -44,9 +44,13 @@ int fragment_parse(const char *path, struct strv *syms, struct strv *vals);
 /* Merge fragments into an existing .config text. */
 int config_merge(const char *dotconfig, const struct strv *syms,
 		 const struct strv *vals);
-/* Verify every fragment symbol has its value in .config; lists misses. */
+/*
+ * Verify every fragment symbol has its value in .config: 0, 1 with
+ * *missing the misses in words ("CONFIG_X=y (got unset), ..."), -1 on an
+ * unreadable .config. miss_syms, if not NULL, gets the missed symbols.
+ */
 int config_verify(const char *dotconfig, const struct strv *syms,
-		  const struct strv *vals, char **missing);
+		  const struct strv *vals, char **missing, struct strv *miss_syms);
 int variant_patches(const struct zd_config *c, const char *variant,
 		    struct zd_list *out);
 /*

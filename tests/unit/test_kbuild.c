@@ -127,7 +127,16 @@ static void test_merge_and_verify(void **state)
 	free(text);
 	/* Kconfig drops CONFIG_GONE and CONFIG_C: verification names both. */
 	put(".config", "CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_X=y\n");
-	assert_int_equal(config_verify(dot, &s, &v, &missing), 1);
+	{
+		struct strv ms = { 0 };
+
+		assert_int_equal(config_verify(dot, &s, &v, &missing, &ms), 1);
+		/* the symbols alone too, for explain_dropped */
+		assert_int_equal(ms.n, 2);
+		assert_true(!strcmp(ms.v[0], "CONFIG_C") || !strcmp(ms.v[1], "CONFIG_C"));
+		assert_true(!strcmp(ms.v[0], "CONFIG_GONE") || !strcmp(ms.v[1], "CONFIG_GONE"));
+		strv_free(&ms);
+	}
 	assert_non_null(strstr(missing, "CONFIG_C=y (got unset)"));
 	assert_non_null(strstr(missing, "CONFIG_GONE=y"));
 	assert_null(strstr(missing, "CONFIG_A"));
