@@ -16,7 +16,7 @@ OUT=docs/bench-byo.md
 REPS=${REPS:-5}
 
 machine=$(bench_machine)
-load0=$(cut -d" " -f1-3 /proc/loadavg)
+load0=$(bench_load)
 cache=$($ZD kernels | sed -n 's/^cache //p')
 clone=$cache/e2e-byo/linux
 [ -d "$clone" ] || { echo "bench-byo: $clone missing: run build/tests/test_byo first" >&2; exit 1; }
@@ -65,8 +65,7 @@ versions /usr/src/linux-source-6.12.tar.xz "$WORK/v612"
 	echo "# Bring your own kernel: benchmark"
 	echo
 	echo "Measured $(date -u +%Y-%m-%d) by \`make bench\` (scripts/bench-byo.sh)."
-	echo "Load average before and after: $load0 / $(cut -d" " -f1-3 /proc/loadavg) (above 0:"
-	echo "other jobs shared the 2 cores, which slows wall times but not icount figures)."
+	bench_load_line "$load0"
 	echo "Machine: $machine; QEMU TCG (no usable KVM here), make -j$(nproc)."
 	echo
 	echo "## compare on a user tree with one changed .c file"

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 OUT=docs/bench-jobs.md
 REPS=${REPS:-5}
 machine=$(bench_machine)
-load0=$(cut -d" " -f1-3 /proc/loadavg)
+load0=$(bench_load)
 V="--variant base --variant zone-hook --variant spec-gup --variant single-ref"
 
 wall() {
@@ -34,8 +34,7 @@ w2=$(wall 2)
 	echo "# run -j: benchmark"
 	echo
 	echo "Measured $(date -u +%Y-%m-%d) by \`make bench\` (scripts/bench-jobs.sh)."
-	echo "Load average before and after: $load0 / $(cut -d" " -f1-3 /proc/loadavg) (above 0:"
-	echo "other jobs shared the 2 cores, which slows wall times but not icount figures)."
+	bench_load_line "$load0"
 	echo "Machine: $machine; QEMU TCG (one host thread per guest), icount clock."
 	echo "Plan: 4 variants (kernels cached), gup-pin-fast-pte, $REPS repetitions, no teardown."
 	echo

@@ -8,6 +8,15 @@ REPS=${REPS:-10}
 WORK=$(mktemp -d /tmp/zd-bench-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
+# bench_load: the 1/5/15-minute load averages now (the lines the wall-clock
+# benches print before and after their runs: other jobs slow wall times)
+bench_load() { cut -d" " -f1-3 /proc/loadavg; }
+# bench_load_line BEFORE: the sentence those benches write
+bench_load_line() {
+	echo "Load average before and after: $1 / $(bench_load) (above 0:"
+	echo "other jobs shared the 2 cores, which slows wall times but not icount figures)."
+}
+
 bench_machine() {
 	echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 }
