@@ -45,29 +45,64 @@ unsigned int kfacts_version_code(const char *v)
 	return (a > 255 ? 255 : a) << 16 | (b > 255 ? 255 : b) << 8 | (c > 255 ? 255 : c);
 }
 
-/* The file at rev (NULL: the work tree), or NULL. */
-static char *tree_file(const char *repo, const char *rev, const char *path)
+/* Is name one whole line of text? */
+static bool line_in(const char *text, const char *name)
 {
-	char *s, *spec;
+	size_t n = strlen(name);
 
-	if (!rev) {
-		char *p = path_join(repo, path);
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, name, n) && (l[n] == '\n' || !l[n]))
+			return true;
+	return false;
+}
 
-		s = read_file(p, NULL);
+/* The files kfacts_from_tree reads, in this order. */
+static const char *const fact_files[] = {
+	"Makefile", "block/bio.c", "mm/gup_test.h", "arch/x86/Kconfig",
+	"include/trace/events/fs_dax.h",
+};
+
+/*
+ * Each of fact_files at rev (NULL: the work tree) into text[i], or NULL
+ * where the version lacks it. One ls-tree says which exist, so a missing
+ * file costs no failing `git show` (whose complaint git would print).
+ */
+static void tree_files(const char *repo, const char *rev, char *text[ARRAY_SIZE(fact_files)])
+{
+	char *have = NULL;
+
+	if (rev) {
+		char *args[3 + 2 + ARRAY_SIZE(fact_files) + 1] = { "ls-tree", "--name-only", (char *)rev, "--" };
+		size_t n = 4;
+
+		for (size_t i = 0; i < ARRAY_SIZE(fact_files); i++)
+			args[n++] = (char *)fact_files[i];
+		args[n] = NULL;
+		if (git_run(repo, args, &have, 60))
+			have = NULL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fact_files); i++) {
+		char *p;
+
+		text[i] = NULL;
+		if (!rev) {
+			p = path_join(repo, fact_files[i]);
+			text[i] = read_file(p, NULL);
+			free(p);
+			continue;
+		}
+		if (!have || !line_in(have, fact_files[i]))
+			continue;
+		p = xasprintf("%s:%s", rev, fact_files[i]);
+		{
+			char *args[] = { "show", p, NULL };
+
+			if (git_run(repo, args, &text[i], 120))
+				text[i] = NULL;
+		}
 		free(p);
-		return s;
 	}
-	spec = xasprintf("%s:%s", rev, path);
-	{
-		/* cat-file -e first: a file the version lacks is no error to print */
-		char *test[] = { "cat-file", "-e", spec, NULL };
-		char *args[] = { "show", spec, NULL };
-
-		if (git_run(repo, test, NULL, 60) || git_run(repo, args, &s, 120))
-			s = NULL;
-	}
-	free(spec);
-	return s;
+	free(have);
 }
 
 /* Comments removed, runs of whitespace one space, none inside brackets or before ; and , */
@@ -192,11 +227,15 @@ static void version_from_makefile(const char *mk, struct kfacts *kf)
 
 void kfacts_from_tree(const char *repo, const char *rev, struct kfacts *kf)
 {
-	char *mk = tree_file(repo, rev, "Makefile");
-	char *bio = tree_file(repo, rev, "block/bio.c");
-	char *gup = tree_file(repo, rev, "mm/gup_test.h");
-	char *kc = tree_file(repo, rev, "arch/x86/Kconfig");
-	char *tp = tree_file(repo, rev, "include/trace/events/fs_dax.h");
+	char *text[ARRAY_SIZE(fact_files)];
+	char *mk, *bio, *gup, *kc, *tp;
+
+	tree_files(repo, rev, text);
+	mk = text[0];
+	bio = text[1];
+	gup = text[2];
+	kc = text[3];
+	tp = text[4];
 
 	memset(kf, 0, sizeof(*kf));
 	kf->from = "source";
