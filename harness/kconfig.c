@@ -43,6 +43,14 @@ static bool is_y(const char *text, const char *sym)
 	return got && !strcmp(got, "y");
 }
 
+/* The "# Linux/ARCH VERSION Kernel Configuration" line at a line start, or NULL. */
+static const char *header_line(const char *text)
+{
+	const char *h = strstr(text, "# Linux/");
+
+	return h && (h == text || h[-1] == '\n') ? h : NULL;
+}
+
 char *kconfig_arch(const char *text)
 {
 	static const char *const arches[][2] = {
@@ -52,15 +60,26 @@ char *kconfig_arch(const char *text)
 		{ "CONFIG_S390", "s390" }, { "CONFIG_MIPS", "mips" },
 		{ "CONFIG_LOONGARCH", "loongarch" },
 	};
-	const char *h = strstr(text, "# Linux/");
+	const char *h = header_line(text);
 
 	for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
 		if (is_y(text, arches[i][0]))
 			return xstrdup(arches[i][1]);
 	/* the header says x86 for both widths: only the symbols above tell them apart */
-	if (h && (h == text || h[-1] == '\n'))
+	if (h)
 		return strndup(h + 8, strcspn(h + 8, " \n"));
 	return xstrdup("");
+}
+
+char *kconfig_version(const char *text)
+{
+	const char *h = header_line(text), *v = h ? strchr(h, ' ') : NULL;
+
+	/* after "# Linux/ARCH ": the version, up to the next space */
+	if (!v || !(v = strchr(v + 1, ' ')))
+		return xstrdup("");
+	v++;
+	return strndup(v, strcspn(v, " \n"));
 }
 
 int kconfig_check_arch(const char *path, bool built)

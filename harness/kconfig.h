@@ -11,6 +11,11 @@
  */
 char *kconfig_arch(const char *text);
 /*
+ * The kernel version a .config's header names ("# Linux/x86 6.1.192 Kernel
+ * Configuration" -> "6.1.192"), malloc'd; "" when it has no such header.
+ */
+char *kconfig_version(const char *text);
+/*
  * 0 if the .config at path is for x86_64 (QEMU's and the agent's
  * architecture), else -1 with an error naming the file and its arch.
  * A starting config (built false) may also be a 32-bit x86 one: the

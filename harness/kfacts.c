@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "git.h"
+#include "kconfig.h"
 #include "kfacts.h"
 #include "util.h"
 
@@ -256,17 +257,11 @@ void kfacts_from_tree(const char *repo, const char *rev, struct kfacts *kf)
 void kfacts_from_config(const char *dotconfig, struct kfacts *kf)
 {
 	char *t = read_file(dotconfig, NULL);
-	const char *p = t ? strstr(t, "# Linux/") : NULL;
-	char v[32] = "";
+	char *v = t ? kconfig_version(t) : xstrdup("");
 
-	if (p && (p = strchr(p, ' ')) && (p = strchr(p + 1, ' '))) {
-		size_t n = strcspn(p + 1, " \n");
-
-		if (n && n < sizeof(v))
-			memcpy(v, p + 1, n);
-	}
 	free(t);
 	kfacts_from_version(v, kf);
+	free(v);
 }
 
 void kfacts_from_version(const char *release, struct kfacts *kf)
