@@ -162,6 +162,7 @@ static void init_results(const struct variant_ctx *vc, const struct zd_kernel *k
 		r->compiler = xstrdup(k->compiler);
 		r->patches_hash = xstrdup(k->patches_hash);
 		r->kernel_facts = kfacts_json(&k->facts);
+		r->guests = vc->jobs;
 		r->backend = xstrdup(vc->be->name);
 		r->accel = xstrdup(vc->accel);
 		r->clock = xstrdup(c->clock);
@@ -234,8 +235,6 @@ static int boot_variant(const struct variant_ctx *vc, const struct zd_kernel *k,
 	}
 	unlink(bj); /* a boot.json left from before would pass for this boot's */
 	init_results(vc, k, res);
-	for (size_t i = 0; i < n; i++)
-		res[i].guests = vc->jobs;
 	if (vc->rounds > 1) {
 		/* each of the alternating boots does its share of repetitions */
 		struct json_object *wa;

@@ -155,8 +155,8 @@ void verdict_judge(struct zd_result *res, size_t n, const struct boot_out *bo,
 			r->timeout = xstrdup(bo->timeout);
 		if (!bo->saw_hello && v == V_CLEAN)
 			v = V_INFRA;
-		if (bo->infra && (v == V_CLEAN || v == V_INFRA)) { /* the backend knows the boot was lost */
-			v = V_INFRA;
+		/* verdict_boot made a clean console infra: the backend's reason is the message */
+		if (bo->infra && v == V_INFRA) {
 			free(r->msg);
 			r->msg = xstrdup(bo->infra);
 		}
