@@ -361,68 +361,31 @@ static void test_s1_pte_gup_fast(void **state)
 	free(o.text);
 }
 
-/* spec-gup negative controls: PMD-mapped fast GUP and slow GUP are hooked. */
-static void test_specgup_negative_controls(void **state)
-{
-	static const char *const wls[] = { "gup-fast-pmd", "pin-fast-pmd", "gup-basic-pte",
-					   "pin-basic-pte" };
-	char *dir = xasprintf("%s/controls", tmp);
-	const char *args[] = { "run", "--accel", "tcg", "-c", cfg, "-o", dir,
-			       "--variant", "spec-gup", "--workload", "gup-fast-pmd",
-			       "--workload", "pin-fast-pmd", "--workload", "gup-basic-pte",
-			       "--workload", "pin-basic-pte", "--reps", "2",
-			       "-s", "qemu.teardown_timeout=60", "-s", "qemu.hung_task_timeout=10",
-			       NULL };
-	struct out o = zdv(args);
-	struct lines l;
-
-	if (o.code != 0)
-		fail_msg("zdbench run: exit %d, expected 0:\n%s", o.code, o.text);
-	l = read_lines(dir, "spec-gup");
-	for (size_t w = 0; w < ARRAY_SIZE(wls); w++) {
-		struct zd_result r = read_result(dir, "spec-gup", wls[w]);
-
-		assert_string_equal(r.verdict, "clean");
-		assert_true(r.ok);
-		assert_null(r.timeout);
-		assert_int_equal(r.signatures.n, 0);
-		assert_int_equal(r.nr_samples, REPS);
-		/* Balanced after every workload, not just at the end. */
-		assert_int_equal(pgmap_net(&l, wls[w], NULL), 1);
-		result_free(&r);
-	}
-	assert_true(jbool(phase_line(&l, "teardown", "end"), "ok", false));
-	lines_free(&l);
-	free(dir);
-	free(o.text);
-}
-
 /*
- * zero-idle beyond S1: the PMD-mapped fast paths (gup_fast_devmap_leaf(),
- * no pgmap lookup for FS-DAX any more) and the PTE-mapped slow paths
- * (follow_page_pte(), likewise), then teardown. Every workload unlinks its
- * buffer file, whose eviction drops the mapping's page references: the
- * pgmap is back to its initial reference alone after each one.
+ * The PMD-mapped fast paths and the PTE-mapped slow paths on one variant,
+ * then teardown: every workload clean with REPS samples of GUP_PAGES *
+ * GUP_ITERS pages (pins balanced for the pin workloads), and the pgmap
+ * back to its initial reference after each one. The variant's lines are
+ * left in *l for the caller's own checks (lines_free them).
  */
-static void test_zeroidle_pmd_and_slow(void **state)
+static void pmd_and_slow_clean(const char *variant, struct lines *l)
 {
 	static const char *const wls[] = { "gup-fast-pmd", "pin-fast-pmd", "gup-basic-pte",
 					   "pin-basic-pte" };
-	char *dir = xasprintf("%s/zeroidle", tmp);
+	char *dir = xasprintf("%s/pmd-slow-%s", tmp, variant);
 	const char *args[] = { "run", "--accel", "tcg", "-c", cfg, "-o", dir,
-			       "--variant", "zero-idle", "--workload", "gup-fast-pmd",
-			       "--workload", "pin-fast-pmd", "--workload", "gup-basic-pte",
-			       "--workload", "pin-basic-pte", "--reps", "2",
+			       "--variant", variant, "--workload", wls[0],
+			       "--workload", wls[1], "--workload", wls[2],
+			       "--workload", wls[3], "--reps", "2",
 			       "-s", "qemu.teardown_timeout=60", "-s", "qemu.hung_task_timeout=10",
 			       NULL };
 	struct out o = zdv(args);
-	struct lines l;
 
 	if (o.code != 0)
 		fail_msg("zdbench run: exit %d, expected 0:\n%s", o.code, o.text);
-	l = read_lines(dir, "zero-idle");
+	*l = read_lines(dir, variant);
 	for (size_t w = 0; w < ARRAY_SIZE(wls); w++) {
-		struct zd_result r = read_result(dir, "zero-idle", wls[w]);
+		struct zd_result r = read_result(dir, variant, wls[w]);
 
 		assert_string_equal(r.verdict, "clean");
 		assert_true(r.ok);
@@ -431,19 +394,43 @@ static void test_zeroidle_pmd_and_slow(void **state)
 		assert_int_equal(r.nr_samples, REPS);
 		for (size_t i = 0; i < r.nr_samples; i++) {
 			assert_int_equal(r.samples[i].pages, GUP_PAGES * GUP_ITERS);
-			if (w == 1 || w == 3)
-				assert_int_equal(r.samples[i].pin_released,
-						 GUP_PAGES * GUP_ITERS);
+			if (str_starts(wls[w], "pin-"))
+				assert_int_equal(r.samples[i].pin_released, GUP_PAGES * GUP_ITERS);
 		}
-		assert_int_equal(pgmap_net(&l, wls[w], NULL), 1);
+		/* Balanced after every workload, not just at the end. */
+		assert_int_equal(pgmap_net(l, wls[w], NULL), 1);
 		result_free(&r);
 	}
-	assert_int_equal(pgmap_net_when(&l, "after umount", NULL), 1);
-	assert_true(jbool(phase_line(&l, "teardown", "end"), "ok", false));
-	assert_true(jbool(find_line(&l, "done", NULL, NULL), "ok", false));
-	lines_free(&l);
+	assert_true(jbool(phase_line(l, "teardown", "end"), "ok", false));
 	free(dir);
 	free(o.text);
+}
+
+/* spec-gup negative controls: PMD-mapped fast GUP and slow GUP are hooked. */
+static void test_specgup_negative_controls(void **state)
+{
+	struct lines l;
+
+	pmd_and_slow_clean("spec-gup", &l);
+	lines_free(&l);
+}
+
+/*
+ * zero-idle beyond S1: the PMD-mapped fast paths (gup_fast_devmap_leaf(),
+ * no pgmap lookup for FS-DAX any more) and the PTE-mapped slow paths
+ * (follow_page_pte(), likewise), then teardown. Every workload unlinks its
+ * buffer file, whose eviction drops the mapping's page references: the
+ * pgmap is back to its initial reference alone after each one, and after
+ * the umount.
+ */
+static void test_zeroidle_pmd_and_slow(void **state)
+{
+	struct lines l;
+
+	pmd_and_slow_clean("zero-idle", &l);
+	assert_int_equal(pgmap_net_when(&l, "after umount", NULL), 1);
+	assert_true(jbool(find_line(&l, "done", NULL, NULL), "ok", false));
+	lines_free(&l);
 }
 
 /*
