@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -891,24 +890,15 @@ static int lock_variant(const char *cache, const char *variant)
 {
 	char *dir = path_join(cache, "build");
 	char *fname = variant_file_name(variant);
-	char *p = xasprintf("%s/%s.lock", dir, fname);
+	char *p = xasprintf("%s/%s.lock", dir, fname), *what = xasprintf("kernel %s", variant);
 	int fd;
 
 	mkdir_p(dir, 0755);
-	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		zd_err("cannot open %s: %s", p, strerror(errno));
-	} else if (flock(fd, LOCK_EX | LOCK_NB)) {
-		zd_info("kernel %s: another zdbench is building it; waiting", variant);
-		if (flock(fd, LOCK_EX)) {
-			zd_err("cannot lock %s: %s", p, strerror(errno));
-			close(fd);
-			fd = -1;
-		}
-	}
+	fd = lock_path(p, what, "building it");
 	free(dir);
 	free(fname);
 	free(p);
+	free(what);
 	return fd;
 }
 

@@ -192,10 +192,27 @@ static int prepare_debian(const struct zd_config *c, struct zd_ksrc *s)
 		have = read_file(stamp, NULL);
 		if (!have || strcmp(trim(have), th) || !is_dir(repo)) {
 			char *home = xasprintf("%s/src/%s", cache, s->key);
+			char *lock = path_join(home, "import.lock");
+			int fd, err;
 
+			/*
+			 * Two zdbench at once (a make beside a run, CI jobs on
+			 * one cache) would unpack into the same .import folder
+			 * and delete each other's files: one imports, the other
+			 * waits and then finds the stamp.
+			 */
 			mkdir_p(home, 0755);
+			fd = lock_path(lock, c->tarball, "importing it");
 			free(home);
-			if (import_tarball(c, repo, stamp, th))
+			free(lock);
+			if (fd < 0)
+				goto out;
+			free(have);
+			have = read_file(stamp, NULL);
+			err = (!have || strcmp(trim(have), th) || !is_dir(repo)) &&
+			      import_tarball(c, repo, stamp, th);
+			close(fd);
+			if (err)
 				goto out;
 		}
 	}

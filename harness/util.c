@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -510,6 +511,24 @@ fail:
 	e = errno;
 	free(tmp);
 	errno = e;
+	return -1;
+}
+
+int lock_path(const char *path, const char *what, const char *doing)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		zd_err("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return fd;
+	zd_info("%s: another zdbench is %s; waiting", what, doing);
+	if (!flock(fd, LOCK_EX))
+		return fd;
+	zd_err("cannot lock %s: %s", path, strerror(errno));
+	close(fd);
 	return -1;
 }
 

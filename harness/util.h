@@ -116,6 +116,13 @@ int fsync_parent(const char *path);
  */
 int write_file_atomic(const char *path, const void *data, size_t len) __attribute__((warn_unused_result));
 int copy_file(const char *src, const char *dst);
+/*
+ * Take an exclusive flock(2) on path (created 0644 if missing), waiting
+ * for another process that holds it, after saying so once with
+ * "<what>: another zdbench is <doing>; waiting". The fd (O_CLOEXEC): close
+ * it to release. -1 with the error printed.
+ */
+int lock_path(const char *path, const char *what, const char *doing);
 
 /* SHA-256 (libcrypto) as lowercase hex. */
 #define ZD_HASH_HEX 65

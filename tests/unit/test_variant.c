@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -601,6 +602,56 @@ static void test_source_keying(void **state)
 	free(again);
 }
 
+/*
+ * Two zdbench importing one tarball into one cache at once (a make beside
+ * a run): one imports, the other waits on src/<key>/import.lock and uses
+ * that import. Without the lock both unpacked into the same .import
+ * folder and deleted each other's files ('git add' failed on a vanished
+ * file). 3000 files make the import last long enough to overlap.
+ */
+static void test_source_import_concurrent(void **state)
+{
+	char *top = xasprintf("%s/tb-many/linux-source-x", dir), *tb = xasprintf("%s/many.tar", dir);
+	char *set_cache = xasprintf("general.cache_dir=%s/kc-many", dir);
+	char *set_tb = xasprintf("kernel.tarball=%s", tb);
+	struct zd_config *c = cfg(NULL);
+	struct zd_ksrc s;
+	pid_t pid[2];
+	int status;
+
+	assert_int_equal(mkdir_p(top, 0755), 0);
+	assert_int_equal(sh("cd %s && echo 'all:' > Makefile && for d in $(seq 30); do mkdir d$d && "
+			    "for f in $(seq 100); do echo $d$f > d$d/f$f.c; done; done", top), 0);
+	assert_int_equal(sh("tar -C %s/tb-many -cf %s linux-source-x", dir, tb), 0);
+	assert_int_equal(config_set_override(c, set_cache), 0);
+	assert_int_equal(config_set_override(c, set_tb), 0);
+	for (int i = 0; i < 2; i++) {
+		pid[i] = fork();
+		assert_true(pid[i] >= 0);
+		if (!pid[i]) {
+			zd_set_quiet(true);
+			_exit(ksrc_prepare(c, &s) ? 1 : 0);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	/* one import, whole, found as it is by a third */
+	assert_int_equal(ksrc_prepare(c, &s), 0);
+	assert_int_equal(sh("test $(git -C %s ls-files | wc -l) -eq 3001", s.tree), 0);
+	free(top);
+	top = xasprintf("%s.import", s.tree);
+	assert_false(path_exists(top));
+	ksrc_free(&s);
+	config_free(c);
+	free(top);
+	free(tb);
+	free(set_cache);
+	free(set_tb);
+}
+
 static void meta(const char *cache, const char *key, const char *json)
 {
 	char *d = xasprintf("%s/kernels/%s", cache, key), *m = path_join(d, "meta.json");
@@ -684,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_kcache_fake),
 		cmocka_unit_test(test_prebuilt_into_cache),
 		cmocka_unit_test(test_source_keying),
+		cmocka_unit_test(test_source_import_concurrent),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
