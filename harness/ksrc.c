@@ -84,6 +84,12 @@ static int import_tarball(const struct zd_config *c, const char *repo,
 	}
 	{
 		char *init[] = { "init", "-q", "-b", "master", NULL };
+		/*
+		 * No automatic gc: the import's ~90000 loose objects would start
+		 * a background 'git repack' of minutes after the commit, on the
+		 * cores the first kernel build needs.
+		 */
+		char *nogc[] = { "config", "gc.auto", "0", NULL };
 		char *add[] = { "add", "-A", "-f", ".", NULL }; /* -f: Debian .gitignore lists everything */
 		char *commit[] = { "commit", "-q", "--no-verify", "-m", NULL, NULL };
 		char *tag[] = { "tag", "zdbench-base", NULL };
@@ -91,7 +97,7 @@ static int import_tarball(const struct zd_config *c, const char *repo,
 		msg = xasprintf("Import %s\n\nzdbench imported this tree from the tarball\n%s (sha256 %s).",
 				strrchr(top, '/') + 1, c->tarball, tar_hash);
 		commit[4] = msg;
-		char **steps[] = { init, add, commit, tag };
+		char **steps[] = { init, nogc, add, commit, tag };
 
 		for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
 			if (git_run(top, steps[i], NULL, 3600)) {

@@ -641,6 +641,8 @@ static void test_source_import_concurrent(void **state)
 	/* one import, whole, found as it is by a third */
 	assert_int_equal(ksrc_prepare(c, &s), 0);
 	assert_int_equal(sh("test $(git -C %s ls-files | wc -l) -eq 3001", s.tree), 0);
+	/* and no background repack after it */
+	assert_int_equal(sh("test \"$(git -C %s config gc.auto)\" = 0", s.tree), 0);
 	free(top);
 	top = xasprintf("%s.import", s.tree);
 	assert_false(path_exists(top));
