@@ -15,21 +15,34 @@
 #include <gsl/gsl_errno.h>
 
 #include "exitcode.h"
+#include "git.h"
 #include "ksrc.h"
 #include "metric.h"
 #include "step.h"
 #include "util.h"
 
-/* Keyed by everything that decides the answer: a rerun resumes. */
+/*
+ * Keyed by everything that decides the answer: a rerun resumes. The ends
+ * by the commits they name now, so that a branch that moved (a new HEAD,
+ * a rebuilt history) starts a bisection of its own instead of finding the
+ * old one's state ("holds another bisection").
+ */
 static char *state_path(const struct zd_config *c, const char *tree,
 			const struct bisect_args *a)
 {
 	struct zd_hash *h = hash_new();
 	char hex[ZD_HASH_HEX], *cache = zd_cache_dir(c), *dir, *p;
+	const char *ends[] = { a->good, a->bad };
 
 	hash_str(h, "tree", tree);
-	hash_str(h, "good", a->good);
-	hash_str(h, "bad", a->bad);
+	for (size_t i = 0; i < ARRAY_SIZE(ends); i++) {
+		char *spec = xasprintf("%s^{commit}", ends[i]), *id = NULL;
+
+		/* unresolved: keyed by name; bisect() then names the bad revision */
+		hash_str(h, i ? "bad" : "good", git_rev_parse(tree, spec, &id) ? ends[i] : id);
+		free(spec);
+		free(id);
+	}
 	hash_str(h, "sig", a->signature ? a->signature : "");
 	hash_str(h, "metric", a->metric ? a->metric : "");
 	for (size_t i = 0; i < c->run_workloads.n; i++)

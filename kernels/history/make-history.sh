@@ -17,7 +17,7 @@ cache=${ZDBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zdbench}
 repo=$cache/linux
 wt=${1:-$cache/history}
 branch=${2:-zdbench-history}
-first_bad='0008 0011'
+first_bad='0008 0011 0014'
 
 [ -d "$repo/.git" ] || { echo "no imported tree at $repo (run: build/zdbench build base)" >&2; exit 2; }
 git -C "$repo" rev-parse -q --verify zdbench-base >/dev/null ||
