@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "proc.h"
 #include "result.h"
 #include "util.h"
@@ -94,7 +96,6 @@ static inline int e2e_ready(void)
 	return 0;
 }
 
-/* Did the result's precondition check of this name pass? */
 /* ZD_TEST=PATTERN runs only the matching tests (cmocka's glob), by hand. */
 static inline void e2e_filter(void)
 {
@@ -104,12 +105,60 @@ static inline void e2e_filter(void)
 		cmocka_set_test_filter(f);
 }
 
+/* Did the result's precondition check of this name pass? */
 static inline bool check_ok(const struct zd_result *r, const char *name)
 {
 	for (size_t i = 0; i < r->nr_checks; i++)
 		if (!strcmp(r->checks[i].name, name))
 			return r->checks[i].ok;
 	return false;
+}
+
+/* Does the result carry this failure signature, exactly? */
+static inline bool has_sig(const struct zd_result *r, const char *sig)
+{
+	for (size_t i = 0; i < r->signatures.n; i++)
+		if (!strcmp(r->signatures.v[i], sig))
+			return true;
+	return false;
+}
+
+/* The agent's JSON lines (results.jsonl) of one boot. */
+struct lines {
+	struct json_object **v;
+	size_t n;
+};
+
+static inline struct lines read_lines(const char *dir, const char *variant)
+{
+	char *p = xasprintf("%s/%s/results.jsonl", dir, variant);
+	char *text = read_file(p, NULL), *line, *next;
+	struct lines l = { 0 };
+
+	if (!text)
+		fail_msg("cannot read %s", p);
+	for (line = text; line && *line; line = next) {
+		struct json_object *o;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		o = json_tokener_parse(line);
+		if (!o)
+			continue;
+		l.v = xrealloc(l.v, (l.n + 1) * sizeof(*l.v));
+		l.v[l.n++] = o;
+	}
+	free(text);
+	free(p);
+	return l;
+}
+
+static inline void lines_free(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		json_object_put(l->v[i]);
+	free(l->v);
 }
 
 #endif

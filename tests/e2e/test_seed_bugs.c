@@ -74,7 +74,8 @@ static void run_one(const char *variant, const char *workload, struct zd_result 
 	free(out);
 }
 
-static bool has_sig(const struct zd_result *r, const char *want)
+/* A signature of this key in any phase (KEY@phase). */
+static bool has_key(const struct zd_result *r, const char *want)
 {
 	for (size_t i = 0; i < r->signatures.n; i++)
 		if (!strncmp(r->signatures.v[i], want, strlen(want)) &&
@@ -91,7 +92,7 @@ static void expect(const char *variant, const char *workload, const char *verdic
 	run_one(variant, workload, &r);
 	if (strcmp(r.verdict, verdict))
 		fail_msg("%s/%s: verdict %s, expected %s", variant, workload, r.verdict, verdict);
-	if (sig && !has_sig(&r, sig)) {
+	if (sig && !has_key(&r, sig)) {
 		for (size_t i = 0; i < r.signatures.n; i++)
 			print_message("  signature %s\n", r.signatures.v[i]);
 		fail_msg("%s/%s: no signature %s", variant, workload, sig);

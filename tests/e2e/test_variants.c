@@ -95,14 +95,6 @@ static struct zd_result read_result(const char *dir, const char *variant, const 
 	return r;
 }
 
-static bool has_sig(const struct zd_result *r, const char *sig)
-{
-	for (size_t i = 0; i < r->signatures.n; i++)
-		if (!strcmp(r->signatures.v[i], sig))
-			return true;
-	return false;
-}
-
 static bool has_sig_prefix(const struct zd_result *r, const char *prefix)
 {
 	for (size_t i = 0; i < r->signatures.n; i++)
@@ -118,44 +110,6 @@ static void expect_sig(const struct zd_result *r, const char *sig)
 
 		fail_msg("%s/%s: no signature %s (have: %s)", r->variant, r->workload, sig, all);
 	}
-}
-
-/* The agent's JSON lines (results.jsonl) of one boot. */
-struct lines {
-	struct json_object **v;
-	size_t n;
-};
-
-static struct lines read_lines(const char *dir, const char *variant)
-{
-	char *p = xasprintf("%s/%s/results.jsonl", dir, variant);
-	char *text = read_file(p, NULL), *line, *next;
-	struct lines l = { 0 };
-
-	if (!text)
-		fail_msg("cannot read %s", p);
-	for (line = text; line && *line; line = next) {
-		struct json_object *o;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		o = json_tokener_parse(line);
-		if (!o)
-			continue;
-		l.v = xrealloc(l.v, (l.n + 1) * sizeof(*l.v));
-		l.v[l.n++] = o;
-	}
-	free(text);
-	free(p);
-	return l;
-}
-
-static void lines_free(struct lines *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		json_object_put(l->v[i]);
-	free(l->v);
 }
 
 static struct json_object *find_line(const struct lines *l, const char *type, const char *key,
