@@ -196,6 +196,9 @@ static const struct wl_param_spec truncpin_params[] = {
 	  "how long the pin is held: the delayed completion of the read (null_blk completion_nsec)" },
 	{ "wait_ms", WP_UINT, NULL, 1000, 60000, "10000",
 	  "how long after the release truncate may take before the outcome is timeout" },
+	{ "unmap", WP_ENUM, no_yes, 0, 0, "no",
+	  "yes: munmap the file once its pages are pinned, so truncate meets pinned pages "
+	  "nothing maps (6.12's dax_layout_busy_page() skips a file with no mapping)" },
 	{ NULL },
 };
 

@@ -242,6 +242,7 @@ void daxbuf_params(const struct wl_spec *w, struct daxbuf *b);
 const char *daxbuf_mapping_name(const struct daxbuf *b);
 int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len);
 int daxbuf_remap(struct daxbuf *b, char *msg, size_t len);
+void daxbuf_unmap_window(struct daxbuf *b);
 void daxbuf_unmap(struct daxbuf *b, bool unlink_file);
 void pgmap_refs_emit(const char *when);
 

@@ -255,13 +255,24 @@ int daxbuf_remap(struct daxbuf *b, char *msg, size_t len)
 	return -1;
 }
 
-/* Unmap and close; remove the buffer file only if asked (never a device). */
-void daxbuf_unmap(struct daxbuf *b, bool unlink_file)
+/*
+ * Unmap the window and its reservation but keep the file open: pages a
+ * reference still holds (a pin in flight) stay referenced, and nothing
+ * maps the file any more (truncpin's unmap = yes). daxbuf_unmap() after
+ * it only closes.
+ */
+void daxbuf_unmap_window(struct daxbuf *b)
 {
 	if (b->res)
 		munmap(b->res, b->res_len);
 	b->res = NULL;
 	b->map = NULL;
+}
+
+/* Unmap and close; remove the buffer file only if asked (never a device). */
+void daxbuf_unmap(struct daxbuf *b, bool unlink_file)
+{
+	daxbuf_unmap_window(b);
 	if (b->fd >= 0) {
 		close(b->fd);
 		if (unlink_file && !b->devdax)

@@ -28,6 +28,12 @@
  * blocks under the pin instead returns early and may warn (the console
  * classifier judges a WARNING; the sample records the taint).
  *
+ * unmap = yes munmaps the file between the pin and truncate: the pages
+ * stay pinned (the block layer holds them) but nothing maps the file, and
+ * 6.12's dax_layout_busy_page_range() returns at once for a file with no
+ * mapping (!mapping_mapped()): truncate frees the blocks under the pin and
+ * dax_disassociate_entry() WARNs on the page's count above 1.
+ *
  * After truncate the file is grown back and read through the file (not
  * the mapping): every byte must read 0, the pattern the mapping wrote
  * before the pin must not come back (readback_stale_pages).
@@ -56,6 +62,7 @@
 struct truncpin {
 	struct daxbuf b;
 	int64_t hold_ms, wait_ms;
+	bool unmap; /* munmap once pinned: truncate meets pages nothing maps */
 	char slow_cfg[96]; /* configfs directory of the slow null_blk, "" if none */
 	char slow_dev[32]; /* /dev/zdbench-slow */
 	int dev_fd;
@@ -298,6 +305,13 @@ static int one_rep(const struct wl_ctx *ctx, struct truncpin *tp, int rep, char 
 			 strerror(r.err));
 		goto out_ts;
 	}
+	/*
+	 * unmap = yes: the pin outlives the mapping (the block layer holds
+	 * the pages, not the address space). 6.12 then takes the file for
+	 * idle (mapping_mapped() is false) and truncates under the pin.
+	 */
+	if (tp->unmap)
+		daxbuf_unmap_window(&tp->b);
 	pid = fork();
 	if (pid == 0) {
 		ts->t_start = now_ns();
@@ -324,6 +338,7 @@ static int one_rep(const struct wl_ctx *ctx, struct truncpin *tp, int rep, char 
 	o = sample_json(ctx, &s);
 	jadd_str(o, "mapping", daxbuf_mapping_name(&tp->b));
 	jadd_str(o, "truncate_outcome", outcome);
+	jadd_int(o, "mapped_at_truncate", !tp->unmap);
 	jadd_int(o, "truncate_returned", !strcmp(outcome, "returned"));
 	jadd_int(o, "truncate_waited", !strcmp(outcome, "waited"));
 	jadd_int(o, "truncate_timed_out", !exited);
@@ -381,6 +396,7 @@ static int truncpin_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	tp.b.len = (size_t)param_uint(w, "buf_kib") << 10;
 	tp.hold_ms = param_uint(w, "hold_ms");
 	tp.wait_ms = param_uint(w, "wait_ms");
+	tp.unmap = !strcmp(param_str(w, "unmap"), "yes");
 	if (ctx->pm->devdax) {
 		snprintf(msg, len, "truncpin needs a DAX file (fsdax), not %s", ctx->pm->devpath);
 		return -1;
@@ -388,9 +404,10 @@ static int truncpin_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	if (slow_dev_create(ctx, &tp, msg, len))
 		goto out;
 	logmsg("truncpin %s: %s mapping, %zu KiB pinned by a read from %s for %lld ms, "
-	       "truncate bounded at %lld ms after, %d reps",
+	       "%s, truncate bounded at %lld ms after, %d reps",
 	       w->name, daxbuf_mapping_name(&tp.b), tp.b.len >> 10, tp.slow_dev,
-	       (long long)tp.hold_ms, (long long)tp.wait_ms, w->reps);
+	       (long long)tp.hold_ms, tp.unmap ? "unmapped before truncate" : "still mapped",
+	       (long long)tp.wait_ms, w->reps);
 	for (rep = 0; rep < w->reps; rep++)
 		if (one_rep(ctx, &tp, rep, msg, len))
 			break;
