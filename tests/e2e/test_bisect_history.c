@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bisection end to end on the regression history (kernels/history):
- * zdbench bisect and git bisect run + zdbench bisect-run must both name
- * 0008 "mm/gup: take GUP-fast PTE references with the speculative get";
- * bisecting the history's second regression by its own signature (seed
- * 004's GUP loop, a step that spins in slow GUP) with a slow-GUP workload
- * names 0011 instead; a commit that does not build is skipped (bisect-run
- * exits 125).
+ * Bisection end to end on the regression history (kernels/history, 16
+ * commits, three culprits): zdbench bisect and git bisect run + zdbench
+ * bisect-run must both name 0008 "mm/gup: take GUP-fast PTE references
+ * with the speculative get"; bisecting by seed 004's GUP loop (a step that
+ * spins in slow GUP) with a slow-GUP workload names 0011, up to the last
+ * commit that loops (0013 fixes it); bisecting by seed 004's oops in
+ * folio_mark_dirty() with a slow-GUP O_DIRECT read names 0014, across the
+ * commits where that read loops instead (skipped: another failure); a
+ * commit that does not build is skipped (bisect-run exits 125).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +31,9 @@
 #define CULPRIT "mm/gup: take GUP-fast PTE references with the speculative get"
 #define SIG "percpu_ref_underflow:dev_pagemap_percpu_release"
 #define CULPRIT_LOOP "mm/gup: don't return devmap pages from a pgmap's altmap reserve"
+#define CULPRIT_MAP "mm/gup: record the dev_pagemap of a devmap page in page->mapping"
+/* 0012, the last commit that loops: 0013 fixes 0011, 0014..0016 follow */
+#define LOOP_BAD "zdbench-history~4"
 
 static char tmp[64];
 static char *hist, *zdbench;
@@ -108,8 +113,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* zdbench bisect over the whole history by SIG; SUBJECT must be named. */
-static void zdbench_bisect(const char *sig, const char *subject, const char *const *extra)
+/*
+ * zdbench bisect from zdbench-base to BAD by SIG; SUBJECT must be named,
+ * confirmed, in at most MAX_STEPS steps.
+ */
+static void zdbench_bisect(const char *sig, const char *bad, const char *subject, int max_steps,
+			   const char *const *extra)
 {
 	struct strv av = { 0 };
 	char *out = xasprintf("%s/bisect-%s", tmp, sig), *text, *rp;
@@ -123,7 +132,7 @@ static void zdbench_bisect(const char *sig, const char *subject, const char *con
 	strv_push(&av, "--good");
 	strv_push(&av, "zdbench-base");
 	strv_push(&av, "--bad");
-	strv_push(&av, "zdbench-history");
+	strv_push(&av, bad);
 	strv_push(&av, "--signature");
 	strv_push(&av, sig);
 	strv_push(&av, "-o");
@@ -141,8 +150,8 @@ static void zdbench_bisect(const char *sig, const char *subject, const char *con
 	assert_true(jbool(rep, "found", false));
 	assert_true(jbool(rep, "confirmed", false));
 	assert_string_equal(jstr(rep, "subject"), subject);
-	/* 14 commits: ceil(log2 14) = 4 steps; skips could add one */
-	assert_true(jint(rep, "steps", 99) <= 5);
+	print_message("%s: %s in %d steps\n", sig, subject, (int)jint(rep, "steps", 99));
+	assert_true(jint(rep, "steps", 99) <= max_steps);
 	json_object_put(rep);
 	strv_free(&av);
 	free(rp);
@@ -152,13 +161,15 @@ static void zdbench_bisect(const char *sig, const char *subject, const char *con
 
 static void test_zdbench_bisect(void **state)
 {
-	zdbench_bisect(SIG, CULPRIT, NULL);
+	/* 16 commits: ceil(log2 16) = 4 steps; a skip could add one */
+	zdbench_bisect(SIG, "zdbench-history", CULPRIT, 5, NULL);
 }
 
 /*
  * The second regression, by its own signature and a workload that
  * reaches it (slow GUP only, so 0008..0010 are clean for it: the
- * GUP-fast bug needs GUP-fast). Its bad runs last a step timeout.
+ * GUP-fast bug needs GUP-fast), up to 0012 (0013 fixes it: the user
+ * bisects from where they saw it). Its bad runs last a step timeout.
  */
 static void test_zdbench_bisect_second_culprit(void **state)
 {
@@ -167,7 +178,25 @@ static void test_zdbench_bisect_second_culprit(void **state)
 				"-s", "qemu.step_timeout=" SEED_STEP_TIMEOUT, NULL };
 
 	assert_int_equal(write_file_atomic(cfg, SEED_CFG, strlen(SEED_CFG)), 0);
-	zdbench_bisect(SEED_SIG_LOOP, CULPRIT_LOOP, extra);
+	/* 12 commits: 4 steps; a skip could add one */
+	zdbench_bisect(SEED_SIG_LOOP, LOOP_BAD, CULPRIT_LOOP, 5, extra);
+	free(cfg);
+}
+
+/*
+ * The third, seed 004's pgmap in page->mapping, by its oops: the slow-GUP
+ * O_DIRECT read is clean up to 0010 and on 0013, loops on 0011..0012
+ * (another failure: skip), and oopses from 0014 on.
+ */
+static void test_zdbench_bisect_third_culprit(void **state)
+{
+	char *cfg = xasprintf("%s/seed.ini", tmp);
+	const char *extra[] = { "-c", cfg, "--workload", SEED_WL_MAP,
+				"-s", "qemu.step_timeout=" SEED_STEP_TIMEOUT, NULL };
+
+	assert_int_equal(write_file_atomic(cfg, SEED_CFG, strlen(SEED_CFG)), 0);
+	/* 16 commits, two of them skipped */
+	zdbench_bisect(SEED_SIG_MAP, "zdbench-history", CULPRIT_MAP, 7, extra);
 	free(cfg);
 }
 
@@ -256,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zdbench_bisect),
 		cmocka_unit_test(test_zdbench_bisect_second_culprit),
+		cmocka_unit_test(test_zdbench_bisect_third_culprit),
 		cmocka_unit_test(test_git_bisect_run),
 		cmocka_unit_test(test_unbuildable_is_skipped),
 	};
