@@ -168,6 +168,7 @@ static const struct wl_param_spec fio_params[] = {
 };
 
 static const char *const no_yes[] = { "no", "yes", NULL };
+static const char *const fresh_choices[] = { "no", "punch", "window", NULL };
 
 /* The memory param alone: mapcycle's faults are what it measures, no prefault. */
 static const struct wl_param_spec mapcycle_params[] = {
@@ -178,9 +179,11 @@ static const struct wl_param_spec mapcycle_params[] = {
 	{ "iters", WP_UINT, NULL, 1, 1 << 20, "10", "map/fault/unmap cycles per repetition" },
 	{ "memory", WP_ENUM, mem_choices, 0, 0, "dax",
 	  "dax, or anon: the control (no ZONE_DEVICE page; no variant may differ)" },
-	{ "fresh", WP_ENUM, no_yes, 0, 0, "no",
-	  "yes (fsdax): punch the window's blocks out after each cycle, untimed but reported, so "
-	  "every fault inserts a new DAX entry (where zero-idle takes its page reference)" },
+	{ "fresh", WP_ENUM, fresh_choices, 0, 0, "no",
+	  "fsdax: every fault inserts a new DAX entry (where zero-idle takes its page reference). "
+	  "punch: the window's blocks punched out after each cycle (untimed, reported), so faults "
+	  "also allocate; window: each cycle maps a part of the file never mapped before, written "
+	  "beforehand with write(2), so faults allocate nothing; no: entries stay between cycles" },
 	{ NULL },
 };
 

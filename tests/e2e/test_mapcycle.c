@@ -4,8 +4,9 @@
  * (issue 18): one run of base (6.12) and zero-idle (kernels/zero-idle) in
  * QEMU on emulated pmem, each kernel running
  *  - mapcycle with PTE and PMD mappings (write and read touch), with fresh
- *    entries (the blocks punched out after each cycle) and its
- *    anonymous-memory control: clean, per-page fault-in and zap times
+ *    entries (the blocks punched out after each cycle, or a window of the
+ *    file never mapped before, PTE and PMD) and its anonymous-memory
+ *    control: clean, per-page fault-in and zap times
  *    reported, the mapping proven by the fault count (one per page for
  *    PTE, one per 2 MiB for PMD);
  *  - truncpin with PTE and PMD mappings: truncate of a file whose pages an
@@ -56,7 +57,11 @@ static const char cfg_text[] =
 	"[workload mc-pte-anon]\nkind = mapcycle\nmapping = pte\nmemory = anon\n"
 	"buf_kib = 4096\niters = 4\n\n"
 	"[workload mc-pte-fresh]\nkind = mapcycle\nmapping = pte\ntouch = write\n"
-	"buf_kib = 4096\niters = 4\nfresh = yes\n\n"
+	"buf_kib = 4096\niters = 4\nfresh = punch\n\n"
+	"[workload mc-pte-window]\nkind = mapcycle\nmapping = pte\ntouch = write\n"
+	"buf_kib = 4096\niters = 4\nfresh = window\n\n"
+	"[workload mc-pmd-window]\nkind = mapcycle\nmapping = pmd\ntouch = read\n"
+	"buf_kib = 4096\niters = 4\nfresh = window\n\n"
 	"[workload tp-pte]\nkind = truncpin\nmapping = pte\nbuf_kib = 64\n"
 	"hold_ms = 1500\nwait_ms = 10000\n\n"
 	"[workload tp-pmd]\nkind = truncpin\nmapping = pmd\nbuf_kib = 2048\n"
@@ -66,7 +71,7 @@ static const char cfg_text[] =
 
 static const char *const variants[] = { "base", "zero-idle" };
 static const char *const mc_wls[] = { "mc-pte", "mc-pmd", "mc-pmd-read", "mc-pte-anon",
-				      "mc-pte-fresh" };
+				      "mc-pte-fresh", "mc-pte-window", "mc-pmd-window" };
 static const char *const tp_wls[] = { "tp-pte", "tp-pmd" };
 
 static int setup(void **state)
@@ -75,7 +80,8 @@ static int setup(void **state)
 			       "--reps", "2", "-o", NULL,
 			       "--workload", "mc-pte", "--workload", "mc-pmd", "--workload",
 			       "mc-pmd-read", "--workload", "mc-pte-anon", "--workload",
-			       "mc-pte-fresh", "--workload", "tp-pte", "--workload", "tp-pmd",
+			       "mc-pte-fresh", "--workload", "mc-pte-window", "--workload",
+			       "mc-pmd-window", "--workload", "tp-pte", "--workload", "tp-pmd",
 			       "--workload", "tp-pte-unmapped", NULL };
 	struct out o;
 
@@ -144,7 +150,7 @@ static void test_mapcycle_clean_with_fault_and_zap(void **state)
 		for (size_t i = 0; i < ARRAY_SIZE(mc_wls); i++) {
 			struct zd_result r = read_result(variants[v], mc_wls[i]);
 			bool pmd = strstr(mc_wls[i], "pmd") != NULL;
-			bool fresh = strstr(mc_wls[i], "fresh") != NULL;
+			bool punch = strstr(mc_wls[i], "fresh") != NULL;
 
 			expect_clean(&r);
 			if (!check_ok(&r, "dax_mapping"))
@@ -169,7 +175,7 @@ static void test_mapcycle_clean_with_fault_and_zap(void **state)
 							    MC_PAGES / 512 + 4 * MC_ITERS + 8);
 				else
 					assert_true(extra(s, "page_faults") >= MC_PAGES);
-				if (fresh)
+				if (punch)
 					assert_true(extra(s, "punch_ns_per_page") > 0);
 				else
 					assert_false(isfinite(sample_extra(s, "punch_ns_per_page")));

@@ -195,6 +195,11 @@ static void test_params_check_mapcycle_truncpin(void **state)
 			    "t.ini:2: [workload tp]: wait_ms must exceed hold_ms (the bound must outlast the pin)");
 	expect_config_error("[workload mc]\nkind = mapcycle\ntouch = poke\n",
 			    "t.ini:3: key 'touch': 'poke' is not one of: read write");
+	/* how entries are made fresh is named, not yes/no */
+	expect_config_error("[workload mc]\nkind = mapcycle\nfresh = yes\n",
+			    "t.ini:3: key 'fresh': 'yes' is not one of: no punch window");
+	expect_config_error("[workload tp]\nkind = truncpin\nunmap = later\n",
+			    "t.ini:3: key 'unmap': 'later' is not one of: no yes");
 }
 
 static void expect_config_error(const char *text, const char *err)

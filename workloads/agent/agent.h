@@ -236,6 +236,7 @@ struct daxbuf {
 	void *res;	/* reserved address range, contains map */
 	size_t res_len;
 	char *map;
+	off_t off;	/* file offset daxbuf_remap() maps at (0 unless the caller moves it) */
 };
 
 void daxbuf_params(const struct wl_spec *w, struct daxbuf *b);

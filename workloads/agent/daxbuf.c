@@ -234,14 +234,15 @@ int daxbuf_map(const struct wl_ctx *ctx, struct daxbuf *b, char *msg, size_t len
 
 /*
  * Map the window again where daxbuf_map() placed it (MAP_FIXED inside the
- * reservation: same 2 MiB colour, same advice), nothing faulted: the
- * mapcycle kind's next cycle after it unmapped b->map. 0, or -1 with msg.
+ * reservation: same 2 MiB colour, same advice), at file offset b->off
+ * (2 MiB-aligned for pmd), nothing faulted: the mapcycle kind's next
+ * cycle after it unmapped b->map. 0, or -1 with msg.
  */
 int daxbuf_remap(struct daxbuf *b, char *msg, size_t len)
 {
 	void *p = mmap(b->map, b->len, PROT_READ | PROT_WRITE,
 		       b->anon ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED : MAP_SHARED | MAP_FIXED,
-		       b->fd, 0);
+		       b->fd, b->anon ? 0 : b->off);
 
 	if (p == MAP_FAILED) {
 		snprintf(msg, len, "mmap %s again: %s", b->path, strerror(errno));

@@ -24,18 +24,25 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <sys/mman.h>
+#include <sys/statvfs.h>
 
 #include "agent.h"
 
 #define PAGES_PER_PMD 512
 
+enum fresh { FRESH_NO, FRESH_PUNCH, FRESH_WINDOW };
+static const char *const fresh_name[] = { "no", "punch", "window" }; /* kinds.c's order */
+
 struct mapcycle {
 	struct daxbuf b;
 	int64_t iters;
 	bool write;
-	bool fresh;	/* punch the blocks out after each cycle */
+	enum fresh fresh;
 	uint64_t pages; /* per cycle */
+	off_t file_len;	/* FRESH_WINDOW: one window per cycle, plus the warm-up's */
 };
 
 struct cycle_times {
@@ -64,7 +71,7 @@ static void fault_and_zap(struct mapcycle *mc, struct cycle_times *t)
 }
 
 /*
- * fresh = yes: the window's blocks punched out (untimed in the fault
+ * fresh = punch: the window's blocks punched out (untimed in the fault
  * figure, reported apart): the DAX entries go (dax_delete_mapping_entry,
  * where zero-idle drops each page's reference) and the next cycle's faults
  * allocate and insert new ones (dax_insert_entry, where it takes them).
@@ -79,6 +86,57 @@ static int punch(struct mapcycle *mc, struct cycle_times *t, char *msg, size_t l
 	}
 	t->punch_ns += now_ns() - t0;
 	return 0;
+}
+
+/*
+ * fresh = window: the file holds a window for the warm-up and one for
+ * every timed cycle, allocated in one fallocate() (one request, so ext4
+ * hands a fresh filesystem's 2 MiB-aligned extents to PMD windows) and
+ * written with write(2), which goes through dax_iomap_rw() and inserts no
+ * DAX entry: a timed fault finds a written block (no allocation, no
+ * zeroing) and only inserts the entry (dax_insert_entry), the cost a
+ * refcount-0-at-idle design adds to a first fault. Untimed. 0, or -1
+ * with msg.
+ */
+static int window_file(const struct wl_ctx *ctx, struct mapcycle *mc, char *msg, size_t len)
+{
+	size_t chunk = 1 << 20;
+	char *zero = calloc(1, chunk);
+	struct statvfs sv;
+	off_t off;
+
+	if (!zero) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	mc->file_len = (off_t)mc->b.len * (1 + mc->iters * ctx->spec->reps);
+	if (!fstatvfs(mc->b.fd, &sv) && (uint64_t)mc->file_len > (uint64_t)sv.f_bavail * sv.f_frsize) {
+		snprintf(msg, len,
+			 "fresh = window needs %lld MiB (buf_kib x (1 + iters x reps)) on %s, "
+			 "which has %llu MiB free: fewer iters, reps or buf_kib",
+			 (long long)(mc->file_len >> 20), mc->b.path,
+			 (unsigned long long)((uint64_t)sv.f_bavail * sv.f_frsize >> 20));
+		goto fail;
+	}
+	if (fallocate(mc->b.fd, 0, 0, mc->file_len)) {
+		snprintf(msg, len, "fallocate %s to %lld bytes: %s", mc->b.path,
+			 (long long)mc->file_len, strerror(errno));
+		goto fail;
+	}
+	for (off = 0; off < mc->file_len; off += (off_t)chunk) {
+		size_t n = (size_t)(mc->file_len - off) < chunk ? (size_t)(mc->file_len - off) : chunk;
+
+		if (pwrite(mc->b.fd, zero, n, off) != (ssize_t)n) {
+			snprintf(msg, len, "write %s at %lld: %s", mc->b.path, (long long)off,
+				 strerror(errno));
+			goto fail;
+		}
+	}
+	free(zero);
+	return 0;
+fail:
+	free(zero);
+	return -1;
 }
 
 static int64_t counter_value(const struct counters *cs, const char *name)
@@ -158,13 +216,17 @@ static int one_rep(const struct wl_ctx *ctx, struct mapcycle *mc, struct counter
 		return -1;
 	counters_start(cs);
 	for (i = 0; i < mc->iters; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0;
 
+		/* window: the next part of the file, never mapped (window 0 warmed up) */
+		if (mc->fresh == FRESH_WINDOW)
+			mc->b.off = (off_t)mc->b.len * (1 + rep * mc->iters + i);
+		t0 = now_ns();
 		if (daxbuf_remap(&mc->b, msg, len))
 			break;
 		t.map_ns += now_ns() - t0;
 		fault_and_zap(mc, &t);
-		if (mc->fresh && punch(mc, &t, msg, len))
+		if (mc->fresh == FRESH_PUNCH && punch(mc, &t, msg, len))
 			break;
 	}
 	counters_stop(cs);
@@ -183,7 +245,8 @@ static int one_rep(const struct wl_ctx *ctx, struct mapcycle *mc, struct counter
 	jadd_int(o, "fault_ns", (int64_t)t.fault_ns);
 	jadd_int(o, "zap_ns", (int64_t)t.zap_ns);
 	jadd_int(o, "page_faults", counter_value(cs, "page-faults"));
-	if (mc->fresh)
+	jadd_str(o, "fresh", fresh_name[mc->fresh]);
+	if (mc->fresh == FRESH_PUNCH)
 		jadd_double(o, "punch_ns_per_page", (double)t.punch_ns / s.pages);
 	emit(o);
 	return prove(ctx, mc, cs, rep, msg, len);
@@ -203,17 +266,21 @@ static int mapcycle_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	mc.pages = mc.b.len / PAGE_SZ;
 	mc.iters = param_uint(w, "iters");
 	mc.write = !strcmp(param_str(w, "touch"), "write");
-	mc.fresh = !strcmp(param_str(w, "fresh"), "yes");
+	for (size_t i = 0; i < ARRAY_SIZE(fresh_name); i++)
+		if (!strcmp(param_str(w, "fresh"), fresh_name[i]))
+			mc.fresh = (enum fresh)i;
 	if (daxbuf_map(ctx, &mc.b, msg, len))
 		goto out;
-	if (mc.fresh && (mc.b.anon || mc.b.devdax)) {
-		snprintf(msg, len, "fresh = yes punches file blocks: fsdax only (this is %s)",
-			 mc.b.anon ? "anonymous memory" : "devdax");
+	if (mc.fresh != FRESH_NO && (mc.b.anon || mc.b.devdax)) {
+		snprintf(msg, len, "fresh = %s needs a DAX file: fsdax only (this is %s)",
+			 fresh_name[mc.fresh], mc.b.anon ? "anonymous memory" : "devdax");
 		goto out;
 	}
-	logmsg("mapcycle %s: %s mapping, %s touch, %zu KiB, %lld cycles, %d reps", w->name,
-	       daxbuf_mapping_name(&mc.b), mc.write ? "write" : "read", mc.b.len >> 10,
-	       (long long)mc.iters, w->reps);
+	if (mc.fresh == FRESH_WINDOW && window_file(ctx, &mc, msg, len))
+		goto out;
+	logmsg("mapcycle %s: %s mapping, %s touch, %zu KiB, %lld cycles, %d reps, fresh %s",
+	       w->name, daxbuf_mapping_name(&mc.b), mc.write ? "write" : "read", mc.b.len >> 10,
+	       (long long)mc.iters, w->reps, fresh_name[mc.fresh]);
 	/*
 	 * daxbuf_map's mapping is the warm-up cycle, untimed: under TCG the
 	 * first pass through the fault path translates it (a first PMD
