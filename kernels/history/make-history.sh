@@ -6,7 +6,7 @@
 #   kernels/history/make-history.sh [WORKTREE [BRANCH]]
 #
 # WORKTREE defaults to $CACHE/history, a git worktree of the imported tree
-# ($CACHE/linux, tag zdbench-base) on the branch BRANCH (default
+# (the one `zdbench source` names, tag zdbench-base) on the branch BRANCH (default
 # zdbench-history; another name leaves the shared one alone). Commits
 # get fixed committer identity and dates, so the same series always gives
 # the same commit ids. Prints the history, oldest first, with the first
@@ -14,12 +14,15 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${ZDBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zdbench}
-repo=$cache/linux
+zd=${ZDBENCH:-$here/../../build/zdbench}
 wt=${1:-$cache/history}
 branch=${2:-zdbench-history}
 first_bad='0008 0011 0014'
 
-[ -d "$repo/.git" ] || { echo "no imported tree at $repo (run: build/zdbench build base)" >&2; exit 2; }
+[ -x "$zd" ] || { echo "no $zd (run: make)" >&2; exit 2; }
+# the imported tree of the configured tarball (imported now if it is not yet)
+repo=$("$zd" source -q) || { echo "$zd source failed: no imported tree" >&2; exit 2; }
+[ -d "$repo/.git" ] || { echo "no imported tree at $repo" >&2; exit 2; }
 git -C "$repo" rev-parse -q --verify zdbench-base >/dev/null ||
 	{ echo "$repo has no tag zdbench-base" >&2; exit 2; }
 if [ -e "$wt" ]; then
