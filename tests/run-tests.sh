@@ -6,9 +6,12 @@ passed=0
 failed=0
 for t in "$@"; do
 	echo "=== $t"
+	t0=$(date +%s)
 	out=$("$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
+	# where a slow make check spends its time (fresh machine: the kernel builds)
+	echo "--- $t: $(($(date +%s) - t0)) s"
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	passed=$((passed + ${p:-0}))
