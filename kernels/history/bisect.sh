@@ -14,10 +14,11 @@
 #         memunmap_pages, a teardown timeout, or pgmap_refs net < 1
 #   skip  build failure or infra trouble (exit 125)
 # Expected result: 0008 "mm/gup: take GUP-fast PTE references with the
-# speculative get" is the first bad commit. The history's second culprit,
-# 0011 (slow GUP loops on FS-DAX PTEs), is out of this GUP-fast
-# workload's reach; bisect it with zdbench bisect by its own signature
-# and a slow-GUP workload (docs/bisect.md).
+# speculative get" is the first bad commit. The history's other culprits,
+# 0011 (slow GUP loops on FS-DAX PTEs; fixed by 0013) and 0014 (slow GUP
+# keeps the pgmap in page->mapping), are out of this GUP-fast workload's
+# reach; bisect each with zdbench bisect by its own signature and a
+# slow-GUP workload (docs/bisect.md).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 proj=$(cd "$here/../.." && pwd)

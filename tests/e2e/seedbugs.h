@@ -25,8 +25,12 @@
 	"[workload odirect-slow-pte]\nkind = odirect\nmapping = pte\nrw = read\n" \
 	"buf_kib = 256\nbs_kib = 64\niters = 4\nprefault = 0\n"
 
-/* A clean step takes seconds under TCG; the loop never ends. */
-#define SEED_STEP_TIMEOUT "60"
+/*
+ * A clean step takes a few seconds under TCG (gup-slow-pte: the whole
+ * boot about 10 s); the loop never ends, and every looping boot of a
+ * bisection costs the whole timeout.
+ */
+#define SEED_STEP_TIMEOUT "30"
 
 #define SEED_SIG_LOOP "TIMEOUT:step:__get_user_pages"
 #define SEED_SIG_MAP "NULL_DEREF:folio_mark_dirty"
