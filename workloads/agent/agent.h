@@ -22,6 +22,7 @@
 #define PLAN_PATH "/zdbench/plan.json"
 #define RESULTS_TTY "/dev/ttyS1"
 #define PAGE_SZ 4096UL
+#define PMD_SZ (2UL << 20) /* x86-64: a PMD maps 2 MiB */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,8 +15,6 @@
 
 #include "agent.h"
 
-#define PMD_SZ (2UL << 20)
-
 /*
  * The buffer params every kind shares (checked by workload_check against
  * kinds.c): mapping pte | pmd | default (no placement, no advice: the

@@ -24,8 +24,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/statvfs.h>
 
@@ -42,7 +45,9 @@ struct mapcycle {
 	bool write;
 	enum fresh fresh;
 	uint64_t pages; /* per cycle */
-	off_t file_len;	/* FRESH_WINDOW: one window per cycle, plus the warm-up's */
+	off_t file_len;	/* FRESH_WINDOW: the file, the warm-up's window first */
+	off_t *win;	/* FRESH_WINDOW: each timed cycle's window, in order */
+	size_t nwin;
 };
 
 struct cycle_times {
@@ -88,36 +93,106 @@ static int punch(struct mapcycle *mc, struct cycle_times *t, char *msg, size_t l
 	return 0;
 }
 
-/*
- * fresh = window: the file holds a window for the warm-up and one for
- * every timed cycle, allocated in one fallocate() (one request, so ext4
- * hands a fresh filesystem's 2 MiB-aligned extents to PMD windows) and
- * written with write(2), which goes through dax_iomap_rw() and inserts no
- * DAX entry: a timed fault finds a written block (no allocation, no
- * zeroing) and only inserts the entry (dax_insert_entry), the cost a
- * refcount-0-at-idle design adds to a first fault. Untimed. 0, or -1
- * with msg.
- */
-static int window_file(const struct wl_ctx *ctx, struct mapcycle *mc, char *msg, size_t len)
+/* The file's extents, from FIEMAP: at most max; -1 with msg. */
+static ssize_t file_extents(const struct mapcycle *mc, struct fiemap_extent *ext, size_t max,
+			    char *msg, size_t len)
 {
-	size_t chunk = 1 << 20;
-	char *zero = calloc(1, chunk);
-	struct statvfs sv;
-	off_t off;
+	struct fiemap *fm = calloc(1, sizeof(*fm) + 256 * sizeof(struct fiemap_extent));
+	size_t n = 0;
+	uint64_t start = 0;
+	bool last = false;
 
-	if (!zero) {
+	if (!fm) {
 		snprintf(msg, len, "out of memory");
 		return -1;
 	}
-	mc->file_len = (off_t)mc->b.len * (1 + mc->iters * ctx->spec->reps);
-	if (!fstatvfs(mc->b.fd, &sv) && (uint64_t)mc->file_len > (uint64_t)sv.f_bavail * sv.f_frsize) {
-		snprintf(msg, len,
-			 "fresh = window needs %lld MiB (buf_kib x (1 + iters x reps)) on %s, "
-			 "which has %llu MiB free: fewer iters, reps or buf_kib",
-			 (long long)(mc->file_len >> 20), mc->b.path,
-			 (unsigned long long)((uint64_t)sv.f_bavail * sv.f_frsize >> 20));
+	while (!last && start < (uint64_t)mc->file_len) {
+		memset(fm, 0, sizeof(*fm));
+		fm->fm_start = start;
+		fm->fm_length = (uint64_t)mc->file_len - start;
+		fm->fm_flags = FIEMAP_FLAG_SYNC;
+		fm->fm_extent_count = 256;
+		if (ioctl(mc->b.fd, FS_IOC_FIEMAP, fm)) {
+			snprintf(msg, len, "FIEMAP %s: %s", mc->b.path, strerror(errno));
+			free(fm);
+			return -1;
+		}
+		if (!fm->fm_mapped_extents)
+			break;
+		for (uint32_t i = 0; i < fm->fm_mapped_extents && n < max; i++) {
+			ext[n++] = fm->fm_extents[i];
+			last = fm->fm_extents[i].fe_flags & FIEMAP_EXTENT_LAST;
+		}
+		if (n == max)
+			break;
+		start = ext[n - 1].fe_logical + ext[n - 1].fe_length;
+	}
+	free(fm);
+	return (ssize_t)n;
+}
+
+/*
+ * Can every 2 MiB of [off, off + len) be mapped by a PMD: does one extent
+ * hold it whole, 2 MiB-aligned on the device (dax_iomap_pmd_fault()
+ * falls back to PTEs otherwise)?
+ */
+static bool window_pmd_ok(const struct fiemap_extent *ext, size_t n, off_t off, size_t len)
+{
+	for (uint64_t c = (uint64_t)off; c < (uint64_t)off + len; c += PMD_SZ) {
+		bool ok = false;
+
+		for (size_t i = 0; i < n && !ok; i++)
+			ok = ext[i].fe_logical <= c && c + PMD_SZ <= ext[i].fe_logical + ext[i].fe_length &&
+			     !((ext[i].fe_physical - ext[i].fe_logical) % PMD_SZ);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * fresh = window: the file holds a window for the warm-up and one for
+ * every timed cycle, allocated in one fallocate() and written with
+ * write(2), which goes through dax_iomap_rw() and inserts no DAX entry: a
+ * timed fault finds a written block (no allocation, no zeroing) and only
+ * inserts the entry (dax_insert_entry), the cost a refcount-0-at-idle
+ * design adds to a first fault. A PMD window must lie in 2 MiB-aligned
+ * extents, which ext4 does not promise for a large file (block group
+ * boundaries, space freed by a workload before): the file gets half as
+ * many windows again (as the free space allows) and the cycles use those
+ * FIEMAP shows aligned. Untimed. 0, or -1 with msg.
+ */
+static int window_file(const struct wl_ctx *ctx, struct mapcycle *mc, char *msg, size_t len)
+{
+	/* 2 MiB writes: ext4 converts unwritten extents where each write lands */
+	size_t chunk = PMD_SZ, need = (size_t)mc->iters * (size_t)ctx->spec->reps, have;
+	size_t max_ext = 4096;
+	char *zero = calloc(1, chunk);
+	struct fiemap_extent *ext = calloc(max_ext, sizeof(*ext));
+	uint64_t avail = UINT64_MAX;
+	struct statvfs sv;
+	ssize_t next = 0;
+	off_t off;
+
+	mc->win = calloc(need, sizeof(*mc->win));
+	if (!zero || !ext || !mc->win) {
+		snprintf(msg, len, "out of memory");
 		goto fail;
 	}
+	if (!fstatvfs(mc->b.fd, &sv))
+		avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	have = 1 + need + (mc->b.pmd ? need / 2 + 2 : 0);
+	if (mc->b.len * have > avail)
+		have = avail / mc->b.len;
+	if (have < 1 + need) {
+		snprintf(msg, len,
+			 "fresh = window needs %zu MiB (buf_kib x (1 + iters x reps)) on %s, "
+			 "which has %llu MiB free: fewer iters, reps or buf_kib",
+			 (mc->b.len * (1 + need)) >> 20, mc->b.path,
+			 (unsigned long long)(avail >> 20));
+		goto fail;
+	}
+	mc->file_len = (off_t)(mc->b.len * have);
 	if (fallocate(mc->b.fd, 0, 0, mc->file_len)) {
 		snprintf(msg, len, "fallocate %s to %lld bytes: %s", mc->b.path,
 			 (long long)mc->file_len, strerror(errno));
@@ -132,10 +207,34 @@ static int window_file(const struct wl_ctx *ctx, struct mapcycle *mc, char *msg,
 			goto fail;
 		}
 	}
+	if (mc->b.pmd && (next = file_extents(mc, ext, max_ext, msg, len)) < 0)
+		goto fail;
+	for (size_t k = 1; k < have && mc->nwin < need; k++) {
+		off = (off_t)(mc->b.len * k);
+		if (!mc->b.pmd || window_pmd_ok(ext, (size_t)next, off, mc->b.len))
+			mc->win[mc->nwin++] = off;
+	}
+	if (mc->nwin < need) {
+		/* where the extents lie says why (next > 0: pmd read them) */
+		for (ssize_t i = 0; i < next && i < 8; i++)
+			logmsg("mapcycle %s: extent %zd: logical %llu, physical %llu (%llu KiB past "
+			       "2 MiB), %llu KiB", ctx->spec->name, i,
+			       (unsigned long long)ext[i].fe_logical,
+			       (unsigned long long)ext[i].fe_physical,
+			       (unsigned long long)(ext[i].fe_physical % PMD_SZ) >> 10,
+			       (unsigned long long)ext[i].fe_length >> 10);
+		snprintf(msg, len,
+			 "fresh = window, pmd: %zu of the %zu windows of %s lie in 2 MiB-aligned "
+			 "extents, %zu needed (iters x reps): fewer of them, or fs = xfs",
+			 mc->nwin, have - 1, mc->b.path, need);
+		goto fail;
+	}
 	free(zero);
+	free(ext);
 	return 0;
 fail:
 	free(zero);
+	free(ext);
 	return -1;
 }
 
@@ -220,7 +319,7 @@ static int one_rep(const struct wl_ctx *ctx, struct mapcycle *mc, struct counter
 
 		/* window: the next part of the file, never mapped (window 0 warmed up) */
 		if (mc->fresh == FRESH_WINDOW)
-			mc->b.off = (off_t)mc->b.len * (1 + rep * mc->iters + i);
+			mc->b.off = mc->win[rep * mc->iters + i];
 		t0 = now_ns();
 		if (daxbuf_remap(&mc->b, msg, len))
 			break;
@@ -302,6 +401,7 @@ static int mapcycle_run(const struct wl_ctx *ctx, char *msg, size_t len)
 	ret = 0;
 out:
 	daxbuf_unmap(&mc.b, true);
+	free(mc.win);
 	return ret;
 }
 
