@@ -452,8 +452,20 @@ static char *prepare_tree(const struct zd_config *c, const struct zd_ksrc *s,
 	} else {
 		char *co[] = { "checkout", "-q", "-f", "--detach", s->base, NULL };
 		char *abort_am[] = { "am", "--abort", NULL };
+		char *gp[] = { "rev-parse", "--git-path", "rebase-apply", NULL }, *ra = NULL;
 
-		git_run(wt, abort_am, NULL, 60);
+		/*
+		 * An am an interruption left half done: abort only that, or git
+		 * prints "fatal: Resolve operation not in progress" to the user.
+		 */
+		if (!git_run(wt, gp, &ra, 60)) {
+			char *p = ra[0] == '/' ? xstrdup(ra) : path_join(wt, ra);
+
+			if (is_dir(p))
+				git_run(wt, abort_am, NULL, 60);
+			free(p);
+		}
+		free(ra);
 		if (git_run(wt, co, NULL, 1800)) {
 			zd_err("cannot check out %s in %s", s->base, wt);
 			goto fail;
