@@ -119,18 +119,23 @@ with no pgmap lookup) makes GUP cheaper and truncation dearer:
   the PTE holds it and zap pays).
 - A fault that inserts a new entry takes the page reference there (and,
   on 0->1, a pgmap reference). Where the block is already written (the
-  window rows) that is all the fault adds: +22 instructions per PTE
-  fault (x1.004 of ~5950) and +11 per 4 KiB page of a PMD fault, i.e.
-  ~5700 per 2 MiB entry (x1.31: a PMD fault is cheap per page, and
-  zero-idle takes a reference on each of its 512 pages). Where the fault
-  also allocates and zeroes the block (the punch rows) the ~36000
-  instructions per page of ext4's allocation hide it: that figure has two
-  modes (CV 7%) on every variant.
+  window rows) that is all the fault adds: about +21 instructions per PTE
+  fault (x1.004 of ~5950; but the file's layout moves this figure by as
+  much from run to run on any variant, so one run does not settle it)
+  and +11 per 4 KiB page of a PMD fault, i.e. ~5700 per 2 MiB entry
+  (x1.31: a PMD fault is cheap per page, and zero-idle takes a reference
+  on each of its 512 pages). Where the fault also allocates and zeroes
+  the block (the punch rows) the ~36000 instructions per page of ext4's
+  allocation hide it: that figure has two modes (CV 7%) on every variant.
 - Removing entries (the hole punch after each cycle) costs +27%, about
-  +230 instructions per page: every entry's page reference is dropped to
-  0, which calls `free_zone_device_folio()`, wakes idle waiters
-  (`wake_up_var`) and puts the page's pgmap reference. Base keeps its
-  static per-page pgmap references and does none of it.
+  +230 instructions per page, in two parts. About half is the scan
+  zero-idle's 0003 adds: `dax_layout_busy_page_range()` no longer skips
+  a file nothing maps, so every punch walks the range's entries (a punch
+  of entries that hold no page reference, after read faults of holes,
+  cost +120 per page). The rest is the final puts: every entry's page
+  reference is dropped to 0, which calls `free_zone_device_folio()`,
+  wakes idle waiters (`wake_up_var`) and puts the page's pgmap reference.
+  Base keeps its static per-page pgmap references and does none of it.
 
 So the cost moved from GUP time to truncate/punch/eviction time, and the
 wait moved with it: eviction now waits for pinned pages instead of warning

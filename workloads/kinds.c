@@ -85,6 +85,33 @@ static int fio_check(wl_param_get_fn get, const void *ctx, char *why, size_t len
 }
 
 /*
+ * mapcycle: fresh entries are file blocks (fsdax: the agent refuses
+ * devdax, whose mode only the plan knows). A punched block reads as a
+ * hole, which maps the zero page, not a DAX page; and ext4 stops handing
+ * out 2 MiB-aligned extents after repeated punches, so PMD faults fall
+ * back (window allocates once and picks aligned windows).
+ */
+static int mapcycle_check(wl_param_get_fn get, const void *ctx, char *why, size_t len)
+{
+	const char *fresh = get(ctx, "fresh");
+
+	if (pmd_buf_check(get, ctx, why, len))
+		return -1;
+	if (strcmp(fresh, "no") && !strcmp(get(ctx, "memory"), "anon"))
+		return why_fail(why, len, "fresh = %s makes file blocks fresh: memory = dax only",
+				fresh);
+	if (!strcmp(fresh, "punch") && !strcmp(get(ctx, "touch"), "read"))
+		return why_fail(why, len,
+				"fresh = punch with touch = read faults holes in (the zero page, no DAX "
+				"page): touch = write, or fresh = window");
+	if (!strcmp(fresh, "punch") && !strcmp(get(ctx, "mapping"), "pmd"))
+		return why_fail(why, len,
+				"fresh = punch with mapping = pmd: ext4 stops giving 2 MiB-aligned "
+				"extents after a few punches and the faults fall back; fresh = window");
+	return 0;
+}
+
+/*
  * truncpin: the pin is an O_DIRECT read whose completion a null_blk
  * device delays by hold_ms; the agent waits for truncate at most wait_ms
  * past the release, so the wait must outlast the hold.
@@ -180,10 +207,11 @@ static const struct wl_param_spec mapcycle_params[] = {
 	{ "memory", WP_ENUM, mem_choices, 0, 0, "dax",
 	  "dax, or anon: the control (no ZONE_DEVICE page; no variant may differ)" },
 	{ "fresh", WP_ENUM, fresh_choices, 0, 0, "no",
-	  "fsdax: every fault inserts a new DAX entry (where zero-idle takes its page reference). "
-	  "punch: the window's blocks punched out after each cycle (untimed, reported), so faults "
-	  "also allocate; window: each cycle maps a part of the file never mapped before, written "
-	  "beforehand with write(2), so faults allocate nothing; no: entries stay between cycles" },
+	  "fsdax: every timed fault inserts a new DAX entry (where zero-idle takes its page "
+	  "reference). punch (touch = write, pte): the window's blocks punched out after each "
+	  "cycle (untimed, reported), so faults also allocate; window: each cycle maps a part of "
+	  "the file never mapped before, written beforehand with write(2), so faults allocate "
+	  "nothing; no: the entries stay between cycles" },
 	{ NULL },
 };
 
@@ -221,7 +249,7 @@ const struct wl_kind_desc wl_kinds[WK_NR + 1] = {
 		fio_params, "fsdax devdax", fio_check },
 	[WK_mapcycle] = { "mapcycle",
 		"map/fault/unmap cycles on a DAX file: per-page fault-in and zap (munmap) time",
-		mapcycle_params, "fsdax devdax", pmd_buf_check },
+		mapcycle_params, "fsdax devdax", mapcycle_check },
 	[WK_truncpin] = { "truncpin",
 		"ftruncate a DAX file while an O_DIRECT read holds FOLL_PIN on its pages: returned, waited or timeout",
 		truncpin_params, "fsdax", truncpin_check },

@@ -198,6 +198,15 @@ static void test_params_check_mapcycle_truncpin(void **state)
 	/* how entries are made fresh is named, not yes/no */
 	expect_config_error("[workload mc]\nkind = mapcycle\nfresh = yes\n",
 			    "t.ini:3: key 'fresh': 'yes' is not one of: no punch window");
+	expect_config_error("[workload mc]\nkind = mapcycle\nfresh = window\nmemory = anon\n",
+			    "t.ini:2: [workload mc]: fresh = window makes file blocks fresh: memory = dax only");
+	expect_config_error("[workload mc]\nkind = mapcycle\nfresh = punch\ntouch = read\n",
+			    "t.ini:2: [workload mc]: fresh = punch with touch = read faults holes in "
+			    "(the zero page, no DAX page): touch = write, or fresh = window");
+	expect_config_error("[workload mc]\nkind = mapcycle\nfresh = punch\nmapping = pmd\n",
+			    "t.ini:2: [workload mc]: fresh = punch with mapping = pmd: ext4 stops "
+			    "giving 2 MiB-aligned extents after a few punches and the faults fall "
+			    "back; fresh = window");
 	expect_config_error("[workload tp]\nkind = truncpin\nunmap = later\n",
 			    "t.ini:3: key 'unmap': 'later' is not one of: no yes");
 }
