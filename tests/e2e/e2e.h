@@ -114,6 +114,18 @@ static inline bool check_ok(const struct zd_result *r, const char *name)
 	return false;
 }
 
+/* DIR/VARIANT/WL.json, or the test fails naming the file. */
+static inline struct zd_result read_result(const char *dir, const char *variant, const char *wl)
+{
+	char *p = xasprintf("%s/%s/%s.json", dir, variant, wl), *err = NULL;
+	struct zd_result r;
+
+	if (result_read(p, &r, &err))
+		fail_msg("%s: %s", p, err);
+	free(p);
+	return r;
+}
+
 /* Does the result carry this failure signature, exactly? */
 static inline bool has_sig(const struct zd_result *r, const char *sig)
 {

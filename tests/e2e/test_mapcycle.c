@@ -138,17 +138,6 @@ static int teardown(void **state)
 	return rm_rf(tmp);
 }
 
-static struct zd_result read_result(const char *dir, const char *variant, const char *wl)
-{
-	char *p = xasprintf("%s/%s/%s.json", dir, variant, wl), *err = NULL;
-	struct zd_result r;
-
-	if (result_read(p, &r, &err))
-		fail_msg("%s: %s", p, err);
-	free(p);
-	return r;
-}
-
 static void expect_clean(const struct zd_result *r)
 {
 	if (strcmp(r->verdict, "clean"))

@@ -46,18 +46,6 @@ static int teardown(void **state)
 	return rm_rf(tmp);
 }
 
-static struct zd_result read_result(const char *dir, const char *variant,
-				    const char *wl)
-{
-	char *p = xasprintf("%s/%s/%s.json", dir, variant, wl), *err = NULL;
-	struct zd_result r;
-
-	if (result_read(p, &r, &err))
-		fail_msg("%s: %s", p, err);
-	free(p);
-	return r;
-}
-
 /* The main job: base on memmap pmem, KVM probed (falls back to TCG here). */
 static void test_base_end_to_end(void **state)
 {

@@ -84,17 +84,6 @@ static int teardown(void **state)
 	return rm_rf(tmp);
 }
 
-static struct zd_result read_result(const char *dir, const char *variant, const char *wl)
-{
-	char *p = xasprintf("%s/%s/%s.json", dir, variant, wl), *err = NULL;
-	struct zd_result r;
-
-	if (result_read(p, &r, &err))
-		fail_msg("%s: %s", p, err);
-	free(p);
-	return r;
-}
-
 static bool has_sig_prefix(const struct zd_result *r, const char *prefix)
 {
 	for (size_t i = 0; i < r->signatures.n; i++)

@@ -53,15 +53,6 @@ static int teardown(void **state)
 	return rm_rf(tmp);
 }
 
-static void read_result(const char *dir, const char *wl, struct zd_result *r)
-{
-	char *p = xasprintf("%s/base/%s.json", dir, wl), *err = NULL;
-
-	if (result_read(p, r, &err))
-		fail_msg("%s: %s", p, err);
-	free(p);
-}
-
 static const char *fact(const struct zd_result *r, const char *key)
 {
 	struct json_object *v;
@@ -125,8 +116,8 @@ static void test_61_beside_612(void **state)
 	if (o.code)
 		fail_msg("run on 6.1: exit %d:\n%s", o.code, o.text);
 	free(o.text);
-	read_result(d61, "odirect-read-pte", &od);
-	read_result(d61, "gup-pin-fast-pte", &gup);
+	od = read_result(d61, "base", "odirect-read-pte");
+	gup = read_result(d61, "base", "gup-pin-fast-pte");
 	assert_string_equal(od.verdict, "clean");
 	assert_string_equal(gup.verdict, "clean");
 	assert_true(str_starts(od.guest_kernel, "6.1."));
@@ -149,7 +140,7 @@ static void test_61_beside_612(void **state)
 	if (strstr(o.text, "importing"))
 		fail_msg("6.12 was imported again after 6.1:\n%s", o.text);
 	free(o.text);
-	read_result(d612, "odirect-read-pte", &od);
+	od = read_result(d612, "base", "odirect-read-pte");
 	assert_string_equal(od.verdict, "clean");
 	assert_true(str_starts(fact(&od, "version"), "6.12."));
 	assert_string_equal(fact(&od, "dio_refs"), "pins");
