@@ -128,14 +128,13 @@ with no pgmap lookup) makes GUP cheaper and truncation dearer:
   the block (the punch rows) the ~36000 instructions per page of ext4's
   allocation hide it: that figure has two modes (CV 7%) on every variant.
 - Removing entries (the hole punch after each cycle) costs +27%, about
-  +230 instructions per page, in two parts. About half is the scan
-  zero-idle's 0003 adds: `dax_layout_busy_page_range()` no longer skips
-  a file nothing maps, so every punch walks the range's entries (a punch
-  of entries that hold no page reference, after read faults of holes,
-  cost +120 per page). The rest is the final puts: every entry's page
-  reference is dropped to 0, which calls `free_zone_device_folio()`,
-  wakes idle waiters (`wake_up_var`) and puts the page's pgmap reference.
-  Base keeps its static per-page pgmap references and does none of it.
+  +230 instructions per page, in two parts not measured apart here: the
+  scan zero-idle's 0003 adds (`dax_layout_busy_page_range()` no longer
+  skips a file nothing maps, so every punch walks the range's entries),
+  and the final puts (every entry's page reference is dropped to 0, which
+  calls `free_zone_device_folio()`, wakes idle waiters (`wake_up_var`)
+  and puts the page's pgmap reference). Base keeps its static per-page
+  pgmap references and does none of it.
 
 So the cost moved from GUP time to truncate/punch/eviction time, and the
 wait moved with it: eviction now waits for pinned pages instead of warning
