@@ -26,11 +26,12 @@
 	"buf_kib = 256\nbs_kib = 64\niters = 4\nprefault = 0\n"
 
 /*
- * A clean step takes a few seconds under TCG (gup-slow-pte: the whole
- * boot about 10 s); the loop never ends, and every looping boot of a
- * bisection costs the whole timeout.
+ * A clean step takes a few seconds under TCG; the loop never ends. 60 s:
+ * with 30 s one history bisection of the loop in three failed (the stuck
+ * step's sysrq samples come at 2/3 of the timeout and must catch the
+ * spinning task in __get_user_pages for the signature).
  */
-#define SEED_STEP_TIMEOUT "30"
+#define SEED_STEP_TIMEOUT "60"
 
 #define SEED_SIG_LOOP "TIMEOUT:step:__get_user_pages"
 #define SEED_SIG_MAP "NULL_DEREF:folio_mark_dirty"
